@@ -1,0 +1,212 @@
+"""Running a lab: discover it, seed it, time it, write its files.
+
+``run_lab("kernels", quick=True, out_dir="lab-out")`` imports ``glassbox.lab.kernels``,
+calls its ``run(ctx)`` with a :class:`LabContext`, and writes into ``lab-out/kernels/``:
+
+- ``report.html``   the self-contained report (figures embedded as PNG),
+- ``metrics.json``  the figures the lab measured,
+- ``config.json``   how it was run (seed, quick, engine, versions),
+- ``figures/*.png`` every figure of the report.
+
+Every file is written atomically (temporary file, then rename), so an interrupted run
+leaves the previous report intact rather than half a new one.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+import os
+import pkgutil
+import platform
+import sys
+import time
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from types import ModuleType
+from typing import Any, TypeVar
+
+import numpy as np
+
+from glassbox.io import atomic_write_json, atomic_write_text
+from glassbox.lab.report import Report
+
+__all__ = ["LabContext", "available_labs", "get_lab", "run_lab", "run_all", "ENGINES"]
+
+T = TypeVar("T")
+ENGINES = ("glassbox", "torch")
+
+# NOTE: no power meter is readable on most machines (RAPL needs root, VMs hide it), so
+# the energy figure is an estimate from CPU time: a busy core of a laptop or server CPU
+# draws roughly 15 W. The carbon intensity is the world average of electricity
+# generation (IEA, about 475 g CO2 per kWh). Both are stated in every report.
+WATTS_PER_BUSY_CORE = 15.0
+GRAMS_CO2_PER_KWH = 475.0
+
+
+@dataclass
+class LabContext:
+    """What a lab's ``run(ctx)`` receives: its settings, report, metrics and helpers."""
+
+    name: str
+    quick: bool
+    seed: int
+    engine: str
+    data_dir: Path | None
+    out_dir: Path
+    report: Report
+    metrics: dict[str, Any] = field(default_factory=dict)
+    rng: np.random.Generator = field(default_factory=np.random.default_rng)
+    show_progress: bool = True
+
+    def path(self, name: str) -> Path:
+        """A file inside the lab's output folder (for checkpoints)."""
+        return self.out_dir / name
+
+    def progress(self, iterable: Iterable[T], desc: str | None = None,
+                 total: int | None = None, leave: bool = False) -> Iterator[T]:
+        """Iterate with a progress bar (tqdm, on stderr; silent when disabled)."""
+        from tqdm.auto import tqdm
+
+        return iter(tqdm(iterable, desc=desc, total=total, leave=leave,
+                         disable=not self.show_progress, dynamic_ncols=True))
+
+
+def available_labs() -> dict[str, ModuleType]:
+    """Every lab module of ``glassbox.lab`` by its CLI name (adding a lab = adding a module).
+
+    A lab module defines ``NAME``, ``TITLE``, ``SECTION`` and ``run(ctx)``.
+    """
+    import glassbox.lab as package
+
+    labs = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith("_") or info.name in {"runner", "report"}:
+            continue
+        try:
+            module = importlib.import_module(f"glassbox.lab.{info.name}")
+        except ImportError as error:
+            # NOTE: one lab whose optional dependency is missing (torch, say) must not
+            # hide the others; it is reported instead of listed.
+            warnings.warn(f"Lab module glassbox.lab.{info.name} cannot be imported: {error}",
+                          stacklevel=2)
+            continue
+        if callable(getattr(module, "run", None)) and hasattr(module, "NAME"):
+            labs[module.NAME] = module
+    return dict(sorted(labs.items()))
+
+
+def get_lab(name: str) -> ModuleType:
+    """The lab module called ``name``; a ValueError lists the valid names otherwise."""
+    labs = available_labs()
+    if name not in labs:
+        raise ValueError(f"Unknown lab {name!r}. Expected one of: {', '.join(labs)} (or 'all').")
+    return labs[name]
+
+
+def _versions() -> dict[str, str]:
+    import glassbox
+
+    versions = {"python": platform.python_version(), "glassbox": glassbox.__version__,
+                "numpy": np.__version__}
+    for package in ("sklearn", "matplotlib", "torch", "scipy"):
+        module = sys.modules.get(package)
+        if module is not None:
+            versions[package] = getattr(module, "__version__", "?")
+    return versions
+
+
+def _energy(cpu_seconds: float) -> dict[str, float]:
+    kwh = cpu_seconds * WATTS_PER_BUSY_CORE / 3.6e6
+    return {"energy_wh": kwh * 1000, "co2_g": kwh * GRAMS_CO2_PER_KWH}
+
+
+def run_lab(name: str, quick: bool = False, seed: int = 0, out_dir: str | os.PathLike = "lab-out",
+            data_dir: str | os.PathLike | None = None, engine: str = "glassbox",
+            show_progress: bool = True) -> Path:
+    """Run one lab and write its report; returns the path of ``report.html``.
+
+    Parameters
+    ----------
+    name : str
+        A lab name from :func:`available_labs`.
+    quick : bool, default=False
+        Run the small version (seconds; what the tests run).
+    seed : int, default=0
+        Seeds NumPy's generator given to the lab and glassbox's global generator.
+    out_dir : path, default="lab-out"
+        The report goes to ``out_dir/name/``.
+    data_dir : path, optional
+        Where datasets are looked for first (before ``$GLASSBOX_DATA`` and the cache).
+    engine : {"glassbox", "torch"}
+        The engine for labs that train networks.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"Unknown engine {engine!r}. Expected one of: {', '.join(ENGINES)}.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, received {seed!r}")
+    module = get_lab(name)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from glassbox._random import manual_seed
+
+    manual_seed(seed)
+    lab_dir = Path(out_dir) / name
+    lab_dir.mkdir(parents=True, exist_ok=True)
+    report = Report(module.TITLE, lab_dir / "figures")
+    ctx = LabContext(name=name, quick=quick, seed=seed, engine=engine,
+                     data_dir=Path(data_dir) if data_dir is not None else None,
+                     out_dir=lab_dir, report=report, rng=np.random.default_rng(seed),
+                     show_progress=show_progress)
+    started = datetime.now(timezone.utc)
+    wall_start, cpu_start = time.perf_counter(), time.process_time()
+    module.run(ctx)
+    wall, cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start
+    energy = _energy(cpu)
+    config = {"lab": name, "title": module.TITLE, "course_section": module.SECTION,
+              "quick": quick, "seed": seed, "engine": engine,
+              "data_dir": str(data_dir) if data_dir is not None else None,
+              "started_utc": started.isoformat(timespec="seconds"),
+              "versions": _versions(), "platform": platform.platform(),
+              "cpu_count": os.cpu_count()}
+    run_info = {"wall_time_s": wall, "cpu_time_s": cpu, **energy}
+    atomic_write_json(lab_dir / "config.json", config)
+    atomic_write_json(lab_dir / "metrics.json", {**ctx.metrics, "run": run_info})
+    header = [("Course section", module.SECTION), ("Mode", "quick" if quick else "full"),
+              ("Seed", seed), ("Engine", engine),
+              ("Started (UTC)", config["started_utc"]),
+              ("Wall time (s)", round(wall, 2)), ("CPU time (s)", round(cpu, 2)),
+              ("Energy (Wh, estimated)", energy["energy_wh"]),
+              ("CO2 (g, estimated)", energy["co2_g"]),
+              ("Versions", ", ".join(f"{k} {v}" for k, v in config["versions"].items()))]
+    intro = (f"<p><em>{html.escape((module.__doc__ or '').strip().splitlines()[0])}</em></p>"
+             if module.__doc__ else "")
+    footer = (f"<p style='font-size:.85em;color:#666'>Energy is estimated from CPU time at "
+              f"{WATTS_PER_BUSY_CORE:g} W per busy core; CO2 at {GRAMS_CO2_PER_KWH:g} g/kWh "
+              "(world average electricity). Rerun with <code>glassbox lab run "
+              f"{html.escape(name)} --seed {seed}{' --quick' if quick else ''}</code>.</p>")
+    report.html(footer)
+    return atomic_write_text(lab_dir / "report.html", report.render(header, intro))
+
+
+def run_all(quick: bool = False, seed: int = 0, out_dir: str | os.PathLike = "lab-out",
+            data_dir: str | os.PathLike | None = None, engine: str = "glassbox",
+            show_progress: bool = True) -> Path:
+    """Run every lab and write ``out_dir/index.html`` linking each report."""
+    rows = []
+    for name, module in available_labs().items():
+        path = run_lab(name, quick=quick, seed=seed, out_dir=out_dir, data_dir=data_dir,
+                       engine=engine, show_progress=show_progress)
+        rows.append(f"<tr><td><a href='{html.escape(name)}/report.html'>{html.escape(name)}</a>"
+                    f"</td><td>{html.escape(module.TITLE)}</td>"
+                    f"<td>{html.escape(module.SECTION)}</td></tr>")
+        del path
+    page = ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
+            "<title>glassbox labs</title></head><body style='font-family:sans-serif'>"
+            "<h1>glassbox labs</h1><table><tr><th>lab</th><th>title</th><th>course section</th>"
+            f"</tr>{''.join(rows)}</table></body></html>\n")
+    return atomic_write_text(Path(out_dir) / "index.html", page)
