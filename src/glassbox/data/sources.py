@@ -1,0 +1,199 @@
+"""Where a dataset's files come from: the search order, the cache and verified downloads.
+
+A dataset file is looked for, in this order (DESIGN.md, "Data"):
+
+1. the ``data_dir`` argument (the lab's ``--data-dir``), either the folder that contains
+   the dataset's sub-folder (``D/mnist/``) or that sub-folder itself;
+2. the folder named by the environment variable ``$GLASSBOX_DATA`` (same two forms);
+3. the cache, ``~/.cache/glassbox/<dataset>/`` (``$GLASSBOX_CACHE`` replaces
+   ``~/.cache/glassbox``);
+4. a download from the dataset's public mirrors, saved into the cache.
+
+Each file may be stored plain or gzipped (``name`` or ``name.gz``). Whatever the source,
+the *decompressed* bytes must have the published SHA-256 digest; a file that does not is
+refused with a ``ValueError`` (a local file) or skipped (a mirror's answer) and is never
+used nor written to the cache. Downloads are written atomically (temporary file, then
+rename) and only after they were verified, so the cache only ever holds good files.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import urllib.request
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from glassbox.io import atomic_write
+
+__all__ = ["DataFile", "cache_dir", "find_local", "read_verified", "download", "fetch"]
+
+# A callback that checks the structure of decompressed bytes (raises ValueError).
+Check = Callable[[bytes, str], None]
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file of a dataset: its decompressed name and the SHA-256 of its content.
+
+    Examples
+    --------
+    >>> DataFile("t10k-labels-idx1-ubyte", "ff7b...").gz_name
+    't10k-labels-idx1-ubyte.gz'
+    """
+
+    name: str
+    sha256: str
+
+    @property
+    def gz_name(self) -> str:
+        return self.name + ".gz"
+
+
+def cache_dir() -> Path:
+    """The cache folder: ``$GLASSBOX_CACHE`` if set, else ``~/.cache/glassbox``.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["GLASSBOX_CACHE"] = "/tmp/glassbox-cache-example"
+    >>> str(cache_dir())
+    '/tmp/glassbox-cache-example'
+    >>> del os.environ["GLASSBOX_CACHE"]
+    """
+    override = os.environ.get("GLASSBOX_CACHE")
+    if override:
+        return Path(override).expanduser()
+    return Path.home() / ".cache" / "glassbox"
+
+
+def _search_folders(subdir: str, data_dir: str | os.PathLike | None) -> list[tuple[str, Path]]:
+    """The folders to look in, in order, each with a label saying where it came from."""
+    folders: list[tuple[str, Path]] = []
+    for label, root in (("data_dir argument (--data-dir)", data_dir),
+                        ("$GLASSBOX_DATA", os.environ.get("GLASSBOX_DATA") or None)):
+        if root is not None:
+            root = Path(root).expanduser()
+            # Accept both D (holding D/mnist/) and D/mnist itself.
+            folders.append((label, root / subdir))
+            folders.append((label, root))
+    folders.append(("cache ($GLASSBOX_CACHE or ~/.cache/glassbox)", cache_dir() / subdir))
+    return folders
+
+
+def find_local(file: DataFile, subdir: str,
+               data_dir: str | os.PathLike | None = None) -> tuple[Path | None, list[str]]:
+    """The first local copy of ``file`` in the search order, and every path tried.
+
+    Returns
+    -------
+    path : Path or None
+        The first existing ``name`` or ``name.gz``; None if there is none.
+    looked : list of str
+        One line per path tried (for the "not found" message).
+    """
+    looked = []
+    for label, folder in _search_folders(subdir, data_dir):
+        for candidate in (folder / file.name, folder / file.gz_name):
+            looked.append(f"{candidate}  [{label}]")
+            if candidate.is_file():
+                return candidate, looked
+    return None, looked
+
+
+def _decompress(raw: bytes, name: str) -> bytes:
+    """gunzip ``raw`` if it is gzipped (magic bytes 1f 8b), else return it unchanged."""
+    if raw[:2] != b"\x1f\x8b":
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as error:
+        raise ValueError(f"{name}: corrupted or truncated gzip data ({len(raw)} bytes "
+                         f"received): {error}. Delete the file and provide a fresh copy.") from None
+
+
+def verify(data: bytes, file: DataFile, name: str, check: Check | None = None) -> None:
+    """Raise ``ValueError`` unless ``data`` has the structure and digest of ``file``."""
+    if check is not None:
+        check(data, name)
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != file.sha256:
+        raise ValueError(f"{name}: SHA-256 mismatch for {file.name}: expected {file.sha256}, "
+                         f"received {digest} ({len(data)} bytes after decompression). The file "
+                         "is corrupted or is not the published one; it was not used. Delete "
+                         "it and provide a fresh copy.")
+
+
+def read_verified(path: str | os.PathLike, file: DataFile, check: Check | None = None) -> bytes:
+    """Read ``path`` (plain or gzipped) and return its verified, decompressed bytes.
+
+    Raises
+    ------
+    ValueError
+        Undecompressible, structurally wrong (``check``) or wrong digest; the message
+        names ``path``.
+    """
+    path = Path(path)
+    data = _decompress(path.read_bytes(), str(path))
+    verify(data, file, str(path), check)
+    return data
+
+
+def download(file: DataFile, subdir: str, mirrors: Sequence[str],
+             check: Check | None = None, timeout: float = 30.0) -> tuple[Path | None, list[str]]:
+    """Try each mirror for ``file.gz``; save the first verified answer into the cache.
+
+    Returns
+    -------
+    path : Path or None
+        The cached file, or None when every mirror failed.
+    failures : list of str
+        One line per mirror that failed, with the reason (network error, bad digest).
+    """
+    failures = []
+    for mirror in mirrors:
+        url = mirror.rstrip("/") + "/" + file.gz_name
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                raw = response.read()
+            verify(_decompress(raw, url), file, url, check)
+        except (OSError, ValueError) as error:  # URLError and HTTPError are OSErrors
+            failures.append(f"{url}  [download failed: {error}]")
+            continue
+        # Only verified bytes reach the cache, and atomically: no half-written file.
+        target = cache_dir() / subdir / file.gz_name
+        atomic_write(target, raw)
+        return target, failures
+    return None, failures
+
+
+def fetch(file: DataFile, subdir: str, data_dir: str | os.PathLike | None = None,
+          download_missing: bool = True, mirrors: Sequence[str] = (),
+          check: Check | None = None, how_to: str = "") -> Path:
+    """The path of a local copy of ``file``, downloading it into the cache if needed.
+
+    The file found is not verified here (the caller reads it with :func:`read_verified`,
+    which it may skip when the verified content is already in memory).
+
+    Raises
+    ------
+    FileNotFoundError
+        No local copy and no mirror gave a verified one; the message lists every place
+        looked and ends with ``how_to``.
+    """
+    path, looked = find_local(file, subdir, data_dir)
+    if path is not None:
+        return path
+    failures: list[str] = []
+    if download_missing and mirrors:
+        path, failures = download(file, subdir, mirrors, check)
+        if path is not None:
+            return path
+    elif not download_missing:
+        failures = ["(download=False: the public mirrors were not tried)"]
+    places = "\n  ".join(looked + failures)
+    raise FileNotFoundError(f"{file.name} (or {file.gz_name}) was not found. Looked in:\n  "
+                            f"{places}\n{how_to}")
