@@ -1,0 +1,331 @@
+"""A fitted tree as flat arrays (scikit-learn's ``tree_``) and the builders that grow it.
+
+Node ``i`` is a leaf when ``children_left[i] == -1``; otherwise a sample goes to
+``children_left[i]`` if ``x[feature[i]] <= threshold[i]`` and to ``children_right[i]``
+otherwise. ``value[i, 0]`` holds the (weighted) class fractions of the training samples
+that reached node ``i``.
+
+Two growth orders, as in scikit-learn:
+
+* depth-first (``max_leaf_nodes=None``): a stack; the left child is grown before the right;
+* best-first (``max_leaf_nodes`` set): a priority queue of the open nodes by impurity
+  decrease, expanded until ``max_leaf_nodes`` leaves exist.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+
+import numpy as np
+
+from glassbox.learn._tree_random import FeatureSampler
+from glassbox.learn._tree_split import (
+    CRITERIA,
+    EPSILON,
+    FEATURE_THRESHOLD,
+    NodeStats,
+    Split,
+    best_split,
+    random_split,
+)
+
+TREE_LEAF = -1  # children_left / children_right of a leaf
+TREE_UNDEFINED = -2  # feature / threshold of a leaf
+
+
+class Tree:
+    """The arrays of a fitted decision tree, named as scikit-learn's ``tree_``.
+
+    Attributes
+    ----------
+    node_count : int
+    n_features : int
+    n_classes : ndarray of shape (1,), int
+    n_outputs : int
+        Always 1 here.
+    max_depth : int
+        Depth of the deepest leaf (the root has depth 0).
+    n_leaves : int
+    children_left, children_right : ndarray of shape (node_count,), int
+    feature : ndarray of shape (node_count,), int
+    threshold : ndarray of shape (node_count,), float64
+    value : ndarray of shape (node_count, 1, n_classes), float64
+        Weighted class fractions of the node's training samples.
+    impurity : ndarray of shape (node_count,), float64
+    n_node_samples : ndarray of shape (node_count,), int
+    weighted_n_node_samples : ndarray of shape (node_count,), float64
+    missing_go_to_left : ndarray of shape (node_count,), uint8
+        Where a missing value would go: the child that received more training samples.
+    """
+
+    def __init__(self, n_features: int, n_classes: int):
+        self.n_features = n_features
+        self.n_classes = np.array([n_classes], dtype=np.intp)
+        self.n_outputs = 1
+        self.max_n_classes = n_classes
+        self._nodes: list[list] = []
+        self._values: list[np.ndarray] = []
+
+    # --- building -------------------------------------------------------------------
+    def add_node(self, parent, is_left, is_leaf, split, impurity, n_samples, weight, value):
+        """Append a node, link it to its parent and return its id."""
+        node_id = len(self._nodes)
+        if is_leaf or split is None:
+            feature, threshold, go_left = TREE_UNDEFINED, float(TREE_UNDEFINED), 0
+        else:
+            feature, threshold = split.feature, split.threshold
+            go_left = int(len(split.left) > len(split.right))
+        self._nodes.append(
+            [TREE_LEAF, TREE_LEAF, feature, threshold, impurity, n_samples, weight, go_left]
+        )
+        self._values.append(value)
+        if parent != TREE_UNDEFINED:
+            self._nodes[parent][0 if is_left else 1] = node_id
+        return node_id
+
+    def make_leaf(self, node_id):
+        """Turn a node whose split was planned (best-first growth) back into a leaf."""
+        node = self._nodes[node_id]
+        node[0] = node[1] = TREE_LEAF
+        node[2], node[3], node[7] = TREE_UNDEFINED, float(TREE_UNDEFINED), 0
+
+    def finish(self):
+        """Freeze the node lists into the public arrays."""
+        columns = list(zip(*self._nodes))
+        self.node_count = len(self._nodes)
+        self.children_left = np.array(columns[0], dtype=np.intp)
+        self.children_right = np.array(columns[1], dtype=np.intp)
+        self.feature = np.array(columns[2], dtype=np.intp)
+        self.threshold = np.array(columns[3], dtype=np.float64)
+        self.impurity = np.array(columns[4], dtype=np.float64)
+        self.n_node_samples = np.array(columns[5], dtype=np.intp)
+        self.weighted_n_node_samples = np.array(columns[6], dtype=np.float64)
+        self.missing_go_to_left = np.array(columns[7], dtype=np.uint8)
+        self.value = np.stack(self._values)[:, None, :]  # (node_count, 1, n_classes)
+        self.n_leaves = int(np.sum(self.children_left == TREE_LEAF))
+        self.max_depth = int(self._depths().max())
+        del self._nodes, self._values
+        return self
+
+    def _depths(self):
+        depth = np.zeros(self.node_count, dtype=np.intp)
+        # parents always have smaller ids than their children
+        for node in range(self.node_count):
+            if self.children_left[node] != TREE_LEAF:
+                depth[self.children_left[node]] = depth[node] + 1
+                depth[self.children_right[node]] = depth[node] + 1
+        return depth
+
+    # --- using ----------------------------------------------------------------------
+    def apply(self, X):
+        """Leaf id reached by each row of ``X`` (n_samples, n_features) -> (n_samples,).
+
+        All samples descend together, one tree level per step: the loop runs over the
+        depth of the tree, never over samples.
+        """
+        node = np.zeros(X.shape[0], dtype=np.intp)
+        rows = np.arange(X.shape[0])
+        active = self.children_left[node] != TREE_LEAF
+        while np.any(active):
+            at = node[active]
+            # float32 value compared with float64 threshold in float64, as scikit-learn
+            goes_left = X[rows[active], self.feature[at]] <= self.threshold[at]
+            node[active] = np.where(goes_left, self.children_left[at], self.children_right[at])
+            active = self.children_left[node] != TREE_LEAF
+        return node
+
+    def predict(self, X):
+        """Class fractions of the leaf of each row: (n_samples, 1, n_classes)."""
+        return self.value[self.apply(X)]
+
+    def compute_feature_importances(self, normalize=True):
+        """Total weighted impurity decrease brought by each feature (MDI importance).
+
+        For every split node ``t`` on feature ``f``:
+        ``importance[f] += N_t * impurity_t - N_left * impurity_left - N_right *
+        impurity_right``, divided by the root weight and (if ``normalize``) by the sum.
+        """
+        importances = np.zeros(self.n_features)
+        weighted_impurity = self.weighted_n_node_samples * self.impurity
+        for node in np.flatnonzero(self.children_left != TREE_LEAF):
+            left, right = self.children_left[node], self.children_right[node]
+            importances[self.feature[node]] += (
+                weighted_impurity[node] - weighted_impurity[left] - weighted_impurity[right]
+            )
+        importances /= self.weighted_n_node_samples[0]
+        if normalize:
+            total = np.sum(importances)
+            if total > 0.0:
+                importances /= total
+        return importances
+
+
+@dataclass
+class BuildParams:
+    """Stopping rules and search settings resolved from the estimator's parameters."""
+
+    criterion: str
+    splitter: str
+    max_depth: int
+    min_samples_split: int
+    min_samples_leaf: int
+    min_weight_leaf: float
+    max_features: int
+    max_leaf_nodes: int | None
+    min_impurity_decrease: float
+
+
+class TreeBuilder:
+    """Grows a :class:`Tree` on float32 data ``X_T`` (n_features, n_samples).
+
+    Samples are stored by feature (``X_T`` is X transposed) so that gathering a node's
+    values of one feature reads one contiguous row.
+    """
+
+    def __init__(self, X_T, y, sample_weight, n_classes, params: BuildParams, sampler):
+        self.X_T = X_T
+        self.params = params
+        self.sampler: FeatureSampler = sampler
+        n_samples = X_T.shape[1]
+        self.unit_weights = sample_weight is None
+        weight = np.ones(n_samples) if sample_weight is None else sample_weight
+        # one-hot class weights: y_weights[k, i] = weight_i if y_i == k else 0   (C, n)
+        self.y_weights = np.zeros((n_classes, n_samples))
+        self.y_weights[y, np.arange(n_samples)] = weight
+        self.weight = weight
+        # scikit-learn ignores samples of zero weight (a bootstrap's out-of-bag samples)
+        self.root_samples = np.flatnonzero(weight != 0.0)
+        self.weighted_n_samples = float(np.sum(weight[self.root_samples]))
+        self.tree = Tree(X_T.shape[0], n_classes)
+
+    # --- one node -------------------------------------------------------------------
+    def node_stats(self, samples, impurity):
+        y_weights = self.y_weights[:, samples]  # (C, m)
+        class_totals = y_weights.sum(axis=1)
+        if self.unit_weights:
+            weight, weighted_n = None, float(len(samples))
+        else:
+            weight = self.weight[samples]
+            weighted_n = float(np.sum(weight))
+        if impurity is None:  # the root: nobody computed it yet
+            impurity = float(CRITERIA[self.params.criterion](class_totals, weighted_n))
+        return NodeStats(
+            y_weights, weight, class_totals, weighted_n, self.weighted_n_samples, impurity
+        )
+
+    def is_leaf_before_search(self, n_samples, depth, stats):
+        p = self.params
+        return (
+            depth >= p.max_depth
+            or n_samples < p.min_samples_split
+            or n_samples < 2 * p.min_samples_leaf
+            or stats.weighted_n_node_samples < 2 * p.min_weight_leaf
+            or stats.impurity <= EPSILON
+        )
+
+    def find_split(self, samples, stats, n_known_constants) -> tuple[Split | None, int]:
+        """The node's best allowed split (or None) and its count of constant features."""
+        p = self.params
+        node_values = self.X_T[:, samples]  # (n_features, m) float32
+        lowest, highest = node_values.min(axis=1), node_values.max(axis=1)
+        is_constant = highest <= lowest + FEATURE_THRESHOLD
+
+        thresholds = []
+        on_visit = None
+        if p.splitter == "random":
+            random = self.sampler.random
+
+            def on_visit(feature):
+                # a uniform threshold in [min, max) of the feature in this node
+                low, high = float(lowest[feature]), float(highest[feature])
+                threshold = random.uniform(low, high)
+                thresholds.append(low if threshold == high else threshold)
+
+        visited, n_constants = self.sampler.draw(
+            n_known_constants, p.max_features, is_constant, on_visit
+        )
+        if not visited:
+            return None, n_constants
+        values = node_values[visited]  # (k, m)
+        if p.splitter == "random":
+            split = random_split(
+                values, visited, thresholds, stats, p.criterion,
+                p.min_samples_leaf, p.min_weight_leaf,
+            )  # fmt: skip
+        else:
+            split = best_split(
+                values, visited, stats, p.criterion, p.min_samples_leaf, p.min_weight_leaf
+            )
+        return split, n_constants
+
+    def grow_node(self, samples, depth, parent, is_left, impurity, n_known_constants):
+        """Search a split for a node and add it; returns (node_id, split or None, n_const)."""
+        stats = self.node_stats(samples, impurity)
+        split, n_constants = None, n_known_constants
+        if not self.is_leaf_before_search(len(samples), depth, stats):
+            split, n_constants = self.find_split(samples, stats, n_known_constants)
+            if (
+                split is not None
+                and split.improvement + EPSILON < self.params.min_impurity_decrease
+            ):
+                split = None
+        node_id = self.tree.add_node(
+            parent, is_left, split is None, split, stats.impurity, len(samples),
+            stats.weighted_n_node_samples, stats.class_totals / stats.weighted_n_node_samples,
+        )  # fmt: skip
+        return node_id, split, n_constants
+
+    # --- whole tree -----------------------------------------------------------------
+    def build(self) -> Tree:
+        if self.params.max_leaf_nodes is None:
+            self._build_depth_first()
+        else:
+            self._build_best_first()
+        return self.tree.finish()
+
+    def _build_depth_first(self):
+        # (samples, depth, parent, is_left, impurity, n_known_constants)
+        stack = [(self.root_samples, 0, TREE_UNDEFINED, False, None, 0)]
+        while stack:
+            samples, depth, parent, is_left, impurity, n_known = stack.pop()
+            node_id, split, n_constants = self.grow_node(
+                samples, depth, parent, is_left, impurity, n_known
+            )
+            if split is not None:
+                # right pushed first so that the left child is grown first
+                stack.append(
+                    (samples[split.right], depth + 1, node_id, False, split.impurity_right,
+                     n_constants)
+                )  # fmt: skip
+                stack.append(
+                    (samples[split.left], depth + 1, node_id, True, split.impurity_left,
+                     n_constants)
+                )  # fmt: skip
+
+    def _build_best_first(self):
+        # Every node's split is searched when the node is created; the open node with the
+        # largest impurity decrease is expanded next. Ties go to the older node.
+        # NOTE: scikit-learn breaks ties through C++'s heap algorithm, so equal
+        # improvements may be expanded in another order there.
+        frontier = []
+        counter = 0
+
+        def open_node(samples, depth, parent, is_left, impurity):
+            nonlocal counter
+            # best-first growth forgets the parent's constant features (as scikit-learn)
+            node_id, split, _ = self.grow_node(samples, depth, parent, is_left, impurity, 0)
+            improvement = 0.0 if split is None else split.improvement
+            heapq.heappush(frontier, (-improvement, counter, node_id, samples, depth, split))
+            counter += 1
+
+        open_node(self.root_samples, 0, TREE_UNDEFINED, False, None)
+        max_split_nodes = self.params.max_leaf_nodes - 1
+        while frontier:
+            _, _, node_id, samples, depth, split = heapq.heappop(frontier)
+            if split is None or max_split_nodes <= 0:
+                self.tree.make_leaf(node_id)
+                continue
+            max_split_nodes -= 1
+            open_node(samples[split.left], depth + 1, node_id, True, split.impurity_left)
+            open_node(samples[split.right], depth + 1, node_id, False, split.impurity_right)

@@ -1,0 +1,484 @@
+"""Decision trees: the scikit-learn twin of ``sklearn.tree``.
+
+A decision tree classifier cuts the feature space with axis-aligned questions
+``x[feature] <= threshold``, chosen greedily: at each node, the question whose answer
+separates the classes best (largest decrease of Gini impurity or entropy). A leaf predicts
+the class fractions of the training samples that reached it.
+
+How a split is chosen lives in :mod:`glassbox.learn._tree_split` (the vectorised search),
+the order features are visited in :mod:`glassbox.learn._tree_random`, the tree arrays and
+growth in :mod:`glassbox.learn._tree_build`, pruning in :mod:`glassbox.learn._tree_prune`.
+"""
+
+from __future__ import annotations
+
+import numbers
+from io import StringIO
+from math import ceil
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
+from sklearn.utils import Bunch, check_random_state, compute_sample_weight
+from sklearn.utils._param_validation import Hidden, Interval, RealNotInt, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+
+from glassbox.learn._tree_build import TREE_LEAF, TREE_UNDEFINED, BuildParams, TreeBuilder
+from glassbox.learn._tree_prune import cost_complexity_path, prune
+from glassbox.learn._tree_random import FeatureSampler, SklearnRandom, draw_seed
+
+__all__ = ["DecisionTreeClassifier", "export_text"]
+
+
+class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
+    """A decision tree classifier (CART): greedy binary splits that reduce impurity.
+
+    At each node the split ``x[j] <= t`` maximising the weighted impurity decrease
+
+    .. math::  \\frac{N_t}{N}\\Big(I(t) - \\frac{N_{t_R}}{N_t} I(t_R)
+               - \\frac{N_{t_L}}{N_t} I(t_L)\\Big)
+
+    is chosen, with ``I`` the Gini index :math:`1 - \\sum_k p_k^2` or the entropy
+    :math:`-\\sum_k p_k \\log_2 p_k`. Thresholds lie halfway between consecutive distinct
+    values. Growth stops at pure nodes or when a stopping parameter says so.
+
+    Parameters
+    ----------
+    criterion : {"gini", "entropy", "log_loss"}, default="gini"
+        Impurity measure (``log_loss`` and ``entropy`` are the same).
+    splitter : {"best", "random"}, default="best"
+        ``"best"`` searches every threshold; ``"random"`` draws one threshold per feature.
+    max_depth : int, default=None
+        Maximum depth; None grows until leaves are pure or too small to split.
+    min_samples_split : int or float, default=2
+        Fewest samples a node needs to be split (a float is a fraction of n_samples).
+    min_samples_leaf : int or float, default=1
+        Fewest samples each child must keep (a float is a fraction of n_samples).
+    min_weight_fraction_leaf : float, default=0.0
+        Smallest fraction of the total sample weight each leaf must keep.
+    max_features : int, float, {"sqrt", "log2"} or None, default=None
+        Number of features examined per node (drawn at random without replacement).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the feature order; the same seed as scikit-learn gives the same tree.
+    max_leaf_nodes : int, default=None
+        Grow best-first with at most this many leaves.
+    min_impurity_decrease : float, default=0.0
+        A split must decrease the weighted impurity by at least this much.
+    class_weight : dict, list of dict or "balanced", default=None
+        Weights of the classes (``"balanced"``: ``n_samples / (n_classes * count_k)``).
+    ccp_alpha : float, default=0.0
+        Complexity parameter of minimal cost-complexity pruning (0: no pruning).
+    monotonic_cst : None
+        Monotonic constraints are not implemented: only None is accepted.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    n_classes_ : int
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Only when X has feature names (a DataFrame).
+    n_outputs_ : int
+        Always 1.
+    max_features_ : int
+        The resolved ``max_features``.
+    tree_ : Tree
+        The fitted tree as arrays (``children_left``, ``children_right``, ``feature``,
+        ``threshold``, ``value``, ``impurity``, ``n_node_samples``, ...).
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        Normalised total impurity decrease brought by each feature.
+
+    See Also
+    --------
+    sklearn.tree.DecisionTreeClassifier : The twin; same parameters and attributes.
+    glassbox.learn.ensemble.RandomForestClassifier : An average of randomised trees.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from glassbox.learn.tree import DecisionTreeClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> tree = DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y)
+    >>> tree.get_depth(), tree.get_n_leaves()
+    (2, 3)
+    >>> tree.predict(X[[0, 50, 100]])
+    array([0, 1, 2])
+    >>> tree.feature_importances_.round(3)
+    array([0.   , 0.   , 0.557, 0.443])
+    """
+
+    _parameter_constraints: dict = {
+        "criterion": [StrOptions({"gini", "entropy", "log_loss"})],
+        "splitter": [StrOptions({"best", "random"})],
+        "max_depth": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "min_samples_split": [
+            Interval(numbers.Integral, 2, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+        ],
+        "min_samples_leaf": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="neither"),
+        ],
+        "min_weight_fraction_leaf": [Interval(numbers.Real, 0.0, 0.5, closed="both")],
+        "max_features": [
+            Interval(numbers.Integral, 1, None, closed="left"),
+            Interval(RealNotInt, 0.0, 1.0, closed="right"),
+            StrOptions({"sqrt", "log2"}),
+            None,
+        ],
+        "random_state": ["random_state"],
+        "max_leaf_nodes": [Interval(numbers.Integral, 2, None, closed="left"), None],
+        "min_impurity_decrease": [Interval(numbers.Real, 0.0, None, closed="left")],
+        "class_weight": [dict, list, StrOptions({"balanced"}), None],
+        "ccp_alpha": [Interval(numbers.Real, 0.0, None, closed="left")],
+        "monotonic_cst": [Hidden("array-like"), None],
+    }
+
+    def __init__(
+        self,
+        *,
+        criterion="gini",
+        splitter="best",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features=None,
+        random_state=None,
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        class_weight=None,
+        ccp_alpha=0.0,
+        monotonic_cst=None,
+    ):
+        self.criterion = criterion
+        self.splitter = splitter
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_weight_fraction_leaf = min_weight_fraction_leaf
+        self.max_features = max_features
+        self.random_state = random_state
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_impurity_decrease = min_impurity_decrease
+        self.class_weight = class_weight
+        self.ccp_alpha = ccp_alpha
+        self.monotonic_cst = monotonic_cst
+
+    # --- fitting ---------------------------------------------------------------------
+    def fit(self, X, y, sample_weight=None):
+        """Grow the tree on ``(X, y)``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training samples; converted to float32 like scikit-learn.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; samples of weight 0 are ignored.
+
+        Returns
+        -------
+        self : DecisionTreeClassifier
+        """
+        self._validate_params()
+        if self.monotonic_cst is not None:
+            raise NotImplementedError(
+                "glassbox's DecisionTreeClassifier does not implement monotonic constraints; "
+                f"expected monotonic_cst=None, received monotonic_cst={self.monotonic_cst!r}."
+            )
+        random_state = check_random_state(self.random_state)
+        X, y = validate_data(self, X, y, dtype=np.float32)
+        check_classification_targets(y)
+        self.classes_, y_encoded = np.unique(y, return_inverse=True)
+        self.n_classes_ = len(self.classes_)
+        self.n_outputs_ = 1
+
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        if self.class_weight is not None:
+            expanded = compute_sample_weight(self.class_weight, y)
+            sample_weight = expanded if sample_weight is None else sample_weight * expanded
+        X_T = np.ascontiguousarray(X.T)  # (n_features, n_samples): a node reads rows
+        self._fit_encoded(X_T, y_encoded, sample_weight, random_state)
+        return self
+
+    def _fit_encoded(self, X_T, y_encoded, sample_weight, random_state):
+        """Grow the tree on validated data (also used by the random forest).
+
+        ``X_T`` is float32 of shape (n_features, n_samples), ``y_encoded`` holds class
+        indices into ``self.classes_``, ``random_state`` is a RandomState.
+        """
+        n_features, n_samples = X_T.shape
+        self.n_features_in_ = n_features
+        params = self._build_params(n_samples, n_features, sample_weight)
+        if sample_weight is not None and np.all(sample_weight == 1.0):
+            sample_weight = None  # unit weights take the faster path (weight = count)
+        sampler = FeatureSampler(n_features, SklearnRandom(draw_seed(random_state)))
+        builder = TreeBuilder(X_T, y_encoded, sample_weight, self.n_classes_, params, sampler)
+        self.tree_ = builder.build()
+        if self.ccp_alpha > 0.0:
+            self.tree_ = prune(self.tree_, self.ccp_alpha)
+        return self
+
+    def _build_params(self, n_samples, n_features, sample_weight) -> BuildParams:
+        """Resolve fractions and keywords to numbers, as scikit-learn does."""
+        if isinstance(self.min_samples_leaf, numbers.Integral):
+            min_samples_leaf = self.min_samples_leaf
+        else:
+            min_samples_leaf = ceil(self.min_samples_leaf * n_samples)
+        if isinstance(self.min_samples_split, numbers.Integral):
+            min_samples_split = self.min_samples_split
+        else:
+            min_samples_split = max(2, ceil(self.min_samples_split * n_samples))
+        min_samples_split = max(min_samples_split, 2 * min_samples_leaf)
+
+        if self.max_features == "sqrt":
+            max_features = max(1, int(np.sqrt(n_features)))
+        elif self.max_features == "log2":
+            max_features = max(1, int(np.log2(n_features)))
+        elif self.max_features is None:
+            max_features = n_features
+        elif isinstance(self.max_features, numbers.Integral):
+            max_features = self.max_features
+        else:
+            max_features = max(1, int(self.max_features * n_features))
+        self.max_features_ = max_features
+
+        total_weight = n_samples if sample_weight is None else np.sum(sample_weight)
+        return BuildParams(
+            criterion=self.criterion,
+            splitter=self.splitter,
+            max_depth=np.iinfo(np.int32).max if self.max_depth is None else self.max_depth,
+            min_samples_split=min_samples_split,
+            min_samples_leaf=min_samples_leaf,
+            min_weight_leaf=self.min_weight_fraction_leaf * total_weight,
+            max_features=max_features,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_impurity_decrease=self.min_impurity_decrease,
+        )
+
+    def cost_complexity_pruning_path(self, X, y, sample_weight=None):
+        """Effective alphas of minimal cost-complexity pruning and the leaves' impurities.
+
+        Parameters
+        ----------
+        X, y, sample_weight
+            As for :meth:`fit`; a copy with ``ccp_alpha=0`` is grown on them.
+
+        Returns
+        -------
+        ccp_path : Bunch
+            ``ccp_alphas`` (increasing) and ``impurities`` (total leaf impurity of the
+            subtree kept at each alpha).
+        """
+        grown = clone(self).set_params(ccp_alpha=0.0).fit(X, y, sample_weight=sample_weight)
+        alphas, impurities = cost_complexity_path(grown.tree_)
+        return Bunch(ccp_alphas=alphas, impurities=impurities)
+
+    # --- predicting ------------------------------------------------------------------
+    def _validate_X_predict(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, dtype=np.float32, reset=False)
+
+    def apply(self, X):
+        """Index of the leaf each sample lands in.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        X_leaves : ndarray of shape (n_samples,)
+        """
+        return self.tree_.apply(self._validate_X_predict(X))
+
+    def predict_proba(self, X):
+        """Class fractions of the training samples in each sample's leaf.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Columns in the order of ``classes_``.
+        """
+        X = self._validate_X_predict(X)
+        return self.tree_.predict(X)[:, 0, :]
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba` (``-inf`` where a fraction is 0)."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Most frequent class of each sample's leaf.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,)
+        """
+        return self.classes_.take(np.argmax(self.predict_proba(X), axis=1), axis=0)
+
+    # --- inspecting ------------------------------------------------------------------
+    def get_depth(self):
+        """Depth of the tree: the longest root-to-leaf path (a lone root has depth 0)."""
+        check_is_fitted(self)
+        return self.tree_.max_depth
+
+    def get_n_leaves(self):
+        """Number of leaves of the tree."""
+        check_is_fitted(self)
+        return self.tree_.n_leaves
+
+    @property
+    def feature_importances_(self):
+        """Normalised total impurity decrease of each feature (Gini importance)."""
+        check_is_fitted(self)
+        return self.tree_.compute_feature_importances()
+
+
+def _subtree_depth(tree, node):
+    """Depth of the subtree under ``node``, counting ``node`` itself as 1."""
+    deepest, stack = 0, [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if tree.children_left[current] != TREE_LEAF:
+            stack.append((tree.children_left[current], depth + 1))
+            stack.append((tree.children_right[current], depth + 1))
+    return deepest
+
+
+def _check_non_negative_int(name, value, minimum, allow_none=False):
+    if allow_none and value is None:
+        return
+    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
+        raise ValueError(
+            f"The '{name}' parameter of export_text must be an int >= {minimum}"
+            f"{' or None' if allow_none else ''}. Got {value!r} instead."
+        )
+
+
+def export_text(
+    decision_tree,
+    *,
+    feature_names=None,
+    class_names=None,
+    max_depth=10,
+    spacing=3,
+    decimals=2,
+    show_weights=False,
+):
+    """The rules of a fitted tree as indented text, in scikit-learn's exact format.
+
+    Parameters
+    ----------
+    decision_tree : DecisionTreeClassifier
+        A fitted tree (glassbox's or scikit-learn's).
+    feature_names : array-like of shape (n_features,), default=None
+        Names printed instead of ``feature_0``, ``feature_1``, ...
+    class_names : array-like of shape (n_classes,), default=None
+        Names printed instead of the values of ``classes_``.
+    max_depth : int, default=10
+        Deeper branches are summarised as "truncated branch of depth d".
+    spacing : int, default=3
+        Width of each indentation level.
+    decimals : int, default=2
+        Digits printed after the decimal point of thresholds and weights.
+    show_weights : bool, default=False
+        Print the weighted class counts of each leaf.
+
+    Returns
+    -------
+    report : str
+
+    See Also
+    --------
+    sklearn.tree.export_text : The twin; the same text for the same tree.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from glassbox.learn.tree import DecisionTreeClassifier, export_text
+    >>> X, y = load_iris(return_X_y=True)
+    >>> tree = DecisionTreeClassifier(max_depth=1, random_state=0).fit(X, y)
+    >>> print(export_text(tree, feature_names=["sepal l", "sepal w", "petal l", "petal w"]))
+    |--- petal l <= 2.45
+    |   |--- class: 0
+    |--- petal l >  2.45
+    |   |--- class: 1
+    <BLANKLINE>
+    """
+    check_is_fitted(decision_tree)
+    _check_non_negative_int("max_depth", max_depth, 0, allow_none=True)
+    _check_non_negative_int("spacing", spacing, 1)
+    _check_non_negative_int("decimals", decimals, 0)
+    max_depth = np.inf if max_depth is None else max_depth
+    tree = decision_tree.tree_
+    classifier = is_classifier(decision_tree)
+    if classifier:
+        if class_names is None:
+            class_names = decision_tree.classes_
+        elif len(class_names) != len(decision_tree.classes_):
+            raise ValueError(
+                "When `class_names` is an array, it should contain as many items as "
+                f"`decision_tree.classes_`. Got {len(class_names)} while the tree was "
+                f"fitted with {len(decision_tree.classes_)} classes."
+            )
+    if feature_names is not None and len(feature_names) != tree.n_features:
+        raise ValueError(
+            "feature_names must contain %d elements, got %d"
+            % (tree.n_features, len(feature_names))
+        )
+    if feature_names is not None:
+        names = [feature_names[i] if i != TREE_UNDEFINED else None for i in tree.feature]
+    else:
+        names = [f"feature_{i}" for i in tree.feature]
+    value_format = ("{}{} weights: {}\n" if show_weights else "{}{}{}\n") if classifier else (
+        "{}{} value: {}\n"
+    )
+    report = StringIO()
+
+    def add_leaf(node, indent):
+        value = tree.value[node][0]
+        if classifier:
+            text = ""
+            if show_weights:
+                weights = value * tree.weighted_n_node_samples[node]
+                text = "[" + ", ".join(f"{v:.{decimals}f}" for v in weights) + "]"
+            class_index = np.argmax(value)
+            label = class_names[class_index] if tree.n_classes[0] != 1 else class_index
+            text += " class: " + str(label)
+        else:
+            text = "[" + ", ".join(f"{v:.{decimals}f}" for v in value) + "]"
+        report.write(value_format.format(indent, "", text))
+
+    def write(node, depth):
+        # "|   |   |---": one "|" plus spacing per level, the last level ends in dashes
+        indent = ("|" + " " * spacing) * depth
+        indent = indent[:-spacing] + "-" * spacing
+        if depth <= max_depth + 1:
+            if tree.feature[node] != TREE_UNDEFINED:
+                threshold = f"{tree.threshold[node]:.{decimals}f}"
+                report.write(f"{indent} {names[node]} <= {threshold}\n")
+                write(tree.children_left[node], depth + 1)
+                report.write(f"{indent} {names[node]} >  {threshold}\n")
+                write(tree.children_right[node], depth + 1)
+            else:
+                add_leaf(node, indent)
+        elif _subtree_depth(tree, node) == 1:
+            add_leaf(node, indent)
+        else:
+            report.write(f"{indent} truncated branch of depth {_subtree_depth(tree, node)}\n")
+
+    write(0, 1)
+    return report.getvalue()
