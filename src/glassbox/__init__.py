@@ -4,10 +4,105 @@ The classical and deep learning methods of an introductory course, written to be
 with the APIs of PyTorch (``glassbox``, ``glassbox.nn``, ``glassbox.optim``,
 ``glassbox.data``) and scikit-learn (``glassbox.learn``), and a lab that runs each
 experiment of the course end to end (``glassbox lab run NAME``).
+
+Like ``torch``, the top level holds the Tensor and its factories::
+
+    >>> import glassbox as gb
+    >>> x = gb.tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4.])
 """
 
+import importlib
+
+from glassbox.autograd import (
+    Function,
+    Tensor,
+    arange,
+    as_tensor,
+    bool_,
+    cat,
+    empty,
+    enable_grad,
+    eye,
+    float16,
+    float32,
+    float64,
+    from_numpy,
+    full,
+    full_like,
+    get_default_dtype,
+    int32,
+    int64,
+    is_grad_enabled,
+    linspace,
+    manual_seed,
+    maximum,
+    minimum,
+    no_grad,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randint,
+    randn,
+    randn_like,
+    set_grad_enabled,
+    stack,
+    tensor,
+    uint8,
+    where,
+    zeros,
+    zeros_like,
+)
+from glassbox.autograd.functions import (
+    abs,
+    argmax,
+    argmin,
+    clamp,
+    exp,
+    flatten,
+    log,
+    log_softmax,
+    matmul,
+    mean,
+    permute,
+    relu,
+    reshape,
+    sigmoid,
+    softmax,
+    sqrt,
+    squeeze,
+    std,
+    sum,
+    tanh,
+    transpose,
+    unsqueeze,
+    var,
+)
 from glassbox.io import load, save
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "load", "save"]
+__all__ = [
+    "__version__", "load", "save", "Tensor", "Function", "tensor", "as_tensor", "from_numpy",
+    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like", "randn", "rand",
+    "randint", "randn_like", "rand_like", "arange", "linspace", "eye", "cat", "stack",
+    "where", "maximum", "minimum", "manual_seed", "no_grad", "enable_grad",
+    "set_grad_enabled", "is_grad_enabled", "float16", "float32", "float64", "int32", "int64",
+    "uint8", "bool_", "get_default_dtype", "abs", "argmax", "argmin", "clamp", "exp",
+    "flatten", "log", "log_softmax", "matmul", "mean", "permute", "relu", "reshape",
+    "sigmoid", "softmax", "sqrt", "squeeze", "std", "sum", "tanh", "transpose", "unsqueeze",
+    "var",
+]
+
+_SUBMODULES = {"autograd", "nn", "optim", "data", "learn", "io"}
+
+
+def __getattr__(name: str):
+    # ``gb.nn`` works after ``import glassbox as gb`` (as ``torch.nn`` does), imported on
+    # first use so that ``import glassbox`` stays light.
+    if name in _SUBMODULES:
+        return importlib.import_module(f"glassbox.{name}")
+    raise AttributeError(f"module 'glassbox' has no attribute {name!r}")

@@ -1,0 +1,271 @@
+"""Functions that make Tensors: ``tensor``, ``zeros``, ``ones``, ``randn``, ``arange``, ...
+
+Same names, arguments and default dtypes as torch's: floating-point results are
+float32 unless ``dtype`` says otherwise; random ones draw from glassbox's global
+generator (:func:`glassbox.manual_seed`) unless a NumPy ``Generator`` is passed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from glassbox import _random
+from glassbox.autograd.dtypes import array_from, float32
+from glassbox.autograd.tensor import Tensor, _shape_argument
+
+__all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty",
+           "zeros_like", "ones_like", "full_like", "randn", "rand", "randint", "randn_like",
+           "rand_like", "arange", "linspace", "eye", "cat", "stack", "where", "maximum",
+           "minimum", "manual_seed"]
+
+manual_seed = _random.manual_seed
+
+
+def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def tensor(data: Any, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A new Tensor holding a copy of ``data``.
+
+    Python floats give float32, ints int64, bools bool; a NumPy array keeps its dtype.
+
+    See Also
+    --------
+    torch.tensor
+
+    Examples
+    --------
+    >>> tensor([1.0, 2.0]).dtype
+    dtype('float32')
+    >>> tensor([[1, 2]]).shape
+    (1, 2)
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    return _make(array_from(data, dtype), requires_grad)
+
+
+def as_tensor(data: Any, dtype=None) -> Tensor:
+    """``data`` as a Tensor, sharing memory with an ndarray of the right dtype."""
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
+        return Tensor(data)
+    return tensor(data, dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing memory with ``array`` (dtype kept), like ``torch.from_numpy``.
+
+    Examples
+    --------
+    >>> from_numpy(np.zeros(2)).dtype
+    dtype('float64')
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy expects an np.ndarray, received {type(array).__name__}")
+    return Tensor(array)
+
+
+def _dtype(dtype) -> np.dtype:
+    return float32 if dtype is None else np.dtype(dtype)
+
+
+def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A Tensor of zeros of shape ``size``.
+
+    Examples
+    --------
+    >>> zeros(2, 3).shape
+    (2, 3)
+    """
+    return _make(np.zeros(_shape_argument(size), dtype=_dtype(dtype)), requires_grad)
+
+
+def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A Tensor of ones of shape ``size``.
+
+    Examples
+    --------
+    >>> ones(2)
+    tensor([1., 1.])
+    """
+    return _make(np.ones(_shape_argument(size), dtype=_dtype(dtype)), requires_grad)
+
+
+def empty(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+    """An uninitialised Tensor (here: zeros) of shape ``size``."""
+    return zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+
+def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+    """A Tensor of shape ``size`` filled with ``fill_value`` (dtype from the value).
+
+    Examples
+    --------
+    >>> full((2,), 7)
+    tensor([7, 7])
+    """
+    if dtype is None:
+        dtype = array_from(fill_value).dtype
+    return _make(np.full(_shape_argument((size,)), fill_value, dtype=dtype), requires_grad)
+
+
+def zeros_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:  # noqa: A002
+    """Zeros with the shape (and dtype) of ``input``."""
+    return _make(np.zeros(input.shape, dtype=dtype or input.dtype), requires_grad)
+
+
+def ones_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:  # noqa: A002
+    """Ones with the shape (and dtype) of ``input``."""
+    return _make(np.ones(input.shape, dtype=dtype or input.dtype), requires_grad)
+
+
+def full_like(input: Tensor, fill_value, dtype=None,  # noqa: A002
+              requires_grad: bool = False) -> Tensor:
+    """``fill_value`` with the shape (and dtype) of ``input``."""
+    return _make(np.full(input.shape, fill_value, dtype=dtype or input.dtype), requires_grad)
+
+
+def _generator(generator):
+    return generator if generator is not None else _random.default_generator()
+
+
+def randn(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
+    """Draws from the standard normal N(0, 1), of shape ``size``.
+
+    Examples
+    --------
+    >>> _ = manual_seed(0)
+    >>> x = randn(2, 3)
+    >>> x.shape, x.dtype
+    ((2, 3), dtype('float32'))
+    """
+    dtype = _dtype(dtype)
+    data = _generator(generator).standard_normal(_shape_argument(size), dtype=dtype)
+    return _make(data, requires_grad)
+
+
+def rand(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
+    """Draws from the uniform U[0, 1), of shape ``size``.
+
+    Examples
+    --------
+    >>> bool(((rand(100) >= 0) & (rand(100) < 1)).all())
+    True
+    """
+    dtype = _dtype(dtype)
+    data = _generator(generator).random(_shape_argument(size), dtype=dtype)
+    return _make(data, requires_grad)
+
+
+def randint(low: int, high: int | None = None, size=(), dtype=None,
+            generator=None) -> Tensor:
+    """Integers drawn uniformly from [low, high) (``randint(high, size)`` also works)."""
+    if high is None:
+        low, high = 0, low
+    data = _generator(generator).integers(low, high, size=_shape_argument((size,)))
+    return Tensor(data.astype(dtype or np.int64))
+
+
+def randn_like(input: Tensor, dtype=None) -> Tensor:  # noqa: A002
+    """Standard normal draws with the shape of ``input``."""
+    return randn(*input.shape, dtype=dtype or input.dtype)
+
+
+def rand_like(input: Tensor, dtype=None) -> Tensor:  # noqa: A002
+    """Uniform U[0, 1) draws with the shape of ``input``."""
+    return rand(*input.shape, dtype=dtype or input.dtype)
+
+
+def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+    """Values from ``start`` to ``end`` (excluded) by ``step``; int64 unless a bound is a float.
+
+    Examples
+    --------
+    >>> arange(3)
+    tensor([0, 1, 2])
+    >>> arange(0, 1, 0.5)
+    tensor([0. , 0.5])
+    """
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        is_float = any(isinstance(v, float) for v in (start, end, step))
+        dtype = float32 if is_float else np.int64
+    return _make(np.arange(start, end, step).astype(dtype), requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, dtype=None) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` (both included)."""
+    return Tensor(np.linspace(start, end, steps).astype(_dtype(dtype)))
+
+
+def eye(n: int, m: int | None = None, dtype=None) -> Tensor:
+    """The identity matrix (n x m)."""
+    return Tensor(np.eye(n, m, dtype=_dtype(dtype)))
+
+
+def cat(tensors, dim: int = 0) -> Tensor:
+    """Concatenate along an existing dimension ``dim``.
+
+    Examples
+    --------
+    >>> cat([ones(2), zeros(1)])
+    tensor([1., 1., 0.])
+    """
+    from glassbox.autograd.ops.join import Cat
+
+    tensors = [t if isinstance(t, Tensor) else Tensor(np.asarray(t)) for t in tensors]
+    if not tensors:
+        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+    return Cat.apply(dim, *tensors)
+
+
+def stack(tensors, dim: int = 0) -> Tensor:
+    """Join Tensors of the same shape along a new dimension ``dim``.
+
+    Examples
+    --------
+    >>> stack([ones(2), zeros(2)]).shape
+    (2, 2)
+    """
+    tensors = [t if isinstance(t, Tensor) else Tensor(np.asarray(t)) for t in tensors]
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shapes = {t.shape for t in tensors}
+    if len(shapes) > 1:
+        raise RuntimeError(f"stack expects each tensor to be equal size, but got shapes "
+                           f"{[t.shape for t in tensors]}")
+    return cat([t.unsqueeze(dim) for t in tensors], dim)
+
+
+def where(condition, input=None, other=None) -> Tensor:  # noqa: A002
+    """``input`` where ``condition`` holds, else ``other`` (broadcasting all three).
+
+    Examples
+    --------
+    >>> where(tensor([True, False]), ones(2), zeros(2))
+    tensor([1., 0.])
+    """
+    condition = condition if isinstance(condition, Tensor) else Tensor(np.asarray(condition))
+    if input is None and other is None:
+        return tuple(Tensor(index) for index in np.nonzero(condition.data))
+    if not isinstance(input, Tensor):
+        other_tensor = other if isinstance(other, Tensor) else None
+        input = other_tensor._operand(input) if other_tensor is not None \
+            else Tensor(array_from(input))
+    return input.where(condition, other)
+
+
+def maximum(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """Element-wise maximum (ties share the gradient)."""
+    return input.maximum(other)
+
+
+def minimum(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """Element-wise minimum (ties share the gradient)."""
+    return input.minimum(other)

@@ -1,0 +1,120 @@
+"""Activations used everywhere: relu, leaky_relu, sigmoid, tanh, softmax, log_softmax.
+
+Fused into one Function each (rather than composed from exp, sum, ...) because they sit
+on the hot path of every network: one pass forward, one pass backward, few temporaries.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassbox.autograd.function import Function
+from glassbox.autograd.tensor import Tensor
+
+__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"]
+
+
+class ReLU(Function):
+    """max(x, 0)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        result = np.maximum(x.data, 0)
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (result,) = ctx.saved_tensors
+        # d relu(x)/dx = 1 where x > 0, else 0 (a constant mask: relu'' = 0)
+        return grad_output * Tensor(result.data > 0)
+
+
+class LeakyReLU(Function):
+    """x where x > 0, negative_slope * x elsewhere."""
+
+    @staticmethod
+    def forward(ctx, x, negative_slope):
+        ctx.save_for_backward(x)
+        ctx.negative_slope = negative_slope
+        slope = x.data.dtype.type(negative_slope)
+        return np.where(x.data > 0, x.data, x.data * slope)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        dtype = grad_output.dtype
+        # d/dx = 1 where x > 0, negative_slope elsewhere
+        slope = np.where(x.data > 0, dtype.type(1), dtype.type(ctx.negative_slope))
+        return grad_output * Tensor(slope), None
+
+
+class Sigmoid(Function):
+    """1 / (1 + e^-x), computed without overflow for large |x|."""
+
+    @staticmethod
+    def forward(ctx, x):
+        data = x.data
+        # e^-|x| never overflows; then sigmoid(x) = 1/(1+e^-x) for x >= 0 and
+        # e^x/(1+e^x) for x < 0
+        e = np.exp(-np.abs(data))
+        result = np.where(data >= 0, 1 / (1 + e), e / (1 + e)).astype(data.dtype, copy=False)
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (result,) = ctx.saved_tensors
+        return grad_output * result * (1 - result)  # s' = s (1 - s)
+
+
+class Tanh(Function):
+    """Hyperbolic tangent."""
+
+    @staticmethod
+    def forward(ctx, x):
+        result = np.tanh(x.data)
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (result,) = ctx.saved_tensors
+        return grad_output * (1 - result * result)  # tanh' = 1 - tanh^2
+
+
+class Softmax(Function):
+    """softmax(x)_i = e^(x_i - max x) / sum_j e^(x_j - max x) along ``dim``."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        shifted = x.data - x.data.max(axis=dim, keepdims=True)  # e^big would overflow
+        result = np.exp(shifted)
+        result /= result.sum(axis=dim, keepdims=True)
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (s,) = ctx.saved_tensors
+        # Jacobian diag(s) - s s^T applied to g: s * (g - <g, s>)
+        return s * (grad_output - (grad_output * s).sum(dim=ctx.dim, keepdim=True)), None
+
+
+class LogSoftmax(Function):
+    """log softmax(x) = x - max x - log sum e^(x - max x): the stable log-sum-exp form."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        shifted = x.data - x.data.max(axis=dim, keepdims=True)
+        result = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        ctx.save_for_backward(result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (log_s,) = ctx.saved_tensors
+        # d(log softmax)/dx applied to g: g - softmax * sum(g)
+        return grad_output - log_s.exp() * grad_output.sum(dim=ctx.dim, keepdim=True), None

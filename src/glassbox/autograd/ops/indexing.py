@@ -1,0 +1,73 @@
+"""Indexing with gradient: ``x[index]`` and its backward, a scatter-add.
+
+The backward of ``y = x[index]`` puts each element of dL/dy back where it came from in a
+zero array of x's shape. With slices and single integers no position repeats, so it is
+one assignment. Integer-array indices can repeat a position (``x[[0, 0]]``), whose
+gradients must then add up: NumPy's ``np.add.at`` does that but slowly, so instead we
+number x's positions, read which position each output came from, and let
+``np.bincount`` add the gradients per position in one vectorised pass.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassbox.autograd.function import Function
+from glassbox.autograd.tensor import Tensor
+
+__all__ = ["normalize_index", "GetItem", "IndexAdd"]
+
+
+def normalize_index(index):
+    """Tensors in an index become arrays (lists too), so NumPy can index with it."""
+    if isinstance(index, tuple):
+        return tuple(normalize_index(part) for part in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray([normalize_index(part) for part in index]) \
+            if any(isinstance(part, Tensor) for part in index) else np.asarray(index)
+    return index
+
+
+def _may_repeat(index) -> bool:
+    """True if an integer array appears in the index (so positions may repeat)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(part, np.ndarray) and part.dtype.kind in "iu" for part in parts)
+
+
+class GetItem(Function):
+    """``x[index]`` for basic (slices, ints, None, ...) and advanced (arrays) indices."""
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.input_shape = x.shape
+        ctx.index = index
+        return x.data[index]
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return IndexAdd.apply(grad_output, ctx.input_shape, ctx.index), None
+
+
+class IndexAdd(Function):
+    """zeros(shape) with ``values`` added at ``index`` (repeated positions add up)."""
+
+    @staticmethod
+    def forward(ctx, values, shape, index):
+        ctx.index = index
+        data = values.data
+        if _may_repeat(index):
+            positions = np.arange(int(np.prod(shape))).reshape(shape)[index]  # flat index
+            positions, data = np.broadcast_arrays(positions, data)
+            summed = np.bincount(positions.ravel(), weights=data.ravel(),
+                                 minlength=int(np.prod(shape)))
+            return summed.astype(values.dtype, copy=False).reshape(shape)
+        result = np.zeros(shape, dtype=values.dtype)
+        result[index] = data  # no position repeats: a plain assignment
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # d(scatter)/d(values) is the gather at the same index
+        return grad_output[ctx.index], None, None

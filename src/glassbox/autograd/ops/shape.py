@@ -1,0 +1,46 @@
+"""Shape operations: reshape and permute (the others are built from these two).
+
+They move numbers around without changing them, so their backward moves the gradient
+back: the inverse reshape, the inverse permutation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassbox.autograd.function import Function
+
+__all__ = ["Reshape", "Permute"]
+
+
+class Reshape(Function):
+    """x with a new shape of the same number of elements (a view when possible)."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.input_shape = x.shape
+        try:
+            return x.data.reshape(shape)
+        except ValueError:
+            raise RuntimeError(
+                f"shape '{list(shape)}' is invalid for input of size {x.data.size} "
+                f"(shape {x.shape}): the product of the new sizes must equal the old."
+            ) from None
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        return grad_output.reshape(ctx.input_shape), None
+
+
+class Permute(Function):
+    """x with its axes reordered: output axis i is input axis ``dims[i]``."""
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.transpose(x.data, dims)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        inverse = tuple(int(axis) for axis in np.argsort(ctx.dims))
+        return grad_output.permute(*inverse), None

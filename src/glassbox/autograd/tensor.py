@@ -1,0 +1,637 @@
+"""``Tensor``: a NumPy array that remembers how it was computed.
+
+``x.data`` is the array itself (inspect it, plot it); ``x.grad`` receives d(loss)/dx
+after ``loss.backward()`` when ``x.requires_grad``; ``x.grad_fn`` is the graph node that
+made ``x`` (None for leaves: inputs and parameters). Every method below that computes
+something calls a :class:`~glassbox.autograd.function.Function` from
+:mod:`glassbox.autograd.ops`, where the forward and backward rules live.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+from glassbox.autograd import grad_mode
+from glassbox.autograd.dtypes import array_from, is_floating
+
+__all__ = ["Tensor"]
+
+
+class Tensor:
+    """A multi-dimensional array with automatic differentiation (the twin of torch.Tensor).
+
+    Parameters
+    ----------
+    data : array_like
+        The values. An ``np.ndarray`` is used as is (no copy, dtype kept); Python data is
+        converted with torch's defaults (floats to float32, ints to int64). Prefer the
+        factory :func:`glassbox.tensor`, which always copies.
+    requires_grad : bool, default=False
+        Record operations on this Tensor so that ``backward`` can fill ``.grad``.
+
+    Attributes
+    ----------
+    data : np.ndarray
+        The values.
+    grad : Tensor or None
+        The accumulated gradient d(loss)/d(self), same shape and dtype.
+    requires_grad : bool
+    grad_fn : Context or None
+        The graph node that produced this Tensor (None for a leaf).
+
+    See Also
+    --------
+    torch.Tensor
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> w = gb.tensor([1.0, -2.0], requires_grad=True)
+    >>> loss = (w * w).sum()
+    >>> loss.backward()
+    >>> w.grad
+    tensor([ 2., -4.])
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "__weakref__")
+    # NOTE: without this, ``ndarray * Tensor`` would be computed by NumPy (and return an
+    # ndarray); with it NumPy steps aside and Python calls ``Tensor.__rmul__``.
+    __array_ufunc__ = None
+    __hash__ = object.__hash__  # Tensors are dict keys by identity, as in torch
+
+    def __init__(self, data: Any, requires_grad: bool = False) -> None:
+        if type(data) is not np.ndarray:
+            data = data.data if isinstance(data, Tensor) else array_from(data)
+        self.data = data
+        self.grad: Tensor | None = None
+        self.grad_fn = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for Tensors not produced by a recorded operation."""
+        return self.grad_fn is None
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    @property
+    def T(self) -> Tensor:
+        """The axes in reverse order (the transpose of a matrix)."""
+        return self.permute(*reversed(range(self.ndim)))
+
+    def size(self, dim: int | None = None):
+        """The shape, or the size of one dimension."""
+        return self.shape if dim is None else self.shape[dim]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return self.data.size
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.shape[0]))
+
+    # ------------------------------------------------------------------ conversions
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+
+    def item(self) -> float | int | bool:
+        """The value of a one-element Tensor as a Python number."""
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+            )
+        return self.data.item()
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to "
+                            "an index")
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is "
+                               f"ambiguous (shape {self.shape}); use .any() or .all().")
+        return bool(self.data)
+
+    def detach(self) -> Tensor:
+        """A new leaf Tensor sharing the same data, cut from the graph."""
+        return Tensor(self.data)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place (only floating-point Tensors can); returns self."""
+        if requires_grad and not is_floating(self.dtype):
+            raise RuntimeError(
+                f"only Tensors of floating point dtype can require gradients; this one is "
+                f"{self.dtype}. Convert it first, e.g. x.float()."
+            )
+        if not requires_grad and self.grad_fn is not None:
+            raise RuntimeError("you can only change requires_grad flags of leaf variables. "
+                               "Use .detach() to get a Tensor that does not require grad.")
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def to(self, dtype=None, *args, **kwargs) -> Tensor:
+        """A copy with another dtype (self when it already has it); devices are ignored."""
+        dtype = kwargs.get("dtype", dtype)
+        if dtype is None or isinstance(dtype, str) and dtype in ("cpu",):
+            return self
+        if isinstance(dtype, Tensor):
+            dtype = dtype.dtype
+        dtype = np.dtype(dtype)
+        if dtype == self.dtype:
+            return self
+        return ops.elementwise.Cast.apply(self, dtype)
+
+    def float(self) -> Tensor:
+        return self.to(np.float32)
+
+    def double(self) -> Tensor:
+        return self.to(np.float64)
+
+    def long(self) -> Tensor:
+        return self.to(np.int64)
+
+    def int(self) -> Tensor:
+        return self.to(np.int32)
+
+    def bool(self) -> Tensor:
+        return self.to(np.bool_)
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    def clone(self) -> Tensor:
+        """A copy with its own data that stays in the graph (gradient flows through)."""
+        return ops.elementwise.Cast.apply(self, self.dtype)
+
+    def contiguous(self) -> Tensor:
+        return self
+
+    def new_zeros(self, size, dtype=None) -> Tensor:
+        return Tensor(np.zeros(size, dtype=dtype or self.dtype))
+
+    def new_ones(self, size, dtype=None) -> Tensor:
+        return Tensor(np.ones(size, dtype=dtype or self.dtype))
+
+    def new_tensor(self, data, dtype=None) -> Tensor:
+        return Tensor(np.array(data, dtype=dtype or self.dtype))
+
+    # ------------------------------------------------------------------ autograd
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
+        """Accumulate d(self)/d(leaf) into the ``.grad`` of every leaf that requires grad.
+
+        ``gradient`` (d(loss)/d(self)) may be omitted only for a one-element Tensor.
+        """
+        from glassbox.autograd.engine import backward
+
+        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
+
+    def _operand(self, other: Any) -> Tensor:
+        """``other`` as a Tensor; a Python or NumPy number takes this Tensor's dtype."""
+        if isinstance(other, Tensor):
+            return other
+        if isinstance(other, (numbers.Number, np.generic)):
+            if self.dtype.kind == "f" or isinstance(other, (bool, np.bool_)):
+                dtype = self.dtype
+            elif isinstance(other, (numbers.Integral, np.integer)):
+                dtype = self.dtype if self.dtype.kind in "iu" else np.int64
+            else:
+                dtype = np.float32  # int Tensor * 0.5 is float32 in torch
+            return Tensor(np.asarray(other, dtype=dtype))
+        return Tensor(np.asarray(other))
+
+    # ------------------------------------------------------------------ arithmetic
+    def __add__(self, other):
+        return ops.arithmetic.Add.apply(self, self._operand(other))
+
+    def __radd__(self, other):
+        return ops.arithmetic.Add.apply(self._operand(other), self)
+
+    def __sub__(self, other):
+        return ops.arithmetic.Sub.apply(self, self._operand(other))
+
+    def __rsub__(self, other):
+        return ops.arithmetic.Sub.apply(self._operand(other), self)
+
+    def __mul__(self, other):
+        return ops.arithmetic.Mul.apply(self, self._operand(other))
+
+    def __rmul__(self, other):
+        return ops.arithmetic.Mul.apply(self._operand(other), self)
+
+    def __truediv__(self, other):
+        return ops.arithmetic.Div.apply(self, self._operand(other))
+
+    def __rtruediv__(self, other):
+        return ops.arithmetic.Div.apply(self._operand(other), self)
+
+    def __neg__(self):
+        return ops.arithmetic.Neg.apply(self)
+
+    def __pos__(self):
+        return self
+
+    def __pow__(self, exponent):
+        if isinstance(exponent, (numbers.Number, np.generic)):
+            return ops.arithmetic.PowScalar.apply(self, exponent)
+        return ops.arithmetic.Pow.apply(self, self._operand(exponent))
+
+    def __rpow__(self, base):
+        return ops.arithmetic.Pow.apply(self._operand(base), self)
+
+    def __matmul__(self, other):
+        return self.matmul(other)
+
+    def __rmatmul__(self, other):
+        return self._operand(other).matmul(self)
+
+    def add(self, other, alpha=1):
+        return self + (other * alpha if alpha != 1 else other)
+
+    def sub(self, other, alpha=1):
+        return self - (other * alpha if alpha != 1 else other)
+
+    def mul(self, other):
+        return self * other
+
+    def div(self, other):
+        return self / other
+
+    def pow(self, exponent):
+        return self ** exponent
+
+    def neg(self):
+        return -self
+
+    def matmul(self, other) -> Tensor:
+        """Matrix product with NumPy's (and torch's) rules for 1-D and batched operands."""
+        other = self._operand(other)
+        if self.ndim == 0 or other.ndim == 0:
+            raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they "
+                               f"are {self.ndim}D and {other.ndim}D")
+        if self.ndim == 1:  # a vector on the left is a row: (n,) -> (1, n) -> drop it
+            return self.unsqueeze(0).matmul(other).squeeze(-2)
+        if other.ndim == 1:  # a vector on the right is a column: (n,) -> (n, 1)
+            return self.matmul(other.unsqueeze(-1)).squeeze(-1)
+        return ops.arithmetic.MatMul.apply(self, other)
+
+    mm = matmul
+
+    # ------------------------------------------------------------------ comparisons
+    def _compare(self, numpy_op, other) -> Tensor:
+        other = self._operand(other)
+        return Tensor(numpy_op(self.data, other.data))  # no gradient: piecewise constant
+
+    def __eq__(self, other):
+        return self._compare(np.equal, other)
+
+    def __ne__(self, other):
+        return self._compare(np.not_equal, other)
+
+    def __lt__(self, other):
+        return self._compare(np.less, other)
+
+    def __le__(self, other):
+        return self._compare(np.less_equal, other)
+
+    def __gt__(self, other):
+        return self._compare(np.greater, other)
+
+    def __ge__(self, other):
+        return self._compare(np.greater_equal, other)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def __invert__(self):
+        return Tensor(np.invert(self.data))
+
+    def __and__(self, other):
+        return self._compare(np.logical_and if self.dtype == np.bool_ else np.bitwise_and,
+                             other)
+
+    def __or__(self, other):
+        return self._compare(np.logical_or if self.dtype == np.bool_ else np.bitwise_or,
+                             other)
+
+    def any(self) -> Tensor:
+        return Tensor(np.asarray(self.data.any()))
+
+    def all(self) -> Tensor:
+        return Tensor(np.asarray(self.data.all()))
+
+    # ------------------------------------------------------------------ element-wise
+    def exp(self):
+        return ops.elementwise.Exp.apply(self)
+
+    def log(self):
+        return ops.elementwise.Log.apply(self)
+
+    def sqrt(self):
+        return ops.elementwise.Sqrt.apply(self)
+
+    def abs(self):
+        return ops.elementwise.Abs.apply(self)
+
+    def clamp(self, min=None, max=None):  # noqa: A002 (torch's argument names)
+        return ops.elementwise.Clamp.apply(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other):
+        return ops.elementwise.Maximum.apply(self, self._operand(other))
+
+    def minimum(self, other):
+        return ops.elementwise.Minimum.apply(self, self._operand(other))
+
+    def where(self, condition, other):
+        """``self`` where ``condition`` holds, else ``other`` (torch's Tensor.where)."""
+        return ops.elementwise.Where.apply(condition, self, self._operand(other))
+
+    def sign(self):
+        return Tensor(np.sign(self.data))
+
+    def relu(self):
+        return ops.activation.ReLU.apply(self)
+
+    def sigmoid(self):
+        return ops.activation.Sigmoid.apply(self)
+
+    def tanh(self):
+        return ops.activation.Tanh.apply(self)
+
+    def softmax(self, dim: int):
+        return ops.activation.Softmax.apply(self, dim)
+
+    def log_softmax(self, dim: int):
+        return ops.activation.LogSoftmax.apply(self, dim)
+
+    # ------------------------------------------------------------------ reductions
+    def sum(self, dim=None, keepdim: bool = False):
+        return ops.reduction.Sum.apply(self, dim, keepdim)
+
+    def mean(self, dim=None, keepdim: bool = False):
+        if self.dtype.kind != "f":
+            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
+                               f"floating point, received {self.dtype}; use x.float().mean()")
+        dims = ops.reduction.normalize_dims(dim, self.ndim)
+        count = int(np.prod([self.shape[d] for d in dims]))
+        return self.sum(dim, keepdim) * (1.0 / count if count else float("nan"))
+
+    def var(self, dim=None, unbiased: bool | None = None, keepdim: bool = False, *,
+            correction: int | None = None):
+        """Variance: sum((x - mean)^2) / (n - correction); correction=1 (unbiased) default."""
+        if correction is None:
+            correction = 0 if unbiased is False else 1
+        dims = ops.reduction.normalize_dims(dim, self.ndim)
+        count = int(np.prod([self.shape[d] for d in dims]))
+        centered = self - self.mean(dims, keepdim=True)
+        divisor = max(count - correction, 0)
+        return (centered * centered).sum(dims, keepdim) * (
+            1.0 / divisor if divisor else float("inf"))
+
+    def std(self, dim=None, unbiased: bool | None = None, keepdim: bool = False, *,
+            correction: int | None = None):
+        """Standard deviation: sqrt of :meth:`var`."""
+        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+
+    def _max_min(self, dim, keepdim, is_max):
+        if dim is None:
+            return ops.reduction.MaxMin.apply(self, is_max)
+        dim = ops.reduction.normalize_dims(dim, self.ndim)[0] if self.ndim else 0
+        values = ops.reduction.MaxMinDim.apply(self, dim, keepdim, is_max)
+        indices = self.argmax(dim, keepdim) if is_max else self.argmin(dim, keepdim)
+        return ops.reduction.values_indices(values, indices)
+
+    def max(self, dim=None, keepdim: bool = False):
+        """The largest value; with ``dim``, the named tuple (values, indices)."""
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        return self._max_min(dim, keepdim, True)
+
+    def min(self, dim=None, keepdim: bool = False):
+        """The smallest value; with ``dim``, the named tuple (values, indices)."""
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        return self._max_min(dim, keepdim, False)
+
+    def amax(self, dim=None, keepdim: bool = False):
+        return self.max(dim, keepdim).values if dim is not None else self.max()
+
+    def argmax(self, dim=None, keepdim: bool = False) -> Tensor:
+        """Index of the largest value (over the flattened Tensor when dim is None)."""
+        if dim is None:
+            return Tensor(np.asarray(self.data.argmax(), dtype=np.int64))
+        return Tensor(self.data.argmax(axis=dim, keepdims=keepdim).astype(np.int64))
+
+    def argmin(self, dim=None, keepdim: bool = False) -> Tensor:
+        """Index of the smallest value (over the flattened Tensor when dim is None)."""
+        if dim is None:
+            return Tensor(np.asarray(self.data.argmin(), dtype=np.int64))
+        return Tensor(self.data.argmin(axis=dim, keepdims=keepdim).astype(np.int64))
+
+    # ------------------------------------------------------------------ shape
+    def reshape(self, *shape):
+        shape = _shape_argument(shape)
+        if shape == self.shape:
+            return self
+        return ops.shape.Reshape.apply(self, shape)
+
+    def view(self, *shape):
+        return self.reshape(*shape)
+
+    def view_as(self, other: Tensor):
+        return self.reshape(other.shape)
+
+    reshape_as = view_as
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1):
+        if self.ndim == 0:
+            return self.reshape(1)
+        start, end = start_dim % self.ndim, end_dim % self.ndim
+        # (..., d_start * ... * d_end, ...)
+        shape = self.shape[:start] + (int(np.prod(self.shape[start:end + 1])),) \
+            + self.shape[end + 1:]
+        return self.reshape(shape)
+
+    def permute(self, *dims):
+        dims = _shape_argument(dims)
+        if len(dims) != self.ndim or sorted(d % max(self.ndim, 1) for d in dims) \
+                != list(range(self.ndim)):
+            raise RuntimeError(f"permute(): dims {dims} must be a permutation of the "
+                               f"{self.ndim} dimensions of a Tensor of shape {self.shape}")
+        return ops.shape.Permute.apply(self, tuple(d % self.ndim for d in dims))
+
+    def transpose(self, dim0: int, dim1: int):
+        dims = list(range(self.ndim))
+        dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
+        return self.permute(*dims)
+
+    def t(self):
+        if self.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                               f"{self.ndim}D")
+        return self.T
+
+    def unsqueeze(self, dim: int):
+        dim = dim % (self.ndim + 1)
+        return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            return self.reshape(tuple(size for size in self.shape if size != 1))
+        dims = ops.reduction.normalize_dims(dim, self.ndim)
+        return self.reshape(tuple(size for axis, size in enumerate(self.shape)
+                                  if not (axis in dims and size == 1)))
+
+    def expand(self, *sizes):
+        sizes = _shape_argument(sizes)
+        # -1 keeps the existing size
+        offset = len(sizes) - self.ndim
+        shape = tuple(self.shape[i - offset] if size == -1 else size
+                      for i, size in enumerate(sizes))
+        if shape == self.shape:
+            return self
+        return ops.reduction.Expand.apply(self, shape)
+
+    def expand_as(self, other: Tensor):
+        return self.expand(other.shape)
+
+    # ------------------------------------------------------------------ indexing
+    def __getitem__(self, index):
+        index = ops.indexing.normalize_index(index)
+        return ops.indexing.GetItem.apply(self, index)
+
+    def __setitem__(self, index, value) -> None:
+        self._check_inplace("__setitem__")
+        index = ops.indexing.normalize_index(index)
+        self.data[index] = value.data if isinstance(value, Tensor) else value
+
+    # ------------------------------------------------------------------ in place
+    def _check_inplace(self, name: str) -> None:
+        # NOTE: in-place changes are not recorded in the graph, so they are refused on
+        # Tensors that take part in one (as torch refuses them on leaves).
+        if self.requires_grad and grad_mode._grad_enabled:
+            raise RuntimeError(
+                f"a leaf Variable that requires grad is being used in an in-place operation "
+                f"({name}); wrap the update in `with glassbox.no_grad():` or use the "
+                f"out-of-place version."
+            )
+
+    def _inplace(self, name: str, result: np.ndarray) -> Tensor:
+        self._check_inplace(name)
+        self.data[...] = result
+        return self
+
+    def zero_(self):
+        return self._inplace("zero_", 0)
+
+    def fill_(self, value):
+        return self._inplace("fill_", value.data if isinstance(value, Tensor) else value)
+
+    def copy_(self, source):
+        source = source.data if isinstance(source, Tensor) else np.asarray(source)
+        return self._inplace("copy_", source)
+
+    def add_(self, other, alpha=1):
+        other = other.data if isinstance(other, Tensor) else other
+        return self._inplace("add_", self.data + (other * alpha if alpha != 1 else other))
+
+    def sub_(self, other, alpha=1):
+        other = other.data if isinstance(other, Tensor) else other
+        return self._inplace("sub_", self.data - (other * alpha if alpha != 1 else other))
+
+    def mul_(self, other):
+        other = other.data if isinstance(other, Tensor) else other
+        return self._inplace("mul_", self.data * other)
+
+    def div_(self, other):
+        other = other.data if isinstance(other, Tensor) else other
+        return self._inplace("div_", self.data / other)
+
+    def clamp_(self, min=None, max=None):  # noqa: A002
+        return self._inplace("clamp_", np.clip(self.data, min, max))
+
+    def uniform_(self, a: float = 0.0, b: float = 1.0, generator=None):
+        """Fill with draws from U(a, b) (from the global generator unless one is given)."""
+        generator = generator or _random.default_generator()
+        return self._inplace("uniform_", generator.uniform(a, b, self.shape))
+
+    def normal_(self, mean: float = 0.0, std: float = 1.0, generator=None):
+        """Fill with draws from N(mean, std^2) (from the global generator unless given)."""
+        generator = generator or _random.default_generator()
+        return self._inplace("normal_", generator.normal(mean, std, self.shape))
+
+    # ------------------------------------------------------------------ display
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", precision=4, prefix="tensor(")
+        extras = []
+        if self.dtype not in (np.float32, np.int64, np.bool_):
+            extras.append(f"dtype=glassbox.{self.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn={self.grad_fn!r}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+
+def _shape_argument(shape: tuple) -> tuple[int, ...]:
+    """Accept ``f(2, 3)`` as well as ``f((2, 3))`` like torch."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(size) for size in shape)
+
+
+# NOTE: imported last because the ops modules import Tensor from this module.
+from glassbox import _random  # noqa: E402
+from glassbox.autograd import ops  # noqa: E402
+from glassbox.autograd.ops import activation as _activation  # noqa: E402, F401
+from glassbox.autograd.ops import arithmetic as _arithmetic  # noqa: E402, F401
+from glassbox.autograd.ops import elementwise as _elementwise  # noqa: E402, F401
+from glassbox.autograd.ops import indexing as _indexing  # noqa: E402, F401
+from glassbox.autograd.ops import join as _join  # noqa: E402, F401
+from glassbox.autograd.ops import reduction as _reduction  # noqa: E402, F401
+from glassbox.autograd.ops import shape as _shape  # noqa: E402, F401
