@@ -1,0 +1,1227 @@
+"""Convolution, pooling, padding and nearest upsampling: ``glassbox.nn.functional``'s
+spatial operations, forward and backward, on NumPy arrays.
+
+How the speed is obtained without a single Python loop over samples or pixels
+------------------------------------------------------------------------------
+*im2col.* A convolution is a matrix product in disguise. ``sliding_windows`` gives a
+strided *view* ``(N, C, H_out, W_out, kH, kW)`` of every receptive field; one copy turns
+it into columns ``(N, C*kH*kW, H_out*W_out)``, and the output is one (batched) GEMM:
+
+.. math:: y[n, o, l] = \\sum_k W[o, k]\\, \\text{cols}[n, k, l] + b[o]
+
+*Backward, by the same three products* (``g`` is ``dL/dy``):
+
+- ``dL/dW = sum_n g[n] @ cols[n]^T`` -- a GEMM over the columns kept from the forward;
+- ``dL/dx = col2im(W^T @ g[n])`` -- ``col2im`` is the adjoint of im2col: it adds every
+  column back onto the pixels it was copied from. It is written as a loop over the
+  ``kH*kW`` kernel offsets (each a strided slice of the whole batch), never over pixels,
+  and without ``np.add.at``. This is exactly a *transposed convolution*, so
+  ``conv_transpose2d``'s forward is this same kernel;
+- ``dL/db = sum of g over (n, h, w)``.
+
+*Pooling* loops over the kernel offsets too: max pooling keeps a running maximum and the
+offset where it was reached; its backward sends each gradient to that offset.
+
+Higher-order gradients
+----------------------
+Every backward rule calls the Functions of this module (as torch does), so it runs on
+plain arrays during an ordinary ``backward()`` and builds a differentiable graph under
+``create_graph=True``. Convolution is bilinear, so three operations close the family:
+``conv2d(x, W)``, its input gradient ``conv_transpose(g, W)`` and its weight gradient
+``conv_weight_grad(x, g)``; each one's derivatives are the other two. The linear
+operations (pooling, padding, upsampling) each come with their adjoint, and the adjoint
+of the adjoint is the operation itself.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from glassbox._windows import output_size, sliding_windows
+from glassbox.autograd.function import Function
+from glassbox.autograd.tensor import Tensor
+
+__all__ = [
+    "conv2d",
+    "conv_transpose2d",
+    "max_pool2d",
+    "avg_pool2d",
+    "adaptive_avg_pool2d",
+    "pad",
+    "interpolate",
+    "upsample_nearest",
+]
+
+
+class _ArgumentError(RuntimeError, ValueError):
+    """Bad arguments to a convolution or pooling function.
+
+    torch raises ``RuntimeError`` for these; glassbox's convention for bad input is
+    ``ValueError``. This error is both, so code written for either catches it.
+    """
+
+
+# --------------------------------------------------------------------------------------
+# Argument checking
+# --------------------------------------------------------------------------------------
+
+def _pair(value, name: str) -> tuple[int, int]:
+    """An int or a pair of ints, as a pair (torch's ``_pair``)."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value), int(value)
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in value):
+        return int(value[0]), int(value[1])
+    if isinstance(value, (tuple, list)) and len(value) == 1:
+        return _pair(value[0], name)
+    raise _ArgumentError(
+        f"expected {name} to be a single integer value or a list of 2 values to match "
+        f"the convolution dimensions, but got {name}={value!r}"
+    )
+
+
+def _check_positive(value: tuple[int, int], name: str) -> None:
+    if min(value) <= 0:
+        raise _ArgumentError(
+            f"non-positive {name} is not supported: expected {name} >= 1, got {value}; "
+            f"use {name}=1 for none"
+        )
+
+
+@dataclass(frozen=True)
+class _ConvGeometry:
+    """Hyper-parameters shared by a convolution and its two gradients.
+
+    ``padding`` is (top, bottom, left, right): 'same' with an even kernel pads one
+    more pixel at the bottom/right than at the top/left, as torch does.
+    """
+
+    kernel_size: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int, int, int]
+    dilation: tuple[int, int]
+    groups: int
+
+    def output_hw(self, height: int, width: int) -> tuple[int, int]:
+        (kH, kW), (sH, sW), (dH, dW) = self.kernel_size, self.stride, self.dilation
+        top, bottom, left, right = self.padding
+        return (output_size(height, kH, sH, top + bottom, dH),
+                output_size(width, kW, sW, left + right, dW))
+
+
+def _conv_padding(padding, kernel_size, stride, dilation) -> tuple[int, int, int, int]:
+    """Resolve conv2d's ``padding`` (int, pair, 'same', 'valid') to (top, bottom, left, right)."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return 0, 0, 0, 0
+        if padding == "same":
+            if stride != (1, 1):
+                raise _ArgumentError(
+                    f"padding='same' is not supported for strided convolutions "
+                    f"(got stride={stride}); use stride=1 or an explicit integer padding"
+                )
+            # Keep H_out == H: pad dilation*(k-1) in total, the odd pixel at the end.
+            totals = [d * (k - 1) for k, d in zip(kernel_size, dilation)]
+            (top, left) = (totals[0] // 2, totals[1] // 2)
+            return top, totals[0] - top, left, totals[1] - left
+        raise _ArgumentError(
+            f"Invalid padding string: {padding!r}; expected 'same', 'valid', an int or a "
+            f"pair of ints"
+        )
+    pH, pW = _pair(padding, "padding")
+    if min(pH, pW) < 0:
+        raise _ArgumentError(
+            f"negative padding is not supported: got padding={padding}; expected >= 0"
+        )
+    return pH, pH, pW, pW
+
+
+def _check_conv_shapes(x_shape, weight_shape, bias_shape, groups, transposed=False) -> None:
+    """torch's checks and messages: ranks, channels against the weight, bias, groups."""
+    name = "conv_transpose2d" if transposed else "conv2d"
+    if len(x_shape) != 4:
+        raise _ArgumentError(
+            f"Expected 3D (unbatched) or 4D (batched) input to {name}, but got input of "
+            f"size: {list(x_shape)}"
+        )
+    if len(weight_shape) != 4:
+        raise _ArgumentError(
+            f"Expected a 4D weight (out_channels, in_channels/groups, kH, kW) for {name}, "
+            f"but got weight of size {list(weight_shape)}"
+        )
+    if not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise _ArgumentError(f"non-positive groups is not supported: got groups={groups}")
+    channels = x_shape[1]
+    if transposed:
+        if weight_shape[0] != channels:
+            raise _ArgumentError(
+                f"Given transposed=1, weight of size {list(weight_shape)}, expected "
+                f"input{list(x_shape)} to have {weight_shape[0]} channels, but got "
+                f"{channels} channels instead"
+            )
+        if channels % groups:
+            raise _ArgumentError(
+                f"in_channels={channels} must be divisible by groups={groups}"
+            )
+        out_channels = weight_shape[1] * groups
+    else:
+        if weight_shape[0] % groups:
+            raise _ArgumentError(
+                f"Given groups={groups}, expected weight to be divisible by {groups} at "
+                f"dimension 0, but got weight of size {list(weight_shape)} instead; "
+                f"out_channels must be a multiple of groups"
+            )
+        if weight_shape[1] * groups != channels:
+            raise _ArgumentError(
+                f"Given groups={groups}, weight of size {list(weight_shape)}, expected "
+                f"input{list(x_shape)} to have {weight_shape[1] * groups} channels, but "
+                f"got {channels} channels instead"
+            )
+        out_channels = weight_shape[0]
+    if bias_shape is not None and tuple(bias_shape) != (out_channels,):
+        raise _ArgumentError(
+            f"Given weight of size {list(weight_shape)}, expected bias to be 1-dimensional "
+            f"with {out_channels} elements, but got bias of size {list(bias_shape)} instead"
+        )
+
+
+# --------------------------------------------------------------------------------------
+# Array kernels (plain NumPy, float32 stays float32)
+# --------------------------------------------------------------------------------------
+
+def _zero_pad(x: np.ndarray, padding: tuple[int, int, int, int]) -> np.ndarray:
+    """Pad the last two axes with zeros, (top, bottom, left, right)."""
+    top, bottom, left, right = padding
+    if top == bottom == left == right == 0:
+        return x
+    return np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+
+
+def _offset_slices(p: int, q: int, out_hw, stride, dilation) -> tuple[slice, slice]:
+    """The pixels that kernel offset (p, q) touches, for every output pixel: a strided
+    slice of the padded input. Looping over the kH*kW offsets (not the pixels) is what
+    keeps col2im and pooling fast."""
+    (H_out, W_out), (sH, sW), (dH, dW) = out_hw, stride, dilation
+    return (slice(p * dH, p * dH + sH * (H_out - 1) + 1, sH),
+            slice(q * dW, q * dW + sW * (W_out - 1) + 1, sW))
+
+
+def _im2col(x_padded: np.ndarray, geometry: _ConvGeometry, out_hw=None) -> np.ndarray:
+    """(N, C, H, W) padded input -> columns (N, C*kH*kW, H_out*W_out), one copy.
+
+    ``out_hw`` keeps only the first output rows and columns (a transposed convolution's
+    ``output_padding`` can leave a few pixels no window of the original reaches).
+    """
+    if out_hw is not None:
+        (kH, kW), (sH, sW), (dH, dW) = geometry.kernel_size, geometry.stride, geometry.dilation
+        x_padded = x_padded[..., :(out_hw[0] - 1) * sH + dH * (kH - 1) + 1,
+                            :(out_hw[1] - 1) * sW + dW * (kW - 1) + 1]
+    windows = sliding_windows(x_padded, geometry.kernel_size, geometry.stride,
+                              geometry.dilation)               # (N, C, H_out, W_out, kH, kW)
+    N, C, H_out, W_out, kH, kW = windows.shape
+    # NOTE: output pixels last, so the copy's inner loop runs along an image row.
+    columns = np.ascontiguousarray(windows.transpose(0, 1, 4, 5, 2, 3))
+    return columns.reshape(N, C * kH * kW, H_out * W_out)      # (N, C*kH*kW, L)
+
+
+def _col2im(columns: np.ndarray, padded_shape, out_hw, geometry: _ConvGeometry) -> np.ndarray:
+    """Adjoint of :func:`_im2col`: add every column back onto the pixels it came from.
+
+    columns (N, C*kH*kW, H_out*W_out) -> (N, C, H_padded, W_padded).
+    """
+    N, C, H_padded, W_padded = padded_shape
+    kH, kW = geometry.kernel_size
+    columns = columns.reshape(N, C, kH, kW, *out_hw)           # (N, C, kH, kW, H_out, W_out)
+    image = np.zeros(padded_shape, dtype=columns.dtype)
+    for p in range(kH):
+        for q in range(kW):
+            rows, cols = _offset_slices(p, q, out_hw, geometry.stride, geometry.dilation)
+            image[:, :, rows, cols] += columns[:, :, p, q]
+    return image
+
+
+# NOTE: below this many output pixels per sample the per-sample GEMMs are too small
+# (LeNet's last convolution has a 1x1 output); one GEMM over the whole batch is faster.
+_MIN_PIXELS_PER_SAMPLE_GEMM = 32
+
+
+def _weight_times_columns(weight: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Grouped product (G, A, K) @ (N, G, K, L) -> (N, G, A, L)."""
+    N, G, K, L = columns.shape
+    if L >= _MIN_PIXELS_PER_SAMPLE_GEMM:
+        return weight @ columns                                # N*G GEMMs (A, K) @ (K, L)
+    # One GEMM per group over the whole batch: (G, A, K) @ (G, K, N*L).
+    stacked = columns.transpose(1, 2, 0, 3).reshape(G, K, N * L)
+    product = weight @ stacked                                 # (G, A, N*L)
+    return product.reshape(G, -1, N, L).transpose(2, 0, 1, 3)  # (N, G, A, L)
+
+
+def _conv2d_array(x, weight, geometry: _ConvGeometry, columns=None):
+    """y = conv(x, W), no bias. Returns y (N, C_out, H_out, W_out) and the columns."""
+    N, _, H, W = x.shape
+    C_out = weight.shape[0]
+    G = geometry.groups
+    H_out, W_out = geometry.output_hw(H, W)
+    if columns is None:
+        columns = _im2col(_zero_pad(x, geometry.padding), geometry)  # (N, C_in*kH*kW, L)
+    weight_g = weight.reshape(G, C_out // G, -1)               # (G, C_out/G, C_in/G*kH*kW)
+    y = _weight_times_columns(weight_g, columns.reshape(N, G, weight_g.shape[2], -1))
+    return y.reshape(N, C_out, H_out, W_out), columns
+
+
+def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input_hw):
+    """dL/dx of y = conv(x, W): col2im(W^T @ g), i.e. the transposed convolution of g."""
+    N, C_out, H_out, W_out = grad_output.shape
+    G = geometry.groups
+    C_in = weight.shape[1] * G
+    H, W = input_hw
+    top, bottom, left, right = geometry.padding
+    weight_g = weight.reshape(G, C_out // G, -1)               # (G, C_out/G, K)
+    g = grad_output.reshape(N, G, C_out // G, H_out * W_out)  # (N, G, C_out/G, L)
+    # d(W @ cols)/dcols = W^T
+    grad_columns = _weight_times_columns(weight_g.transpose(0, 2, 1), g)  # (N, G, K, L)
+    padded_shape = (N, C_in, H + top + bottom, W + left + right)
+    image = _col2im(grad_columns, padded_shape, (H_out, W_out), geometry)
+    return image[:, :, top:top + H, left:left + W]
+
+
+def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_shape,
+                              columns=None):
+    """dL/dW of y = conv(x, W): sum over samples of g @ cols^T, per group."""
+    N, C_out, H_out, W_out = grad_output.shape
+    G = geometry.groups
+    L = H_out * W_out
+    if columns is None:
+        columns = _im2col(_zero_pad(x, geometry.padding), geometry, (H_out, W_out))
+    columns = columns.reshape(N, G, -1, L)                     # (N, G, K, L)
+    g = grad_output.reshape(N, G, C_out // G, L)               # (N, G, C_out/G, L)
+    # d(W @ cols)/dW = cols^T, summed over the samples and output pixels
+    if L >= _MIN_PIXELS_PER_SAMPLE_GEMM:
+        grad_weight = (g @ columns.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, C_out/G, K)
+    else:
+        g_stacked = g.transpose(1, 2, 0, 3).reshape(G, C_out // G, N * L)
+        columns_stacked = columns.transpose(1, 0, 3, 2).reshape(G, N * L, -1)
+        grad_weight = g_stacked @ columns_stacked              # (G, C_out/G, K)
+    return grad_weight.reshape(weight_shape)
+
+
+@dataclass(frozen=True)
+class _PoolGeometry:
+    """Window geometry of a pooling layer over an input of known size.
+
+    ``padding`` is (top, bottom, left, right); with ``ceil_mode`` the bottom/right
+    padding grows so that the last, partial window fits.
+    """
+
+    kernel_size: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int, int, int]
+    dilation: tuple[int, int]
+    output_hw: tuple[int, int]
+    input_hw: tuple[int, int]
+
+    def offsets(self):
+        """Every kernel offset (index, row slice, column slice) of the padded input."""
+        kH, kW = self.kernel_size
+        for p in range(kH):
+            for q in range(kW):
+                rows, cols = _offset_slices(p, q, self.output_hw, self.stride, self.dilation)
+                yield p * kW + q, rows, cols
+
+    def padded_shape(self, leading) -> tuple[int, ...]:
+        top, bottom, left, right = self.padding
+        H, W = self.input_hw
+        return (*leading, H + top + bottom, W + left + right)
+
+
+def _pool_output_size(size, kernel, stride, pad, dilation, ceil_mode) -> int:
+    """torch's ``pooling_output_shape``: floor (or ceil) of the window count, and in
+    ceil mode the last window must start inside the input or its left padding."""
+    effective_span = size + 2 * pad - dilation * (kernel - 1) - 1
+    out = (effective_span + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1
+    return out
+
+
+def _pool_geometry(name, input_shape, kernel_size, stride, padding, dilation, ceil_mode):
+    """Check a pooling layer's arguments the way torch does, and resolve its geometry."""
+    if len(input_shape) not in (3, 4):
+        raise _ArgumentError(
+            f"{name}: expected a 3D (C, H, W) or 4D (N, C, H, W) input, but got input of "
+            f"size {list(input_shape)}"
+        )
+    kernel = _pair(kernel_size, "kernel_size")
+    stride = kernel if stride is None or stride == () or stride == [] else _pair(stride,
+                                                                                 "stride")
+    padding = _pair(padding, "padding")
+    dilation = _pair(dilation, "dilation")
+    if min(kernel) <= 0:
+        raise _ArgumentError(
+            f"{name}: kernel_size must be greater than zero, but got kernel_size={kernel}"
+        )
+    if min(stride) <= 0:
+        raise _ArgumentError(f"{name}: stride should not be zero, got stride={stride}")
+    _check_positive(dilation, "dilation")
+    if min(padding) < 0:
+        raise _ArgumentError(f"{name}: padding must be non-negative, got padding={padding}")
+    for k, p in zip(kernel, padding):
+        if p > k // 2:
+            raise _ArgumentError(
+                f"pad should be at most half of kernel size, but got pad={p} and "
+                f"kernel_size={k}; lower the padding or enlarge the kernel"
+            )
+    H, W = input_shape[-2:]
+    out_hw = tuple(_pool_output_size(n, k, s, p, d, ceil_mode)
+                   for n, k, s, p, d in zip((H, W), kernel, stride, padding, dilation))
+    if min(out_hw) < 1:
+        raise _ArgumentError(
+            f"Given input size: ({'x'.join(map(str, input_shape[-3:]))}). Calculated output "
+            f"size: ({input_shape[-3]}x{out_hw[0]}x{out_hw[1]}). Output size is too small; "
+            f"use a smaller kernel or more padding"
+        )
+    # The last window may run past the padded input in ceil mode: pad the rest too.
+    extra = [max(0, (o - 1) * s + d * (k - 1) + 1 - (n + 2 * p))
+             for o, s, d, k, n, p in zip(out_hw, stride, dilation, kernel, (H, W), padding)]
+    return _PoolGeometry(kernel, stride,
+                         (padding[0], padding[0] + extra[0], padding[1], padding[1] + extra[1]),
+                         dilation, out_hw, (H, W))
+
+
+def _pad_last_two(x, padding, value):
+    top, bottom, left, right = padding
+    if top == bottom == left == right == 0:
+        return x
+    widths = [(0, 0)] * (x.ndim - 2) + [(top, bottom), (left, right)]
+    return np.pad(x, widths, constant_values=value)
+
+
+def _crop_last_two(image, geometry: _PoolGeometry):
+    top, _, left, _ = geometry.padding
+    H, W = geometry.input_hw
+    return image[..., top:top + H, left:left + W]
+
+
+def _max_pool2d_array(x, geometry: _PoolGeometry):
+    """Running maximum over the kernel offsets.
+
+    Returns the maxima (N, C, H_out, W_out) and, for each, the kernel offset
+    ``p*kW + q`` where it was first reached (ties keep the first, a NaN wins: torch's rule).
+    """
+    x_padded = _pad_last_two(x, geometry.padding, -np.inf)  # padding never wins
+    has_nan = bool(np.isnan(x).any()) if x.dtype.kind == "f" else False
+    maxima = argmax = None
+    for index, rows, cols in geometry.offsets():
+        window = x_padded[..., rows, cols]                     # (N, C, H_out, W_out) view
+        if maxima is None:
+            maxima = window.copy()
+            argmax = np.zeros(window.shape, dtype=np.int32)
+            continue
+        better = window > maxima
+        if has_nan:
+            better |= np.isnan(window)
+        np.copyto(maxima, window, where=better)
+        argmax[better] = index
+    return maxima, argmax
+
+
+def _max_pool2d_indices(argmax, geometry: _PoolGeometry):
+    """torch's ``return_indices``: the flat index ``h * W + w`` in the unpadded input."""
+    (H_out, W_out), (sH, sW), (dH, dW) = geometry.output_hw, geometry.stride, geometry.dilation
+    kW = geometry.kernel_size[1]
+    top, _, left, _ = geometry.padding
+    W = geometry.input_hw[1]
+    p, q = np.divmod(argmax.astype(np.int64), kW)
+    rows = np.arange(H_out)[:, None] * sH - top + p * dH       # (..., H_out, W_out)
+    cols = np.arange(W_out)[None, :] * sW - left + q * dW
+    return rows * W + cols
+
+
+def _max_pool2d_scatter_array(grad_output, argmax, geometry: _PoolGeometry):
+    """Backward of max pooling: each gradient goes to the pixel that won its window."""
+    image = np.zeros(geometry.padded_shape(grad_output.shape[:-2]), dtype=grad_output.dtype)
+    zero = np.zeros((), dtype=grad_output.dtype)
+    for index, rows, cols in geometry.offsets():
+        # d max / d x_i = 1 for the winner i, 0 for the others
+        image[..., rows, cols] += np.where(argmax == index, grad_output, zero)
+    return _crop_last_two(image, geometry)
+
+
+def _max_pool2d_gather_array(x, argmax, geometry: _PoolGeometry):
+    """Read each window's winning pixel (the adjoint of the scatter above)."""
+    x_padded = _pad_last_two(x, geometry.padding, 0)
+    out = np.zeros(argmax.shape, dtype=x.dtype)
+    for index, rows, cols in geometry.offsets():
+        np.copyto(out, x_padded[..., rows, cols], where=argmax == index)
+    return out
+
+
+def _avg_pool_divisor(geometry: _PoolGeometry, count_include_pad, divisor_override, dtype):
+    """The (H_out, W_out) divisor of every window, torch's rule.
+
+    A window's size is a product of its height and width, so the divisor is the outer
+    product of two 1-D counts. With ``count_include_pad`` the window counts the zero
+    padding, but not the part past the padding that ceil mode adds.
+    """
+    if divisor_override:
+        return np.asarray(divisor_override, dtype=dtype)
+    counts = []
+    for n, o, k, s, p in zip(geometry.input_hw, geometry.output_hw, geometry.kernel_size,
+                             geometry.stride, geometry.padding[::2]):
+        start = np.arange(o) * s - p
+        end = np.minimum(start + k, n + p)
+        if count_include_pad:
+            counts.append(end - start)
+        else:
+            counts.append(np.minimum(end, n) - np.maximum(start, 0))
+    return np.outer(counts[0], counts[1]).astype(dtype)
+
+
+def _avg_pool2d_array(x, geometry: _PoolGeometry, divisor):
+    """Sum of each window (zero padding) over the kernel offsets, then divide."""
+    x_padded = _pad_last_two(x, geometry.padding, 0)
+    total = np.zeros((*x.shape[:-2], *geometry.output_hw), dtype=x.dtype)
+    for _, rows, cols in geometry.offsets():
+        total += x_padded[..., rows, cols]
+    return total / divisor
+
+
+def _avg_pool2d_adjoint_array(grad_output, geometry: _PoolGeometry, divisor):
+    """Backward of average pooling: every pixel of a window gets grad / divisor."""
+    share = grad_output / divisor                               # d mean / d x_i = 1 / count
+    image = np.zeros(geometry.padded_shape(grad_output.shape[:-2]), dtype=grad_output.dtype)
+    for _, rows, cols in geometry.offsets():
+        image[..., rows, cols] += share
+    return _crop_last_two(image, geometry)
+
+
+def _adaptive_pool_matrix(size: int, out: int, dtype) -> np.ndarray:
+    """(out, size) matrix averaging torch's adaptive windows
+    ``[floor(i*size/out), ceil((i+1)*size/out))`` along one axis."""
+    i = np.arange(out)
+    start = (i * size) // out
+    end = -((-(i + 1) * size) // out)                           # ceil division
+    positions = np.arange(size)
+    inside = (positions >= start[:, None]) & (positions < end[:, None])
+    return (inside / (end - start)[:, None]).astype(dtype)
+
+
+def _one_hot_matrix(index: np.ndarray, size: int, dtype) -> np.ndarray:
+    """(len(index), size) matrix that picks ``x[index]`` along one axis."""
+    return (index[:, None] == np.arange(size)).astype(dtype)
+
+
+def _apply_axis_maps(x, matrices):
+    """Apply matrix ``M_i`` (out_i, in_i) along each of the last ``len(matrices)`` axes."""
+    first_axis = x.ndim - len(matrices)
+    for offset, matrix in enumerate(matrices):
+        if matrix is None:
+            continue
+        axis = first_axis + offset
+        # y[..., o, ...] = sum_i M[o, i] x[..., i, ...]
+        x = np.moveaxis(np.tensordot(matrix, x, axes=(1, axis)), 0, axis)
+    return np.ascontiguousarray(x)
+
+
+# --------------------------------------------------------------------------------------
+# Functions: forward on arrays, backward through the Functions themselves
+# --------------------------------------------------------------------------------------
+
+class Convolution(Function):
+    """y = conv(x, W) + b. Its gradients are the two other convolutions below."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, geometry: _ConvGeometry):
+        y, columns = _conv2d_array(x.data, weight.data, geometry)
+        if bias is not None:
+            y += bias.data.reshape(1, -1, 1, 1)
+        # NOTE: the columns are kept for the weight gradient: the im2col copy is the
+        # costliest step, and saved values are freed after backward.
+        ctx.save_for_backward(x, weight, columns)
+        ctx.geometry = geometry
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, weight, columns = ctx.saved_tensors
+        need_x, need_weight, need_bias = ctx.needs_input_grad[:3]
+        grad_x = grad_weight = grad_bias = None
+        if need_x:      # dL/dx = conv_transpose(g, W)
+            grad_x = ConvolutionTranspose.apply(grad_output, weight, ctx.geometry,
+                                                x.shape[-2:])
+        if need_weight:  # dL/dW = sum_n g[n] @ cols[n]^T
+            grad_weight = ConvolutionWeightGrad.apply(x, grad_output, ctx.geometry,
+                                                      weight.shape, columns.data)
+        if need_bias:   # dL/db = sum of g over samples and pixels
+            grad_bias = grad_output.sum(dim=(0, 2, 3))
+        return grad_x, grad_weight, grad_bias, None
+
+
+class ConvolutionTranspose(Function):
+    """x_like = conv_transpose(g, W): the input gradient of ``conv(., W)`` applied to g.
+
+    ``input_hw`` is the spatial size of the result (the convolution's input).
+    """
+
+    @staticmethod
+    def forward(ctx, grad_output, weight, geometry: _ConvGeometry, input_hw):
+        ctx.save_for_backward(grad_output, weight)
+        ctx.geometry = geometry
+        return _conv2d_input_grad_array(grad_output.data, weight.data, geometry, input_hw)
+
+    @staticmethod
+    def backward(ctx, upstream):
+        grad_output, weight = ctx.saved_tensors
+        need_g, need_weight = ctx.needs_input_grad[:2]
+        grad_g = grad_weight = None
+        H_out, W_out = grad_output.shape[-2:]
+        if need_g:      # <conv_T(g, W), u> = <g, conv(u, W)>
+            grad_g = Convolution.apply(upstream, weight, None, ctx.geometry)
+            if grad_g.shape[-2:] != (H_out, W_out):  # output_padding >= stride
+                grad_g = grad_g[:, :, :H_out, :W_out]
+        if need_weight:  # the same pairing, seen as a function of W
+            grad_weight = ConvolutionWeightGrad.apply(upstream, grad_output, ctx.geometry,
+                                                      weight.shape)
+        return grad_g, grad_weight, None, None
+
+
+class ConvolutionWeightGrad(Function):
+    """W_like = conv_weight_grad(x, g): the weight gradient of ``conv(x, .)`` for g."""
+
+    @staticmethod
+    def forward(ctx, x, grad_output, geometry: _ConvGeometry, weight_shape, columns=None):
+        ctx.save_for_backward(x, grad_output)
+        ctx.geometry = geometry
+        return _conv2d_weight_grad_array(x.data, grad_output.data, geometry,
+                                         tuple(weight_shape), columns)
+
+    @staticmethod
+    def backward(ctx, upstream):
+        x, grad_output = ctx.saved_tensors
+        need_x, need_g = ctx.needs_input_grad[:2]
+        grad_x = grad_g = None
+        if need_x:      # <wgrad(x, g), V> = <conv(x, V), g> = <x, conv_T(g, V)>
+            grad_x = ConvolutionTranspose.apply(grad_output, upstream, ctx.geometry,
+                                                x.shape[-2:])
+        if need_g:
+            grad_g = Convolution.apply(x, upstream, None, ctx.geometry)
+            H_out, W_out = grad_output.shape[-2:]
+            if grad_g.shape[-2:] != (H_out, W_out):
+                grad_g = grad_g[:, :, :H_out, :W_out]
+        return grad_x, grad_g, None, None, None
+
+
+class MaxPool(Function):
+    """y = the winning pixel of every window (``winners`` from :func:`_max_pool2d_array`).
+
+    ``maxima``, when given, are those values already computed by the max pool itself.
+    """
+
+    @staticmethod
+    def forward(ctx, x, winners, geometry: _PoolGeometry, maxima=None):
+        ctx.winners, ctx.geometry = winners, geometry
+        if maxima is not None:
+            return maxima
+        return _max_pool2d_gather_array(x.data, winners, geometry)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # d max / d x_i = 1 for the window's winner, 0 elsewhere: scatter to the winners
+        return MaxUnpool.apply(grad_output, ctx.winners, ctx.geometry), None, None, None
+
+
+class MaxUnpool(Function):
+    """Scatter each value to the pixel that won its window (max pooling's backward)."""
+
+    @staticmethod
+    def forward(ctx, grad_output, winners, geometry: _PoolGeometry):
+        ctx.winners, ctx.geometry = winners, geometry
+        return _max_pool2d_scatter_array(grad_output.data, winners, geometry)
+
+    @staticmethod
+    def backward(ctx, upstream):
+        # the adjoint of a scatter is the gather at the same places
+        return MaxPool.apply(upstream, ctx.winners, ctx.geometry), None, None
+
+
+class AvgPool(Function):
+    """y = sum of each window / divisor."""
+
+    @staticmethod
+    def forward(ctx, x, geometry: _PoolGeometry, divisor):
+        ctx.geometry, ctx.divisor = geometry, divisor
+        return _avg_pool2d_array(x.data, geometry, divisor)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # d mean / d x_i = 1 / divisor for every pixel of the window
+        return AvgPoolAdjoint.apply(grad_output, ctx.geometry, ctx.divisor), None, None
+
+
+class AvgPoolAdjoint(Function):
+    """Spread grad / divisor over every pixel of its window (average pooling's backward)."""
+
+    @staticmethod
+    def forward(ctx, grad_output, geometry: _PoolGeometry, divisor):
+        ctx.geometry, ctx.divisor = geometry, divisor
+        return _avg_pool2d_adjoint_array(grad_output.data, geometry, divisor)
+
+    @staticmethod
+    def backward(ctx, upstream):
+        return AvgPool.apply(upstream, ctx.geometry, ctx.divisor), None, None
+
+
+class AxisMaps(Function):
+    """y = x multiplied by matrix ``M_i`` along each of its last axes.
+
+    Adaptive average pooling, nearest upsampling and border padding (replicate, reflect,
+    circular) are all of this form: each output pixel is a fixed combination of input
+    pixels along each axis, separately.
+    """
+
+    @staticmethod
+    def forward(ctx, x, matrices):
+        ctx.matrices = matrices
+        return _apply_axis_maps(x.data, matrices)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # d(M x)/dx = M^T
+        transposed = [None if m is None else np.ascontiguousarray(m.T) for m in ctx.matrices]
+        return AxisMaps.apply(grad_output, transposed), None
+
+
+class ConstantPad(Function):
+    """Pad with a constant (or crop, for negative widths) along the last axes."""
+
+    @staticmethod
+    def forward(ctx, x, widths, value):
+        ctx.widths = widths
+        return _constant_pad_array(x.data, widths, value)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # the padding is constant: the gradient is the centre, i.e. the opposite crop
+        negated = [(-before, -after) for before, after in ctx.widths]
+        return ConstantPad.apply(grad_output, negated, 0), None, None
+
+
+def _constant_pad_array(x, widths, value):
+    """Crop the negative widths, then pad the positive ones with ``value``."""
+    first_axis = x.ndim - len(widths)
+    crop = [slice(None)] * first_axis + [
+        slice(max(-before, 0), size - max(-after, 0))
+        for (before, after), size in zip(widths, x.shape[first_axis:])
+    ]
+    x = x[tuple(crop)]
+    padding = [(0, 0)] * first_axis + [(max(b, 0), max(a, 0)) for b, a in widths]
+    if any(b or a for b, a in padding):
+        x = np.pad(x, padding, constant_values=value)
+    return np.ascontiguousarray(x)
+
+
+# --------------------------------------------------------------------------------------
+# Public functions (torch.nn.functional's signatures and defaults)
+# --------------------------------------------------------------------------------------
+
+def _check_tensor(value, argument: str, function: str) -> None:
+    if not isinstance(value, Tensor):
+        raise TypeError(
+            f"{function}(): argument '{argument}' must be Tensor, not "
+            f"{type(value).__name__}; wrap arrays with glassbox.tensor(...)"
+        )
+
+
+def _check_spatial_rank(x: Tensor, function: str) -> None:
+    if x.ndim not in (3, 4):
+        raise _ArgumentError(
+            f"Expected 3D (unbatched) or 4D (batched) input to {function}, but got input "
+            f"of size: {list(x.shape)}"
+        )
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):  # noqa: A002
+    """2-D cross-correlation (what deep learning calls convolution).
+
+    .. math:: y[n, o, i, j] = b[o] + \\sum_{c, p, q} W[o, c, p, q]\\,
+              x_\\text{pad}[n, g(o) C_g + c,\\; i s_H + p d_H,\\; j s_W + q d_W]
+
+    computed as im2col (a strided view, one copy) and one batched matrix product.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C_in, H, W) or (C_in, H, W)
+    weight : Tensor of shape (C_out, C_in / groups, kH, kW)
+    bias : Tensor of shape (C_out,), optional
+    stride : int or (int, int), default=1
+    padding : int, (int, int), 'valid' or 'same', default=0
+        Zeros added on both sides; 'same' keeps the size (stride 1 only; an even kernel
+        gets the extra pixel at the bottom/right, as in torch).
+    dilation : int or (int, int), default=1
+        Spacing between kernel taps.
+    groups : int, default=1
+        Channels split into ``groups`` independent convolutions; ``groups == C_in``
+        with ``C_out == C_in`` is a depthwise convolution.
+
+    Returns
+    -------
+    Tensor of shape (N, C_out, H_out, W_out)
+        ``H_out = floor((H + 2 padding - dilation (kH - 1) - 1) / stride) + 1``.
+
+    Raises
+    ------
+    RuntimeError (also a ValueError)
+        Input channels that do not match ``weight``, groups not dividing the channels,
+        non-positive stride or dilation, 'same' with stride > 1, kernel larger than the
+        padded input.
+
+    See Also
+    --------
+    torch.nn.functional.conv2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> x = gb.ones(1, 1, 4, 4)
+    >>> conv2d(x, gb.ones(2, 1, 3, 3), padding=1)[0, 0]
+    tensor([[4., 6., 6., 4.],
+            [6., 9., 9., 6.],
+            [6., 9., 9., 6.],
+            [4., 6., 6., 4.]])
+    """
+    _check_tensor(input, "input", "conv2d")
+    _check_tensor(weight, "weight", "conv2d")
+    _check_spatial_rank(input, "conv2d")
+    unbatched = input.ndim == 3
+    x = input.unsqueeze(0) if unbatched else input
+    _check_conv_shapes(x.shape, weight.shape, None if bias is None else bias.shape, groups)
+    kernel = tuple(weight.shape[-2:])
+    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
+    _check_positive(stride, "stride")
+    _check_positive(dilation, "dilation")
+    geometry = _ConvGeometry(kernel, stride, _conv_padding(padding, kernel, stride, dilation),
+                             dilation, int(groups))
+    H, W = x.shape[-2:]
+    top, bottom, left, right = geometry.padding
+    spans = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if H + top + bottom < spans[0] or W + left + right < spans[1]:
+        raise _ArgumentError(
+            f"Calculated padded input size per channel: ({H + top + bottom} x "
+            f"{W + left + right}). Kernel size: ({spans[0]} x {spans[1]}). Kernel size can't "
+            f"be greater than actual input size; use a larger input or more padding"
+        )
+    y = Convolution.apply(x, weight, bias, geometry)
+    return y.squeeze(0) if unbatched else y
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0,  # noqa: A002
+                     output_padding=0, groups=1, dilation=1):
+    """2-D transposed convolution: the gradient of :func:`conv2d` with respect to its input.
+
+    Every input pixel scatters ``x[n, c, i, j] * W[c, o, :, :]`` onto the output at
+    ``(i s_H - p_H, j s_W - p_W)`` (col2im of ``W^T x``); used to upsample in decoders
+    and DCGAN generators.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C_in, H, W) or (C_in, H, W)
+    weight : Tensor of shape (C_in, C_out / groups, kH, kW)
+    bias : Tensor of shape (C_out,), optional
+    stride, padding, dilation : int or (int, int), defaults 1, 0, 1
+    output_padding : int or (int, int), default=0
+        Extra rows/columns at the bottom/right, to choose among the output sizes that
+        the strided convolution maps to the same input size; must be smaller than
+        ``stride`` or ``dilation``.
+    groups : int, default=1
+
+    Returns
+    -------
+    Tensor of shape (N, C_out, H_out, W_out)
+        ``H_out = (H - 1) stride - 2 padding + dilation (kH - 1) + output_padding + 1``.
+
+    See Also
+    --------
+    torch.nn.functional.conv_transpose2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> conv_transpose2d(gb.ones(1, 1, 2, 2), gb.ones(1, 1, 2, 2), stride=2)[0, 0]
+    tensor([[1., 1., 1., 1.],
+            [1., 1., 1., 1.],
+            [1., 1., 1., 1.],
+            [1., 1., 1., 1.]])
+    """
+    _check_tensor(input, "input", "conv_transpose2d")
+    _check_tensor(weight, "weight", "conv_transpose2d")
+    _check_spatial_rank(input, "conv_transpose2d")
+    unbatched = input.ndim == 3
+    x = input.unsqueeze(0) if unbatched else input
+    _check_conv_shapes(x.shape, weight.shape, None if bias is None else bias.shape, groups,
+                       transposed=True)
+    kernel = tuple(weight.shape[-2:])
+    stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
+    _check_positive(stride, "stride")
+    _check_positive(dilation, "dilation")
+    padding, output_padding = _pair(padding, "padding"), _pair(output_padding, "output_padding")
+    if min(padding) < 0 or min(output_padding) < 0:
+        raise _ArgumentError(
+            f"negative padding is not supported: got padding={padding}, "
+            f"output_padding={output_padding}; expected >= 0"
+        )
+    for op, s, d in zip(output_padding, stride, dilation):
+        if op >= s and op >= d:
+            raise _ArgumentError(
+                f"output padding must be smaller than either stride or dilation, but got "
+                f"output_padding={output_padding}, stride={stride}, dilation={dilation}"
+            )
+    H, W = x.shape[-2:]
+    output_hw = tuple((n - 1) * s - 2 * p + d * (k - 1) + op + 1 for n, s, p, d, k, op in
+                      zip((H, W), stride, padding, dilation, kernel, output_padding))
+    if min(output_hw) < 1:
+        raise _ArgumentError(
+            f"Given input size per channel: ({H} x {W}). Calculated output size per channel: "
+            f"({output_hw[0]} x {output_hw[1]}). Output size is too small; lower the padding"
+        )
+    geometry = _ConvGeometry(kernel, stride, (padding[0], padding[0], padding[1], padding[1]),
+                             dilation, int(groups))
+    y = ConvolutionTranspose.apply(x, weight, geometry, output_hw)
+    if bias is not None:
+        y = y + bias.reshape(1, -1, 1, 1)
+    return y.squeeze(0) if unbatched else y
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,  # noqa: A002
+               ceil_mode=False, return_indices=False):
+    """2-D max pooling: the largest value of every (dilated, strided) window.
+
+    Padding counts as -infinity (never the maximum). The gradient flows to each
+    window's winner only (the first one on ties, as in torch).
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C, H, W) or (C, H, W)
+    kernel_size : int or (int, int)
+    stride : int or (int, int), default=kernel_size
+    padding : int or (int, int), default=0
+        At most half the kernel size.
+    dilation : int or (int, int), default=1
+    ceil_mode : bool, default=False
+        Round the number of windows up (a last, partial window), not down.
+    return_indices : bool, default=False
+        Also return the flat index ``h * W + w`` of each maximum in its input plane.
+
+    Returns
+    -------
+    Tensor of shape (N, C, H_out, W_out), and the indices (int64) if asked.
+
+    See Also
+    --------
+    torch.nn.functional.max_pool2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> x = gb.arange(16.0).reshape(1, 1, 4, 4)
+    >>> max_pool2d(x, 2)
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
+    _check_tensor(input, "input", "max_pool2d")
+    geometry = _pool_geometry("max_pool2d", input.shape, kernel_size, stride, padding,
+                              dilation, ceil_mode)
+    maxima, winners = _max_pool2d_array(input.data, geometry)
+    y = MaxPool.apply(input, winners, geometry, maxima)
+    if return_indices:
+        return y, Tensor(_max_pool2d_indices(winners, geometry))
+    return y
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,  # noqa: A002
+               count_include_pad=True, divisor_override=None):
+    """2-D average pooling: the mean of every window.
+
+    .. math:: y[n, c, i, j] = \\frac{1}{\\text{divisor}_{ij}} \\sum_{p, q}
+              x_\\text{pad}[n, c, i s_H + p, j s_W + q]
+
+    The divisor is the window size counting the zero padding (``count_include_pad``),
+    or only the real pixels, or ``divisor_override``.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C, H, W) or (C, H, W)
+    kernel_size : int or (int, int)
+    stride : int or (int, int), default=kernel_size
+    padding : int or (int, int), default=0
+    ceil_mode : bool, default=False
+    count_include_pad : bool, default=True
+    divisor_override : int, optional
+
+    Returns
+    -------
+    Tensor of shape (N, C, H_out, W_out)
+
+    See Also
+    --------
+    torch.nn.functional.avg_pool2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> avg_pool2d(gb.arange(16.0).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 2.5000,  4.5000],
+              [10.5000, 12.5000]]]])
+    """
+    _check_tensor(input, "input", "avg_pool2d")
+    if divisor_override is not None and divisor_override == 0:
+        raise _ArgumentError("divisor must be not zero; use divisor_override=None for the "
+                             "window size")
+    geometry = _pool_geometry("avg_pool2d", input.shape, kernel_size, stride, padding, 1,
+                              ceil_mode)
+    divisor = _avg_pool_divisor(geometry, count_include_pad, divisor_override, input.dtype)
+    return AvgPool.apply(input, geometry, divisor)
+
+
+def adaptive_avg_pool2d(input, output_size):  # noqa: A002
+    """Average pooling to a fixed output size, whatever the input size.
+
+    Output pixel ``i`` averages input rows ``floor(i H / H_out)`` to
+    ``ceil((i + 1) H / H_out) - 1`` (and likewise for columns): windows may overlap and
+    differ in size. A mean over a rectangle is a mean over rows of means over columns,
+    so this is ``A_H x A_W^T`` with two small averaging matrices.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C, H, W) or (C, H, W)
+    output_size : int or (int or None, int or None)
+        None keeps that dimension's input size.
+
+    Returns
+    -------
+    Tensor of shape (N, C, H_out, W_out)
+
+    See Also
+    --------
+    torch.nn.functional.adaptive_avg_pool2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> adaptive_avg_pool2d(gb.arange(16.0).reshape(1, 1, 4, 4), 1)
+    tensor([[[[7.5000]]]])
+    """
+    _check_tensor(input, "input", "adaptive_avg_pool2d")
+    _check_spatial_rank(input, "adaptive_avg_pool2d")
+    sizes = (output_size, output_size) if not isinstance(output_size, (tuple, list)) \
+        else tuple(output_size)
+    if len(sizes) != 2:
+        raise _ArgumentError(f"adaptive_avg_pool2d: output_size must be 2, got {output_size}")
+    sizes = tuple(n if s is None else int(s) for s, n in zip(sizes, input.shape[-2:]))
+    if min(sizes) < 0:
+        raise _ArgumentError(
+            f"adaptive_avg_pool2d: elements of output_size must be greater than or equal "
+            f"to 0 but received {output_size}"
+        )
+    matrices = [_adaptive_pool_matrix(n, out, input.dtype)
+                for n, out in zip(input.shape[-2:], sizes)]
+    return AxisMaps.apply(input, matrices)
+
+
+_BORDER_MODES = ("reflect", "replicate", "circular")
+
+
+def _border_index(size: int, before: int, after: int, mode: str) -> np.ndarray:
+    """Which input position each padded position copies, along one axis."""
+    index = np.arange(-before, size + after)
+    if mode == "replicate":
+        return np.clip(index, 0, size - 1)
+    if mode == "circular":
+        return index % size
+    # reflect about the edge pixels, without repeating them: -1 -> 1, size -> size - 2
+    index = np.abs(index)
+    return np.where(index > size - 1, 2 * (size - 1) - index, index)
+
+
+def pad(input, pad, mode="constant", value=None):  # noqa: A002
+    """Pad (or crop, with negative widths) the last dimensions of a tensor.
+
+    ``pad`` lists (before, after) widths starting from the LAST dimension:
+    ``(left, right)`` pads the width, ``(left, right, top, bottom)`` width and height.
+
+    Parameters
+    ----------
+    input : Tensor of any shape
+    pad : tuple of 2 k ints
+    mode : {'constant', 'reflect', 'replicate', 'circular'}, default='constant'
+        Constant fill, mirror without the edge, repeat the edge, or wrap around.
+    value : float, default=0
+        Fill value of 'constant'.
+
+    Returns
+    -------
+    Tensor
+        Dimension ``-i`` grows by ``pad[2i - 2] + pad[2i - 1]``.
+
+    See Also
+    --------
+    torch.nn.functional.pad
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> pad(gb.tensor([[1.0, 2.0]]), (1, 2), value=-1)
+    tensor([[-1.,  1.,  2., -1., -1.]])
+    >>> pad(gb.tensor([[[1.0, 2.0]]]), (2, 1), mode="replicate")
+    tensor([[[1., 1., 1., 2., 2.]]])
+    """
+    _check_tensor(input, "input", "pad")
+    widths_flat = [int(w) for w in pad]
+    if len(widths_flat) % 2:
+        raise _ArgumentError(f"Padding length must be divisible by 2, got pad={tuple(pad)}")
+    n_dims = len(widths_flat) // 2
+    if n_dims > input.ndim:
+        raise _ArgumentError(
+            f"Padding length should be less than or equal to two times the input dimension "
+            f"but got padding length {len(widths_flat)} and input of dimension {input.ndim}"
+        )
+    # pairs from the last dimension backwards -> per axis, first to last
+    widths = [(widths_flat[2 * i], widths_flat[2 * i + 1]) for i in range(n_dims)][::-1]
+    if mode == "constant":
+        return ConstantPad.apply(input, widths, 0 if value is None else value)
+    if mode not in _BORDER_MODES:
+        raise NotImplementedError(
+            f"Unrecognised padding mode {mode}; expected 'constant', 'reflect', 'replicate' "
+            f"or 'circular'"
+        )
+    if n_dims > 3 or input.ndim not in (n_dims + 1, n_dims + 2):
+        raise NotImplementedError(
+            f"Padding size {len(widths_flat)} is not supported for {input.ndim}D input "
+            f"tensor with mode={mode!r}: pad the last 1, 2 or 3 dimensions of an input "
+            f"with 1 or 2 more (batch, channel) dimensions"
+        )
+    sizes = input.shape[-n_dims:]
+    if mode == "reflect" and any(max(b, a) >= n for (b, a), n in zip(widths, sizes)):
+        raise _ArgumentError(
+            f"Padding size should be less than the corresponding input dimension, but got "
+            f"pad={tuple(pad)} for input of size {list(input.shape)} with mode 'reflect'"
+        )
+    matrices = [_one_hot_matrix(_border_index(n, b, a, mode), n, input.dtype)
+                for (b, a), n in zip(widths, sizes)]
+    return AxisMaps.apply(input, matrices)
+
+
+_INTERPOLATION_MODES = ("nearest", "nearest-exact")
+
+
+def _nearest_index(in_size: int, out_size: int, scale, mode: str) -> np.ndarray:
+    """torch's source index of each output pixel, with its float32 arithmetic."""
+    destination = np.arange(out_size)
+    if mode == "nearest" and out_size == in_size:
+        return destination
+    if mode == "nearest" and out_size == 2 * in_size:
+        return destination // 2
+    # scale = 1 / scale_factor when given, else in / out (rounded to float32 as in torch)
+    step = np.float32(1.0 / scale) if scale else np.float32(in_size) / np.float32(out_size)
+    if mode == "nearest":
+        source = np.floor(destination.astype(np.float32) * step)
+    else:  # nearest-exact: the pixel whose centre is nearest
+        source = np.floor(((destination + 0.5) * np.float64(step)).astype(np.float32))
+    return np.minimum(source.astype(np.int64), in_size - 1)
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A002
+                align_corners=None, recompute_scale_factor=None, antialias=False):
+    """Resize the spatial dimensions by nearest-neighbour sampling.
+
+    Output pixel ``i`` copies input pixel ``floor(i * in / out)`` (``'nearest'``, torch's
+    rule) or ``floor((i + 0.5) * in / out)`` (``'nearest-exact'``). Its gradient sums
+    the gradients of all the copies of a pixel.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C, L), (N, C, H, W) or (N, C, D, H, W)
+    size : int or tuple of int, optional
+        Output spatial size; give this or ``scale_factor``.
+    scale_factor : float or tuple of float, optional
+        Output size = floor(input size * scale_factor).
+    mode : {'nearest', 'nearest-exact'}, default='nearest'
+    align_corners, antialias : unused by the nearest modes (torch's signature)
+    recompute_scale_factor : bool, optional
+        If True, sample with in / out rather than 1 / scale_factor.
+
+    Returns
+    -------
+    Tensor of shape (N, C, *size)
+
+    See Also
+    --------
+    torch.nn.functional.interpolate
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> interpolate(gb.tensor([[[1.0, 2.0]]]), scale_factor=2)
+    tensor([[[1., 1., 2., 2.]]])
+    """
+    _check_tensor(input, "input", "interpolate")
+    if mode not in _INTERPOLATION_MODES:
+        raise NotImplementedError(
+            f"interpolate: mode={mode!r} is not implemented in glassbox; available modes: "
+            f"{', '.join(_INTERPOLATION_MODES)}"
+        )
+    if align_corners is not None:
+        raise ValueError(
+            "align_corners option can only be set with the interpolating modes: linear | "
+            "bilinear | bicubic | trilinear; leave it None with mode='nearest'"
+        )
+    spatial = input.ndim - 2
+    if spatial < 1:
+        raise ValueError(f"interpolate: expected an input of shape (N, C, ...), got "
+                         f"{list(input.shape)}")
+    in_sizes = input.shape[2:]
+    if (size is None) == (scale_factor is None):
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        sizes = [int(size)] * spatial if not isinstance(size, (tuple, list)) else list(size)
+        if len(sizes) != spatial:
+            raise ValueError(
+                f"Input and output must have the same number of spatial dimensions, but got "
+                f"input with spatial dimensions of {list(in_sizes)} and output size of {size}."
+            )
+        scales = [None] * spatial
+    else:
+        scales = [float(scale_factor)] * spatial if not isinstance(scale_factor, (tuple, list)) \
+            else [float(s) for s in scale_factor]
+        if len(scales) != spatial:
+            raise ValueError(
+                f"Input and scale_factor must have the same number of spatial dimensions, but "
+                f"got input with spatial dimensions of {list(in_sizes)} and scale_factor of "
+                f"shape {scale_factor}."
+            )
+        sizes = [math.floor(n * s) for n, s in zip(in_sizes, scales)]
+        if recompute_scale_factor:
+            scales = [None] * spatial
+    if min(sizes) < 1:
+        raise ValueError(f"interpolate: output size must be positive, got {sizes}")
+    matrices = [_one_hot_matrix(_nearest_index(n, out, scale, mode), n, input.dtype)
+                for n, out, scale in zip(in_sizes, sizes, scales)]
+    return AxisMaps.apply(input, matrices)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):  # noqa: A002
+    """Nearest-neighbour upsampling, ``interpolate(input, size, scale_factor, 'nearest')``.
+
+    See Also
+    --------
+    torch.nn.functional.upsample_nearest
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> upsample_nearest(gb.ones(1, 1, 2, 2), scale_factor=2).shape
+    (1, 1, 4, 4)
+    """
+    return interpolate(input, size=size, scale_factor=scale_factor, mode="nearest")
