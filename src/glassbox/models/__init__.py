@@ -11,7 +11,15 @@ from glassbox.models.lenet import lenet5
 from glassbox.models.mobilenet import mobilenet_v1
 from glassbox.models.resnet import resnet18, resnet50
 from glassbox.models.summary import Summary, summary
+from glassbox.models.transfer import (
+    extract_features,
+    freeze,
+    layer_names,
+    parameter_groups,
+    unfreeze,
+)
 from glassbox.models.vgg import vgg16, vgg16_bn
 
 __all__ = ["Summary", "summary", "alexnet", "densenet121", "googlenet", "lenet5",
-           "mobilenet_v1", "resnet18", "resnet50", "vgg16", "vgg16_bn"]
+           "mobilenet_v1", "resnet18", "resnet50", "vgg16", "vgg16_bn",
+           "extract_features", "freeze", "layer_names", "parameter_groups", "unfreeze"]
