@@ -184,7 +184,7 @@ def correlate2d(image, kernel, padding=0, stride=1, dilation=1, padding_mode="ze
     if w.ndim == 3:
         w = np.moveaxis(w, 2, 0)              # (C, kH, kW)
     windows = _windows(x, w.shape[-2:], stride, padding, dilation, padding_mode)
-    out = _sum_over_taps(windows, w[..., None, None, :, :] if w.ndim == 3 else w)
+    out = _sum_over_taps(windows, w)               # (C, H_out, W_out) or (H_out, W_out)
     if w.ndim == 3:
         return out.sum(axis=0)                # (H_out, W_out): channels summed
     if out.ndim == 3:
