@@ -61,7 +61,7 @@ class Adam(Optimizer):
     >>> opt = gb.optim.Adam([w], lr=0.1)
     >>> (w * w).sum().backward()
     >>> opt.step()
-    >>> w.data              # the first step moves each weight by about lr
+    >>> w.data.round(4)     # the first step moves each weight by about lr
     array([ 0.9, -1.9], dtype=float32)
     """
 

@@ -51,7 +51,7 @@ class RMSprop(Optimizer):
     >>> opt = gb.optim.RMSprop([w], lr=0.01)
     >>> (w * w).sum().backward()
     >>> opt.step()
-    >>> w.data      # first step: g / sqrt(0.01 g^2) = 10 sign(g), times lr
+    >>> w.data.round(4)  # first step: g / sqrt(0.01 g^2) = 10 sign(g), times lr
     array([ 0.9, -1.9], dtype=float32)
     """
 
