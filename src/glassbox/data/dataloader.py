@@ -21,14 +21,12 @@ __all__ = ["DataLoader", "default_collate", "numpy_collate"]
 
 
 def _to_tensor(array: np.ndarray) -> Any:
-    """Wrap an array as a glassbox Tensor (imported here: autograd sits above data)."""
-    try:
-        from glassbox.autograd import tensor
-    except ImportError:
-        # NOTE: glassbox.data is usable (and tested) without the autograd engine;
-        # batches are then plain NumPy arrays.
-        return array
-    return tensor(array)
+    """Wrap a freshly stacked array as a glassbox Tensor, without copying it again."""
+    # Imported here, not at the top: glassbox.data must stay importable on its own
+    # (the autograd package imports far more than the data layer needs).
+    from glassbox.autograd import as_tensor
+
+    return as_tensor(array)
 
 
 def _is_array_like_tensor(value: Any) -> bool:
