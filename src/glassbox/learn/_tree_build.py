@@ -75,7 +75,7 @@ class Tree:
             feature, threshold, go_left = TREE_UNDEFINED, float(TREE_UNDEFINED), 0
         else:
             feature, threshold = split.feature, split.threshold
-            go_left = int(len(split.left) > len(split.right))
+            go_left = int(split.n_left > split.n_right)
         self._nodes.append(
             [TREE_LEAF, TREE_LEAF, feature, threshold, impurity, n_samples, weight, go_left]
         )
@@ -179,40 +179,60 @@ class BuildParams:
 class TreeBuilder:
     """Grows a :class:`Tree` on float32 data ``X_T`` (n_features, n_samples).
 
-    Samples are stored by feature (``X_T`` is X transposed) so that gathering a node's
-    values of one feature reads one contiguous row.
+    Samples are stored by feature (``X_T`` is X transposed) so that one feature's values
+    are one contiguous row.
+
+    Presorting, the trick that removes sorting from the nodes: every feature is sorted
+    once, at the root, into ``sorted_samples`` (n_features, m): row ``f`` lists the node's
+    samples by increasing ``x[f]``. Splitting a node keeps each row's order: a stable
+    partition (``np.compress`` with the "goes left" mask) hands each child its rows
+    already sorted. A node then costs O(n_features * m) instead of O(k * m log m).
     """
 
     def __init__(self, X_T, y, sample_weight, n_classes, params: BuildParams, sampler):
         self.X_T = X_T
         self.params = params
         self.sampler: FeatureSampler = sampler
-        n_samples = X_T.shape[1]
-        self.unit_weights = sample_weight is None
+        self.n_classes = n_classes
+        n_features, n_samples = X_T.shape
         weight = np.ones(n_samples) if sample_weight is None else sample_weight
+        # class indices as the smallest unsigned type: the Gini search sorts them by radix
+        class_dtype = np.uint8 if n_classes <= 256 else np.uint16 if n_classes <= 65536 else int
+        self.y = y.astype(class_dtype)
+        self.weight = None if sample_weight is None else weight
+        # bootstrap counts are whole numbers: the fast Gini search is exact for them
+        self.integer_weights = bool(np.all(weight == np.floor(weight)))
         # one-hot class weights: y_weights[k, i] = weight_i if y_i == k else 0   (C, n)
         self.y_weights = np.zeros((n_classes, n_samples))
         self.y_weights[y, np.arange(n_samples)] = weight
-        self.weight = weight
         # scikit-learn ignores samples of zero weight (a bootstrap's out-of-bag samples)
-        self.root_samples = np.flatnonzero(weight != 0.0)
-        self.weighted_n_samples = float(np.sum(weight[self.root_samples]))
-        self.tree = Tree(X_T.shape[0], n_classes)
+        kept = np.flatnonzero(weight != 0.0)
+        self.weighted_n_samples = float(np.sum(weight[kept]))
+        index_dtype = np.int32 if n_samples < 2**31 else np.intp
+        # each feature sorted once: (n_features, n_kept) sample indices
+        order = np.argsort(X_T[:, kept], axis=1, kind="stable")
+        self.root_samples = kept.astype(index_dtype)[order]
+        self.goes_left = np.zeros(n_samples, dtype=bool)  # scratch mask for partitions
+        self.feature_ids = np.arange(n_features)
+        self.tree = Tree(n_features, n_classes)
 
     # --- one node -------------------------------------------------------------------
-    def node_stats(self, samples, impurity):
-        y_weights = self.y_weights[:, samples]  # (C, m)
-        class_totals = y_weights.sum(axis=1)
-        if self.unit_weights:
-            weight, weighted_n = None, float(len(samples))
+    def node_stats(self, sorted_samples, impurity):
+        samples = sorted_samples[0]  # any row lists the node's samples
+        class_counts = np.bincount(self.y[samples], minlength=self.n_classes)
+        if self.weight is None:
+            class_totals = class_counts.astype(np.float64)
+            weighted_n = float(len(samples))
         else:
             weight = self.weight[samples]
+            class_totals = np.bincount(self.y[samples], weights=weight, minlength=self.n_classes)
             weighted_n = float(np.sum(weight))
         if impurity is None:  # the root: nobody computed it yet
             impurity = float(CRITERIA[self.params.criterion](class_totals, weighted_n))
         return NodeStats(
-            y_weights, weight, class_totals, weighted_n, self.weighted_n_samples, impurity
-        )
+            self.y, self.weight, self.y_weights, class_counts, class_totals, weighted_n,
+            self.weighted_n_samples, impurity, self.integer_weights,
+        )  # fmt: skip
 
     def is_leaf_before_search(self, n_samples, depth, stats):
         p = self.params
@@ -224,11 +244,12 @@ class TreeBuilder:
             or stats.impurity <= EPSILON
         )
 
-    def find_split(self, samples, stats, n_known_constants) -> tuple[Split | None, int]:
+    def find_split(self, sorted_samples, stats, n_known_constants) -> tuple[Split | None, int]:
         """The node's best allowed split (or None) and its count of constant features."""
         p = self.params
-        node_values = self.X_T[:, samples]  # (n_features, m) float32
-        lowest, highest = node_values.min(axis=1), node_values.max(axis=1)
+        # rows are sorted: a feature's minimum and maximum are its first and last values
+        lowest = self.X_T[self.feature_ids, sorted_samples[:, 0]]
+        highest = self.X_T[self.feature_ids, sorted_samples[:, -1]]
         is_constant = highest <= lowest + FEATURE_THRESHOLD
 
         thresholds = []
@@ -247,31 +268,46 @@ class TreeBuilder:
         )
         if not visited:
             return None, n_constants
-        values = node_values[visited]  # (k, m)
+        samples = sorted_samples[visited]  # (k, m)
+        values = self.X_T[np.asarray(visited)[:, None], samples]  # (k, m), sorted rows
         if p.splitter == "random":
             split = random_split(
-                values, visited, thresholds, stats, p.criterion,
+                values, samples, visited, thresholds, stats, p.criterion,
                 p.min_samples_leaf, p.min_weight_leaf,
             )  # fmt: skip
         else:
             split = best_split(
-                values, visited, stats, p.criterion, p.min_samples_leaf, p.min_weight_leaf
-            )
+                values, samples, visited, stats, p.criterion, p.min_samples_leaf,
+                p.min_weight_leaf,
+            )  # fmt: skip
         return split, n_constants
 
-    def grow_node(self, samples, depth, parent, is_left, impurity, n_known_constants):
+    def partition(self, sorted_samples, split: Split):
+        """The children's sorted sample matrices: a stable partition of every row."""
+        n_features = sorted_samples.shape[0]
+        self.goes_left[split.left] = True
+        goes_left = self.goes_left[sorted_samples].ravel()  # (n_features * m,)
+        self.goes_left[split.left] = False
+        flat = sorted_samples.ravel()
+        # 1-D compress keeps the order; each row sends exactly n_left samples left
+        left = np.compress(goes_left, flat).reshape(n_features, split.n_left)
+        right = np.compress(~goes_left, flat).reshape(n_features, split.n_right)
+        return left, right
+
+    def grow_node(self, sorted_samples, depth, parent, is_left, impurity, n_known_constants):
         """Search a split for a node and add it; returns (node_id, split or None, n_const)."""
-        stats = self.node_stats(samples, impurity)
+        stats = self.node_stats(sorted_samples, impurity)
+        n_samples = sorted_samples.shape[1]
         split, n_constants = None, n_known_constants
-        if not self.is_leaf_before_search(len(samples), depth, stats):
-            split, n_constants = self.find_split(samples, stats, n_known_constants)
+        if not self.is_leaf_before_search(n_samples, depth, stats):
+            split, n_constants = self.find_split(sorted_samples, stats, n_known_constants)
             if (
                 split is not None
                 and split.improvement + EPSILON < self.params.min_impurity_decrease
             ):
                 split = None
         node_id = self.tree.add_node(
-            parent, is_left, split is None, split, stats.impurity, len(samples),
+            parent, is_left, split is None, split, stats.impurity, n_samples,
             stats.weighted_n_node_samples, stats.class_totals / stats.weighted_n_node_samples,
         )  # fmt: skip
         return node_id, split, n_constants
@@ -285,23 +321,18 @@ class TreeBuilder:
         return self.tree.finish()
 
     def _build_depth_first(self):
-        # (samples, depth, parent, is_left, impurity, n_known_constants)
+        # (sorted_samples, depth, parent, is_left, impurity, n_known_constants)
         stack = [(self.root_samples, 0, TREE_UNDEFINED, False, None, 0)]
         while stack:
-            samples, depth, parent, is_left, impurity, n_known = stack.pop()
+            sorted_samples, depth, parent, is_left, impurity, n_known = stack.pop()
             node_id, split, n_constants = self.grow_node(
-                samples, depth, parent, is_left, impurity, n_known
+                sorted_samples, depth, parent, is_left, impurity, n_known
             )
             if split is not None:
+                left, right = self.partition(sorted_samples, split)
                 # right pushed first so that the left child is grown first
-                stack.append(
-                    (samples[split.right], depth + 1, node_id, False, split.impurity_right,
-                     n_constants)
-                )  # fmt: skip
-                stack.append(
-                    (samples[split.left], depth + 1, node_id, True, split.impurity_left,
-                     n_constants)
-                )  # fmt: skip
+                stack.append((right, depth + 1, node_id, False, split.impurity_right, n_constants))
+                stack.append((left, depth + 1, node_id, True, split.impurity_left, n_constants))
 
     def _build_best_first(self):
         # Every node's split is searched when the node is created; the open node with the
@@ -311,21 +342,22 @@ class TreeBuilder:
         frontier = []
         counter = 0
 
-        def open_node(samples, depth, parent, is_left, impurity):
+        def open_node(sorted_samples, depth, parent, is_left, impurity):
             nonlocal counter
             # best-first growth forgets the parent's constant features (as scikit-learn)
-            node_id, split, _ = self.grow_node(samples, depth, parent, is_left, impurity, 0)
+            node_id, split, _ = self.grow_node(sorted_samples, depth, parent, is_left, impurity, 0)
             improvement = 0.0 if split is None else split.improvement
-            heapq.heappush(frontier, (-improvement, counter, node_id, samples, depth, split))
+            heapq.heappush(frontier, (-improvement, counter, node_id, sorted_samples, depth, split))
             counter += 1
 
         open_node(self.root_samples, 0, TREE_UNDEFINED, False, None)
         max_split_nodes = self.params.max_leaf_nodes - 1
         while frontier:
-            _, _, node_id, samples, depth, split = heapq.heappop(frontier)
+            _, _, node_id, sorted_samples, depth, split = heapq.heappop(frontier)
             if split is None or max_split_nodes <= 0:
                 self.tree.make_leaf(node_id)
                 continue
             max_split_nodes -= 1
-            open_node(samples[split.left], depth + 1, node_id, True, split.impurity_left)
-            open_node(samples[split.right], depth + 1, node_id, False, split.impurity_right)
+            left, right = self.partition(sorted_samples, split)
+            open_node(left, depth + 1, node_id, True, split.impurity_left)
+            open_node(right, depth + 1, node_id, False, split.impurity_right)

@@ -86,15 +86,15 @@ CRITERIA = {"gini": gini, "entropy": entropy, "log_loss": entropy}
 class Split:
     """The best split found for a node.
 
-    ``left`` and ``right`` are the positions (into the node's sample array) of the samples
-    sent to each child; ``improvement`` is the weighted impurity decrease defined in the
-    module docstring.
+    ``left`` holds the (global) indices of the samples sent to the left child;
+    ``improvement`` is the weighted impurity decrease defined in the module docstring.
     """
 
     feature: int
     threshold: float
     left: np.ndarray
-    right: np.ndarray
+    n_left: int
+    n_right: int
     impurity_left: float
     impurity_right: float
     improvement: float
@@ -102,20 +102,26 @@ class Split:
 
 @dataclass
 class NodeStats:
-    """What the split search needs to know about a node's samples.
+    """What the split search needs to know about a node.
 
-    ``y_weights`` has shape (C, m): row ``k`` holds each sample's weight if its class is
-    ``k`` and 0 otherwise (one-hot times weight). ``class_totals`` (C,) is its row sum.
-    ``weight`` (m,) holds the sample weights, or is None when they are all 1 (then the
-    weight of a left child of ``p`` samples is just ``p``).
+    ``y`` (n,) small unsigned ints: class index of every training sample; ``weight`` (n,)
+    the sample weights, or None when they are all 1 (then a left child of ``p`` samples
+    weighs exactly ``p``); ``y_weights`` (C, n): weight if the sample is of class ``k``,
+    else 0 (used by the entropy). These three cover the whole training set; a node
+    picks its samples out of them. ``class_counts`` and ``class_totals`` (C,) are the
+    node's number and weight of samples of each class. ``integer_weights`` says whether
+    all weights are whole numbers (then Gini sums are exact, see :func:`_gini_children`).
     """
 
-    y_weights: np.ndarray
+    y: np.ndarray
     weight: np.ndarray | None
+    y_weights: np.ndarray
+    class_counts: np.ndarray
     class_totals: np.ndarray
     weighted_n_node_samples: float
     weighted_n_samples: float
     impurity: float
+    integer_weights: bool
 
 
 def _improvement(node: NodeStats, weight_left, weight_right, impurity_left, impurity_right):
@@ -129,6 +135,7 @@ def _improvement(node: NodeStats, weight_left, weight_right, impurity_left, impu
 
 def best_split(
     values: np.ndarray,
+    samples: np.ndarray,
     features: list[int],
     node: NodeStats,
     criterion: str,
@@ -140,11 +147,12 @@ def best_split(
     Parameters
     ----------
     values : ndarray of shape (k, m), float32
-        The node's samples' values of the ``k`` candidate features, in visiting order.
+        Row ``j``: the node's values of feature ``features[j]``, sorted increasingly.
+    samples : ndarray of shape (k, m), int
+        Row ``j``: the node's sample indices in that sorted order.
     features : list of k int
-        The feature index of each row of ``values``.
+        Candidate features, in the order they were drawn.
     node : NodeStats
-        Class weights and totals of the node's ``m`` samples.
     criterion : {"gini", "entropy", "log_loss"}
     min_samples_leaf, min_weight_leaf : int, float
         Splits leaving fewer samples (or less weight) in a child are not allowed.
@@ -153,89 +161,82 @@ def best_split(
     -------
     Split or None
         None when no allowed split exists. Among equally good splits the first feature in
-        visiting order, then the smallest threshold, wins (scikit-learn's ``>`` rule).
+        drawing order, then the smallest threshold, wins (scikit-learn's ``>`` rule).
     """
-    impurity_of = CRITERIA[criterion]
     k, m = values.shape
-    # A split "at position p" puts the first p samples (in sorted order) on the left.
-    # min_samples_leaf bounds p to [lowest, highest].
+    # A split "at position p" sends the first p sorted samples left; min_samples_leaf
+    # restricts p to [lowest, highest].
     lowest, highest = min_samples_leaf, m - min_samples_leaf
     if lowest > highest:
         return None
 
-    best_proxy = -np.inf
-    best = None
-    n_classes = node.y_weights.shape[0]
-    block = max(1, _MAX_BLOCK_NUMBERS // max(1, n_classes * m))
+    # Cut wide searches into blocks of features so the (classes x k x m) arrays of the
+    # entropy stay within _MAX_BLOCK_NUMBERS.
+    per_feature = m * (node.y_weights.shape[0] if criterion != "gini" else 4)
+    block = max(1, _MAX_BLOCK_NUMBERS // per_feature)
+    best_proxy, best = -np.inf, None
     for start in range(0, k, block):
         rows = slice(start, min(k, start + block))
         found = _best_in_block(
-            values[rows], node, impurity_of, lowest, highest, min_weight_leaf
+            values[rows], samples[rows], node, criterion, lowest, highest, min_weight_leaf
         )
-        # strictly greater: an earlier feature keeps a tie, like scikit-learn
+        # strictly greater: on a tie the earlier feature stays, as in scikit-learn
         if found is not None and found[0] > best_proxy:
-            best_proxy = found[0]
-            best = (start + found[1],) + found[2:]
+            best_proxy, best = found[0], (start + found[1],) + found[2:]
     if best is None:
         return None
 
-    row, p, order, sorted_values, weight_left, impurity_left, impurity_right = best
+    row, p, weight_left, impurity_left, impurity_right = best
     # Threshold halfway between the two neighbouring distinct values, computed in float64
     # from the float32 values as scikit-learn does (halves first, so no overflow to inf).
-    threshold = float(
-        np.float64(sorted_values[p - 1]) / 2.0 + np.float64(sorted_values[p]) / 2.0
-    )
+    threshold = float(np.float64(values[row, p - 1]) / 2.0 + np.float64(values[row, p]) / 2.0)
     weight_right = node.weighted_n_node_samples - weight_left
     improvement = _improvement(node, weight_left, weight_right, impurity_left, impurity_right)
     return Split(
         feature=features[row],
         threshold=threshold,
-        left=order[:p],
-        right=order[p:],
+        left=samples[row, :p],
+        n_left=p,
+        n_right=m - p,
         impurity_left=float(impurity_left),
         impurity_right=float(impurity_right),
         improvement=float(improvement),
     )
 
 
-def _best_in_block(values, node: NodeStats, impurity_of, lowest, highest, min_weight_leaf):
-    """Best split among one block of features; see :func:`best_split`."""
-    k, m = values.shape
-    # 1. Sort each feature's values once (one argsort for the whole block).
-    order = np.argsort(values, axis=1)  # (k, m): sample positions by increasing value
-    sorted_values = np.take_along_axis(values, order, axis=1)  # (k, m)
-
-    # Candidate positions p = lowest..highest; column j of the arrays below is p = lowest + j.
-    # A threshold fits between sorted positions p-1 and p only if the value increases there.
-    before = sorted_values[:, lowest - 1 : highest]  # (k, P) value at p - 1
-    after = sorted_values[:, lowest : highest + 1]  # (k, P) value at p
-    allowed = after > before + FEATURE_THRESHOLD  # float64 comparison, see FEATURE_THRESHOLD
-
-    # 2. Left-child class weights for every p: running sums of the one-hot class weights in
-    #    sorted order. cumsum adds in sequence, like scikit-learn's incremental update.
-    left_counts = np.cumsum(node.y_weights[:, order], axis=2)  # (C, k, m)
-    left_counts = left_counts[:, :, lowest - 1 : highest]  # (C, k, P): first p samples
-    right_counts = node.class_totals[:, None, None] - left_counts  # (C, k, P)
+def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest, min_weight_leaf):
+    """Best split among one block of presorted features; see :func:`best_split`."""
+    # Candidate positions p = lowest..highest; column j of the (k, P) arrays is p = lowest+j.
+    # A threshold fits between sorted positions p-1 and p only where the value increases.
+    before = values[:, lowest - 1 : highest]  # (k, P) value at p - 1
+    after = values[:, lowest : highest + 1]  # (k, P) value at p
+    allowed = after > before + FEATURE_THRESHOLD  # in float64, see FEATURE_THRESHOLD
 
     if node.weight is None:
-        # unit weights: the left child of position p weighs exactly p
+        weight = None
+        # unit weights: the left child at position p weighs exactly p
         weight_left = np.arange(lowest, highest + 1, dtype=np.float64)[None, :]  # (1, P)
     else:
-        weight_left = np.cumsum(node.weight[order], axis=1)[:, lowest - 1 : highest]  # (k, P)
+        weight = node.weight[samples]  # (k, m) in sorted order
+        weight_left = np.cumsum(weight, axis=1)[:, lowest - 1 : highest]  # (k, P)
     weight_right = node.weighted_n_node_samples - weight_left
     if min_weight_leaf > 0.0:
         allowed &= (weight_left >= min_weight_leaf) & (weight_right >= min_weight_leaf)
 
-    # 3. Impurity of both children at every (feature, position) at once.
     with np.errstate(divide="ignore", invalid="ignore"):
-        impurity_left = impurity_of(left_counts, weight_left)  # (k, P)
-        impurity_right = impurity_of(right_counts, weight_right)  # (k, P)
+        if criterion == "gini" and node.integer_weights:
+            impurity_left, impurity_right = _gini_children(
+                samples, weight, node, lowest, highest, weight_left, weight_right
+            )
+        else:
+            impurity_left, impurity_right = _children_by_class(
+                CRITERIA[criterion], samples, node, lowest, highest, weight_left, weight_right
+            )
     proxy = -weight_right * impurity_right - weight_left * impurity_left
     proxy = np.where(allowed, proxy, -np.inf)
 
-    # 4. argmax returns the first maximum: lowest feature row, then smallest threshold.
-    flat = int(np.argmax(proxy))
-    row, column = divmod(flat, proxy.shape[1])
+    # argmax returns the first maximum: lowest feature row, then smallest threshold.
+    row, column = divmod(int(np.argmax(proxy)), proxy.shape[1])
     if not np.isfinite(proxy[row, column]):
         return None
     weight_left_best = weight_left[0 if node.weight is None else row, column]
@@ -243,16 +244,73 @@ def _best_in_block(values, node: NodeStats, impurity_of, lowest, highest, min_we
         proxy[row, column],
         row,
         lowest + column,
-        order[row],
-        sorted_values[row],
         float(weight_left_best),
         impurity_left[row, column],
         impurity_right[row, column],
     )
 
 
+def _gini_children(samples, weight, node: NodeStats, lowest, highest, weight_left, weight_right):
+    """Gini impurity of both children at every position, in O(k m) whatever the classes.
+
+    Gini needs ``S_L = sum_c L_c**2`` with ``L_c`` the left weight of class ``c``. Moving a
+    sample of class ``c`` and weight ``w`` to the left raises it by
+    ``(L_c + w)**2 - L_c**2 = w * (2 L_c + w)``, so ``S_L`` at every position is one
+    cumulative sum, once each sample knows ``L_c`` just before it (``running`` below).
+    On the right, ``sum_c (T_c - L_c)**2 = sum_c T_c**2 - 2 sum_c T_c L_c + S_L`` where
+    ``sum_c T_c L_c`` is also one cumulative sum. With integer weights every number is an
+    integer held exactly in float64, so the impurities equal scikit-learn's to the bit.
+    """
+    k, m = samples.shape
+    classes = node.y[samples]  # (k, m) class of each sample in sorted order
+    # Group each row's samples by class with a stable sort (a radix sort on small ints):
+    # inside a group they stay in sorted-value order. Every row has the same class counts,
+    # so the groups start at the same columns in every row.
+    by_class = np.argsort(classes, axis=1, kind="stable")  # (k, m)
+    group_start = np.repeat(np.cumsum(node.class_counts) - node.class_counts, node.class_counts)
+    if weight is None:
+        # the j-th sample of a class has j - 1 of its class before it: rank inside the group
+        running_grouped = np.arange(m, dtype=np.float64) - group_start  # (m,) same per row
+        w = 1.0
+    else:
+        w_grouped = np.take_along_axis(weight, by_class, axis=1)  # (k, m)
+        class_weight_start = np.cumsum(node.class_totals) - node.class_totals  # (C,)
+        group_weight_start = np.repeat(class_weight_start, node.class_counts)  # (m,)
+        running_grouped = np.cumsum(w_grouped, axis=1) - w_grouped - group_weight_start
+        w = weight
+    running = np.empty((k, m))
+    running[np.arange(k)[:, None], by_class] = running_grouped  # back to sorted order
+
+    columns = slice(lowest - 1, highest)
+    square_left = np.cumsum(w * (2.0 * running + w), axis=1)[:, columns]  # (k, P)
+    cross = np.cumsum(node.class_totals[classes] * w, axis=1)[:, columns]  # sum_c T_c L_c
+    square_total = 0.0
+    for total in node.class_totals:  # class by class, as scikit-learn sums
+        square_total += total * total
+    square_right = square_total - 2.0 * cross + square_left
+    impurity_left = 1.0 - square_left / (weight_left * weight_left)
+    impurity_right = 1.0 - square_right / (weight_right * weight_right)
+    return impurity_left, impurity_right
+
+
+def _children_by_class(
+    impurity_of, samples, node: NodeStats, lowest, highest, weight_left, weight_right
+):
+    """Impurity of both children at every position from per-class running sums, O(C k m).
+
+    Used for the entropy and for Gini with non-integer weights (where the subtraction in
+    :func:`_gini_children` would not be exact).
+    """
+    # left weight of class c after p sorted samples: running sums of the one-hot weights
+    left_counts = np.cumsum(node.y_weights[:, samples], axis=2)  # (C, k, m)
+    left_counts = left_counts[:, :, lowest - 1 : highest]  # (C, k, P)
+    right_counts = node.class_totals[:, None, None] - left_counts
+    return impurity_of(left_counts, weight_left), impurity_of(right_counts, weight_right)
+
+
 def random_split(
     values: np.ndarray,
+    samples: np.ndarray,
     features: list[int],
     thresholds: list[float],
     node: NodeStats,
@@ -264,22 +322,23 @@ def random_split(
 
     Parameters
     ----------
-    values : ndarray of shape (k, m), float32
-        Candidate features' values in the node.
-    features, thresholds : list of k
-        Feature index and drawn threshold of each row of ``values``.
+    values, samples : ndarray of shape (k, m)
+        As for :func:`best_split` (sorted rows).
+    thresholds : list of k float
+        The threshold drawn for each candidate feature.
     Other parameters as for :func:`best_split`.
     """
     impurity_of = CRITERIA[criterion]
+    k, m = values.shape
+    # rows are sorted, so the left child of each feature is a prefix of n_left samples
     goes_left = values.astype(np.float64) <= np.asarray(thresholds)[:, None]  # (k, m)
     n_left = goes_left.sum(axis=1)  # (k,)
-    # Class weights of each left child: (k, m) @ (m, C) -> (k, C)
-    left_counts = (goes_left @ node.y_weights.T).T  # (C, k)
+    # class weights of each left child: (C, k, m) summed over the samples -> (C, k)
+    left_counts = np.where(goes_left, node.y_weights[:, samples], 0.0).sum(axis=2)
     right_counts = node.class_totals[:, None] - left_counts
-    weights = np.ones(values.shape[1]) if node.weight is None else node.weight
-    weight_left = goes_left @ weights  # (k,)
+    weights = 1.0 if node.weight is None else node.weight[samples]
+    weight_left = np.where(goes_left, weights, 0.0).sum(axis=1)  # (k,)
     weight_right = node.weighted_n_node_samples - weight_left
-    m = values.shape[1]
     allowed = (n_left >= min_samples_leaf) & (m - n_left >= min_samples_leaf)
     allowed &= (weight_left >= min_weight_leaf) & (weight_right >= min_weight_leaf)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -295,8 +354,9 @@ def random_split(
     return Split(
         feature=features[row],
         threshold=float(thresholds[row]),
-        left=np.flatnonzero(goes_left[row]),
-        right=np.flatnonzero(~goes_left[row]),
+        left=samples[row, : n_left[row]],
+        n_left=int(n_left[row]),
+        n_right=int(m - n_left[row]),
         impurity_left=float(impurity_left[row]),
         impurity_right=float(impurity_right[row]),
         improvement=float(improvement),

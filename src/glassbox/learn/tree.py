@@ -436,15 +436,16 @@ def export_text(
             )
     if feature_names is not None and len(feature_names) != tree.n_features:
         raise ValueError(
-            "feature_names must contain %d elements, got %d"
-            % (tree.n_features, len(feature_names))
+            f"feature_names must contain {tree.n_features} elements, got {len(feature_names)}"
         )
     if feature_names is not None:
         names = [feature_names[i] if i != TREE_UNDEFINED else None for i in tree.feature]
     else:
         names = [f"feature_{i}" for i in tree.feature]
-    value_format = ("{}{} weights: {}\n" if show_weights else "{}{}{}\n") if classifier else (
-        "{}{} value: {}\n"
+    value_format = (
+        ("{}{} weights: {}\n" if show_weights else "{}{}{}\n")
+        if classifier
+        else ("{}{} value: {}\n")
     )
     report = StringIO()
 
