@@ -1,0 +1,321 @@
+"""Principal component analysis: the directions along which centred data varies most.
+
+Centre the data, ``Xc = X - mean``. The principal axes are the right singular vectors of
+``Xc = U S Vᵀ``, equivalently the eigenvectors of the covariance ``Xcᵀ Xc / (n - 1)``; the
+variance along axis ``i`` is ``S_i² / (n - 1)``, its eigenvalue. Two routes compute them:
+
+- ``"full"``: the SVD of the centred ``(n_samples, n_features)`` matrix;
+- ``"covariance_eigh"``: the eigendecomposition of the small ``(n_features, n_features)``
+  covariance, much faster when ``n_samples >> n_features`` (one matrix product ``XᵀX``
+  then an eigensolver on a tiny matrix), at the price of squaring the condition number.
+
+The twin is :class:`sklearn.decomposition.PCA`.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import linalg
+from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+__all__ = ["PCA"]
+
+
+def _flip_signs_by_components(components, U=None):
+    """Make each component's largest-magnitude loading positive (scikit-learn's convention).
+
+    An eigenvector is only defined up to its sign, so two correct solvers may disagree.
+    scikit-learn (``svd_flip(U, Vt, u_based_decision=False)``) fixes the sign of row ``i``
+    of ``Vt`` so that its entry of largest absolute value is positive, and flips column
+    ``i`` of ``U`` with it so that ``U S Vt`` is unchanged.
+    """
+    largest = np.argmax(np.abs(components), axis=1)  # (n_components,)
+    signs = np.sign(components[np.arange(components.shape[0]), largest])
+    components *= signs[:, np.newaxis]
+    if U is not None:
+        U *= signs[np.newaxis, :]
+    return components, U
+
+
+class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
+    """Principal component analysis by exact SVD or covariance eigendecomposition.
+
+    Projects centred data on the ``k`` orthonormal directions of largest variance:
+    ``transform(X) = (X - mean_) @ components_.T``, divided by
+    ``sqrt(explained_variance_)`` when ``whiten=True``.
+
+    Parameters
+    ----------
+    n_components : int, float or None, default=None
+        int: number of components kept, ``0 <= k <= min(n_samples, n_features)``.
+        float in (0, 1): keep the fewest components whose explained-variance ratios add
+        up to more than this fraction. None: keep ``min(n_samples, n_features)``.
+    copy : bool, default=True
+        If False, ``fit`` may centre X in place (the "full" route).
+    whiten : bool, default=False
+        Divide the projections by their standard deviation so each has unit variance.
+    svd_solver : {"auto", "full", "covariance_eigh"}, default="auto"
+        ``"auto"`` picks ``"covariance_eigh"`` when ``n_features <= 1000`` and
+        ``n_samples >= 10 * n_features`` (as scikit-learn), otherwise ``"full"``.
+        scikit-learn's approximate ``"arpack"`` and ``"randomized"`` are not
+        implemented: glassbox's "auto" always computes the exact decomposition.
+    tol, iterated_power, n_oversamples, power_iteration_normalizer : optional
+        Accepted for compatibility; they only tune the approximate solvers.
+    random_state : int, RandomState instance or None, default=None
+        Accepted for compatibility (the exact solvers use no randomness).
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components_, n_features)
+        Principal axes, orthonormal rows sorted by decreasing variance; the entry of
+        largest magnitude of each row is positive.
+    explained_variance_ : ndarray of shape (n_components_,)
+        Variance along each axis, ``S² / (n_samples - 1)``.
+    explained_variance_ratio_ : ndarray of shape (n_components_,)
+        Share of the total variance along each axis.
+    singular_values_ : ndarray of shape (n_components_,)
+        Singular values ``S`` of the centred data.
+    mean_ : ndarray of shape (n_features,)
+        Per-feature mean of the training data.
+    n_components_ : int
+        Number of components kept.
+    noise_variance_ : float
+        Mean of the discarded variances (probabilistic PCA's noise), 0 if none.
+    n_samples_ : int
+        Number of training samples.
+    n_features_in_ : int
+        Number of features seen in ``fit``.
+
+    See Also
+    --------
+    sklearn.decomposition.PCA : the twin.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from glassbox.learn.decomposition import PCA
+    >>> X = np.array([[-1.0, -1.0], [-2.0, -1.0], [-3.0, -2.0],
+    ...               [1.0, 1.0], [2.0, 1.0], [3.0, 2.0]])
+    >>> pca = PCA(n_components=2).fit(X)
+    >>> pca.explained_variance_ratio_
+    array([0.9924..., 0.0075...])
+    >>> pca.components_
+    array([[ 0.838...,  0.544...],
+           [-0.544...,  0.838...]])
+    >>> PCA(n_components=0.95).fit(X).n_components_
+    1
+    """
+
+    _parameter_constraints: dict = {
+        "n_components": [
+            Interval(Integral, 0, None, closed="left"),
+            Interval(RealNotInt, 0, 1, closed="neither"),
+            None,
+        ],
+        "copy": ["boolean"],
+        "whiten": ["boolean"],
+        "svd_solver": [StrOptions({"auto", "full", "covariance_eigh"})],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "iterated_power": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left")],
+        "n_oversamples": [Interval(Integral, 1, None, closed="left")],
+        "power_iteration_normalizer": [StrOptions({"auto", "QR", "LU", "none"})],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(
+        self,
+        n_components=None,
+        *,
+        copy=True,
+        whiten=False,
+        svd_solver="auto",
+        tol=0.0,
+        iterated_power="auto",
+        n_oversamples=10,
+        power_iteration_normalizer="auto",
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.copy = copy
+        self.whiten = whiten
+        self.svd_solver = svd_solver
+        self.tol = tol
+        self.iterated_power = iterated_power
+        self.n_oversamples = n_oversamples
+        self.power_iteration_normalizer = power_iteration_normalizer
+        self.random_state = random_state
+
+    def fit(self, X, y=None):
+        """Find the principal axes of X.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data (float32 stays float32).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : PCA
+            The fitted transformer.
+        """
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X, y=None):
+        """Fit, then project X on the axes found.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components_)
+            Projections; with the "full" route they come from ``U S`` (``U`` times
+            ``sqrt(n_samples - 1)`` when whitening) without a second product.
+        """
+        U, S, X = self._fit(X)
+        if U is None:  # the covariance route has no U
+            return self._project(X)
+        U = U[:, : self.n_components_]
+        if self.whiten:
+            # X V / sqrt(S² / (n - 1)) = U S / S * sqrt(n - 1)
+            U *= np.sqrt(X.shape[0] - 1)
+        else:
+            # X V = U S Vᵀ V = U S
+            U *= S[: self.n_components_]
+        return U
+
+    def _fit(self, X):
+        """Compute mean, axes and variances; return ``(U or None, S, X)``."""
+        self._validate_params()
+        X = validate_data(self, X, dtype=[np.float64, np.float32], copy=False)
+        n_samples, n_features = X.shape
+
+        solver = self.svd_solver
+        if solver == "auto":
+            # tall and skinny: the covariance matrix is small and cheap to build
+            tall = n_features <= 1_000 and n_samples >= 10 * n_features
+            solver = "covariance_eigh" if tall else "full"
+        self._fit_svd_solver = solver
+
+        n_components = self.n_components
+        if n_components is None:
+            n_components = min(n_samples, n_features)
+        elif not 0 < n_components < 1 and not n_components <= min(n_samples, n_features):
+            raise ValueError(
+                f"n_components={n_components} must be between 0 and "
+                f"min(n_samples, n_features)={min(n_samples, n_features)} with "
+                f"svd_solver={solver!r}. Lower n_components or pass more samples."
+            )
+
+        self.mean_ = np.mean(X, axis=0)
+        U = None
+        if solver == "full":
+            X_centered = X.copy() if self.copy else X
+            X_centered -= self.mean_
+            U, S, Vt = linalg.svd(X_centered, full_matrices=False)
+            explained_variance = S**2 / (n_samples - 1)
+        else:
+            # Xcᵀ Xc = Xᵀ X - n mean meanᵀ: centre the small Gram matrix, not the data
+            covariance = X.T @ X  # (n_features, n_features)
+            covariance -= n_samples * self.mean_[:, np.newaxis] * self.mean_[np.newaxis, :]
+            covariance /= n_samples - 1
+            eigenvalues, eigenvectors = np.linalg.eigh(covariance)  # increasing order
+            eigenvalues = eigenvalues[::-1]
+            Vt = eigenvectors[:, ::-1].T  # rows = axes, by decreasing variance
+            # rounding can leave tiny negative eigenvalues of a semi-definite matrix
+            eigenvalues[eigenvalues < 0.0] = 0.0
+            explained_variance = eigenvalues
+            S = np.sqrt(eigenvalues * (n_samples - 1))
+
+        Vt, U = _flip_signs_by_components(Vt, U)
+        total_variance = np.sum(explained_variance)
+        explained_variance_ratio = explained_variance / total_variance
+
+        if 0 < n_components < 1:
+            # fewest components whose cumulative ratio exceeds the fraction (side="right":
+            # strictly more than the requested fraction, as sklearn)
+            cumulative_ratio = np.cumsum(explained_variance_ratio)
+            n_components = int(np.searchsorted(cumulative_ratio, n_components, side="right") + 1)
+
+        # probabilistic PCA: the discarded variance, averaged, is the noise variance
+        if n_components < min(n_features, n_samples):
+            self.noise_variance_ = float(np.mean(explained_variance[n_components:]))
+        else:
+            self.noise_variance_ = 0.0
+
+        self.n_samples_ = n_samples
+        self.n_components_ = n_components
+        self.components_ = np.ascontiguousarray(Vt[:n_components])
+        self.explained_variance_ = explained_variance[:n_components].copy()
+        self.explained_variance_ratio_ = explained_variance_ratio[:n_components].copy()
+        self.singular_values_ = S[:n_components].copy()
+        return U, S, X
+
+    def _project(self, X):
+        """``(X - mean) @ components.T``, centring after the product to leave X untouched."""
+        X_new = X @ self.components_.T  # (n_samples, n_components_)
+        X_new -= self.mean_[np.newaxis, :] @ self.components_.T
+        if self.whiten:
+            # near-zero variances (rank-deficient data) are clipped to avoid inf
+            scale = np.sqrt(self.explained_variance_)
+            scale[scale < np.finfo(scale.dtype).eps] = np.finfo(scale.dtype).eps
+            X_new /= scale
+        return X_new
+
+    def transform(self, X):
+        """Project X on the principal axes.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Data to project.
+
+        Returns
+        -------
+        X_new : ndarray of shape (n_samples, n_components_)
+            ``(X - mean_) @ components_.T``, whitened if asked.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        return self._project(X)
+
+    def inverse_transform(self, X):
+        """Map projections back to the input space: ``X @ components_ + mean_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_components_)
+            Projections (whitened ones if ``whiten=True``).
+
+        Returns
+        -------
+        X_original : ndarray of shape (n_samples, n_features)
+            The reconstruction; exact when all components are kept.
+        """
+        check_is_fitted(self)
+        X = check_array(X, input_name="X", dtype=[np.float64, np.float32])
+        if self.whiten:
+            # undo the whitening: scale each axis back by its standard deviation
+            scaled_components = np.sqrt(self.explained_variance_[:, np.newaxis]) * self.components_
+            return X @ scaled_components + self.mean_
+        return X @ self.components_ + self.mean_
+
+    @property
+    def _n_features_out(self):
+        """Number of output features, for ``get_feature_names_out``."""
+        return self.components_.shape[0]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        tags.input_tags.sparse = False
+        return tags
