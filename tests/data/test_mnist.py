@@ -228,7 +228,7 @@ def mirror_root(tmp_path_factory):
     bad = copy_test_split(root / "bad")
     images = bytearray(gzip.decompress((bad / f"{TEST_IMAGES}.gz").read_bytes()))
     images[123456] ^= 0x01  # one bit of one pixel
-    (bad / f"{TEST_IMAGES}.gz").write_bytes(gzip.compress(bytes(images)))
+    (bad / f"{TEST_IMAGES}.gz").write_bytes(gzip.compress(bytes(images), compresslevel=1))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                              partial(QuietHandler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

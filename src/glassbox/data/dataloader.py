@@ -10,7 +10,7 @@ a glassbox Tensor. Everything runs in the main process (no worker processes).
 from __future__ import annotations
 
 import collections.abc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -35,7 +35,7 @@ def _is_array_like_tensor(value: Any) -> bool:
         value, np.ndarray)
 
 
-def _collate(batch: list, wrap: Callable[[np.ndarray], Any]) -> Any:
+def _collate(batch: Sequence, wrap: Callable[[np.ndarray], Any]) -> Any:
     """Stack a list of samples, recursing into tuples, lists and dicts like torch does."""
     elem = batch[0]
     if _is_array_like_tensor(elem):
@@ -60,16 +60,16 @@ def _collate(batch: list, wrap: Callable[[np.ndarray], Any]) -> Any:
     if isinstance(elem, int):
         return wrap(np.array(batch, dtype=np.int64))
     if isinstance(elem, (str, bytes)):
-        return batch
+        return batch  # as given: a tuple inside a collated tuple, as in torch
     if isinstance(elem, collections.abc.Mapping):
         return {key: _collate([sample[key] for sample in batch], wrap) for key in elem}
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):  # namedtuple
-        return type(elem)(*(_collate(list(field), wrap) for field in zip(*batch)))
+        return type(elem)(*(_collate(field, wrap) for field in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         if any(len(sample) != len(elem) for sample in batch):
             raise RuntimeError("each element in list of batch should be of equal size")
         # NOTE: tuples become lists, as in torch's default_collate.
-        return [_collate(list(field), wrap) for field in zip(*batch)]
+        return [_collate(field, wrap) for field in zip(*batch)]
     raise TypeError(f"default_collate: batch must contain arrays, Tensors, numbers, dicts or "
                     f"lists; found {type(elem).__name__}. Pass a collate_fn for this type.")
 
