@@ -8,7 +8,7 @@ from skimage.color import rgb2gray
 from sklearn.datasets import load_sample_image
 
 from glassbox.vision import canny, rgb_to_gray
-from glassbox.vision.canny import connected_components, gaussian_smooth, sobel_gradients
+from glassbox.vision.edges import connected_components, gaussian_smooth, sobel_gradients
 
 
 @pytest.fixture(scope="module")

@@ -34,7 +34,7 @@ from glassbox.vision import (
     spatial_separable_cost,
     standard_conv_cost,
 )
-from glassbox.vision.canny import gaussian_smooth, non_maximum_suppression, sobel_gradients
+from glassbox.vision.edges import gaussian_smooth, non_maximum_suppression, sobel_gradients
 
 NAME = "kernels"
 TITLE = "Convolutions from scratch"

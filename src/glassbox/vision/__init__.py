@@ -9,7 +9,7 @@ The course's section 3.1, "Convolutions from scratch", as code to read:
   Sobel, Prewitt);
 * :mod:`~glassbox.vision.separable`: spatially separable kernels (column then row);
 * :mod:`~glassbox.vision.depthwise`: depthwise-separable convolution and MobileNet's cost;
-* :mod:`~glassbox.vision.canny`: Canny edge detection.
+* :mod:`~glassbox.vision.edges`: Canny edge detection.
 
 Examples
 --------
@@ -23,7 +23,6 @@ array([[4., 4., 0.],
 """
 
 from glassbox.vision import kernels
-from glassbox.vision.canny import canny
 from glassbox.vision.color import rgb_to_gray, to_float_image
 from glassbox.vision.convolution import conv2d, convolve2d, correlate2d, output_shape
 from glassbox.vision.depthwise import (
@@ -35,6 +34,7 @@ from glassbox.vision.depthwise import (
     separable_cost_ratio,
     standard_conv_cost,
 )
+from glassbox.vision.edges import canny
 from glassbox.vision.kernels import KERNELS, get_kernel
 from glassbox.vision.padding import pad2d
 from glassbox.vision.separable import (
