@@ -1,5 +1,58 @@
-"""Neural-network building blocks, the twin of ``torch.nn`` (filled in step by step)."""
+"""Neural networks, the twin of ``torch.nn``: layers, losses, ``functional`` and ``init``.
 
+Same class names, signatures, defaults, attribute names and ``state_dict`` keys as torch,
+so one model definition builds the same network in both engines and weights move
+between them.
+
+Examples
+--------
+>>> import glassbox as gb
+>>> from glassbox import nn
+>>> model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+>>> loss = nn.CrossEntropyLoss()(model(gb.randn(128, 784)), gb.randint(0, 10, (128,)))
+>>> loss.backward()
+>>> model[0].weight.grad.shape
+(256, 784)
+"""
+
+from glassbox.nn import functional, init
+from glassbox.nn.modules import (
+    AdaptiveAvgPool2d,
+    AvgPool2d,
+    BatchNorm1d,
+    BatchNorm2d,
+    BCELoss,
+    BCEWithLogitsLoss,
+    Conv2d,
+    ConvTranspose2d,
+    CrossEntropyLoss,
+    Dropout,
+    Flatten,
+    Identity,
+    L1Loss,
+    LeakyReLU,
+    Linear,
+    LogSoftmax,
+    MaxPool2d,
+    Module,
+    ModuleDict,
+    ModuleList,
+    MSELoss,
+    NLLLoss,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Softmax,
+    Tanh,
+    Unflatten,
+    Upsample,
+)
 from glassbox.nn.parameter import Parameter
 
-__all__ = ["Parameter"]
+__all__ = [
+    "functional", "init", "Parameter", "Module", "Sequential", "ModuleList", "ModuleDict",
+    "Linear", "Identity", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d",
+    "AdaptiveAvgPool2d", "BatchNorm1d", "BatchNorm2d", "Dropout", "Flatten", "Unflatten",
+    "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Upsample", "MSELoss",
+    "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+]

@@ -1,0 +1,755 @@
+"""The functions behind ``glassbox.nn``'s layers, the twin of ``torch.nn.functional``.
+
+Read this file to see how each gradient is computed. The hot ones (``linear``,
+``cross_entropy``, ``nll_loss``, the binary cross-entropies, ``batch_norm``) are fused
+:class:`~glassbox.autograd.Function` s: one pass forward over NumPy arrays, and a
+backward rule written with Tensor operations (so that it runs on plain arrays normally
+and stays differentiable under ``create_graph=True``). Activations live with the Tensor
+(``x.relu()``, ``x.log_softmax(dim)``) in :mod:`glassbox.autograd.ops.activation`.
+
+Convolution, pooling, padding and upsampling (``conv2d``, ``conv_transpose2d``,
+``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, ``pad``, ``interpolate``,
+``upsample_nearest``) are written in :mod:`glassbox.nn._conv` and re-exported here.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+
+from glassbox import _random
+from glassbox.autograd.function import Function
+from glassbox.autograd.ops.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from glassbox.autograd.tensor import Tensor
+
+__all__ = [
+    "linear", "dropout", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
+    "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "batch_norm",
+]
+
+_SPATIAL = ("conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
+            "pad", "interpolate", "upsample_nearest")
+__all__ += list(_SPATIAL)
+
+
+def __getattr__(name: str):
+    # NOTE: the spatial functions come from glassbox.nn._conv, imported on first use.
+    if name in _SPATIAL:
+        return getattr(importlib.import_module("glassbox.nn._conv"), name)
+    raise AttributeError(f"module 'glassbox.nn.functional' has no attribute {name!r}")
+
+
+def _tensor(value, like: Tensor | None = None) -> Tensor:
+    """``value`` as a Tensor (arrays and Python data are wrapped; dtype of ``like``)."""
+    if isinstance(value, Tensor):
+        return value
+    if like is not None and like.dtype.kind == "f":
+        array = np.asarray(value)
+        if array.dtype.kind == "f":
+            return Tensor(array.astype(like.dtype, copy=False))
+    return Tensor(np.asarray(value))
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not a valid value for reduction; expected one of "
+                         f"'none', 'mean', 'sum'.")
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    _check_reduction(reduction)
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+# ---------------------------------------------------------------------------- linear
+class _Linear(Function):
+    """y = x W^T + b, over the last axis of x."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        if x.shape[-1] != weight.shape[-1]:
+            rows = int(np.prod(x.shape[:-1]))
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x.shape[-1]} and "
+                f"{weight.shape[1]}x{weight.shape[0]}): input of shape {x.shape} has "
+                f"{x.shape[-1]} features but the weight {weight.shape} expects "
+                f"{weight.shape[1]}."
+            )
+        ctx.save_for_backward(x, weight)
+        ctx.has_bias = bias is not None
+        y = np.matmul(x.data, weight.data.T)  # BLAS reads the transposed view directly
+        if bias is not None:
+            y += bias.data
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, weight = ctx.saved_tensors
+        needs_x, needs_weight, needs_bias = ctx.needs_input_grad
+        out_features, in_features = weight.shape
+        grad_2d = grad_output.reshape(-1, out_features)  # (rows, out)
+        grad_x = grad_output @ weight if needs_x else None  # dy/dx = W
+        # dL/dW = sum over rows of g^T x
+        grad_weight = grad_2d.T @ x.reshape(-1, in_features) if needs_weight else None
+        grad_bias = grad_2d.sum(0) if ctx.has_bias and needs_bias else None
+        return grad_x, grad_weight, grad_bias
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:  # noqa: A002
+    """Affine map :math:`y = x W^T + b`.
+
+    Parameters
+    ----------
+    input : Tensor of shape (*, in_features)
+    weight : Tensor of shape (out_features, in_features)
+    bias : Tensor of shape (out_features,), optional
+
+    Returns
+    -------
+    Tensor of shape (*, out_features)
+
+    See Also
+    --------
+    torch.nn.functional.linear
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> linear(gb.ones(2, 3), gb.ones(4, 3), gb.zeros(4)).shape
+    (2, 4)
+    """
+    return _Linear.apply(input, weight, bias)
+
+
+# ---------------------------------------------------------------------------- activations
+def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """max(x, 0) element-wise (``inplace`` is accepted for torch compatibility).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> relu(gb.tensor([-1.0, 2.0]))
+    tensor([0., 2.])
+    """
+    return ReLU.apply(input)
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01,  # noqa: A002
+               inplace: bool = False) -> Tensor:
+    """x for x > 0, ``negative_slope`` * x otherwise.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> leaky_relu(gb.tensor([-1.0, 2.0]), 0.1)
+    tensor([-0.1,  2. ])
+    """
+    return LeakyReLU.apply(input, negative_slope)
+
+
+def sigmoid(input: Tensor) -> Tensor:  # noqa: A002
+    """1 / (1 + e^-x) element-wise.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> sigmoid(gb.zeros(1))
+    tensor([0.5])
+    """
+    return Sigmoid.apply(input)
+
+
+def tanh(input: Tensor) -> Tensor:  # noqa: A002
+    """Hyperbolic tangent element-wise.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> tanh(gb.zeros(1))
+    tensor([0.])
+    """
+    return Tanh.apply(input)
+
+
+def _softmax_dim(ndim: int, dim: int | None) -> int:
+    # torch's legacy rule when dim is omitted
+    if dim is None:
+        return 0 if ndim in (0, 1, 3) else 1
+    return dim
+
+
+def softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:  # noqa: A002
+    """softmax(x)_i = e^(x_i) / sum_j e^(x_j) along ``dim`` (shifted by the max: stable).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> softmax(gb.zeros(1, 2), dim=1)
+    tensor([[0.5, 0.5]])
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    return Softmax.apply(input, _softmax_dim(input.ndim, dim))
+
+
+def log_softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:  # noqa: A002
+    """log softmax(x) = x - logsumexp(x) along ``dim``, in the stable log-sum-exp form.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> log_softmax(gb.zeros(1, 2), dim=1).exp()
+    tensor([[0.5, 0.5]])
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    return LogSoftmax.apply(input, _softmax_dim(input.ndim, dim))
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
+            inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (training).
+
+    The mask comes from glassbox's global generator (:func:`glassbox.manual_seed`).
+
+    See Also
+    --------
+    torch.nn.functional.dropout
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> dropout(gb.ones(3), p=0.5, training=False)
+    tensor([1., 1., 1.])
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
+    keep = _random.default_generator().random(input.shape, dtype=np.float32) >= p
+    # inverted dropout: E[output] = input, so evaluation needs no rescaling
+    mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+    return input * Tensor(mask)
+
+
+# ---------------------------------------------------------------------------- losses
+def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """Mean squared error: reduce((input - target)^2).
+
+    See Also
+    --------
+    torch.nn.functional.mse_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> mse_loss(gb.tensor([1.0, 3.0]), gb.tensor([1.0, 1.0]))
+    tensor(2.)
+    """
+    target = _tensor(target, input)
+    difference = input - target
+    return _reduce(difference * difference, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+    """Mean absolute error: reduce(|input - target|).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> l1_loss(gb.tensor([1.0, 3.0]), gb.tensor([1.0, 1.0]))
+    tensor(1.)
+    """
+    return _reduce((input - _tensor(target, input)).abs(), reduction)
+
+
+def _log_softmax_array(x: np.ndarray) -> np.ndarray:
+    shifted = x - x.max(axis=1, keepdims=True)  # log-sum-exp trick: no overflow
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _class_targets(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int,
+                   label_smoothing: float, function: str) -> tuple[np.ndarray, float]:
+    """The per-class target weights q (N, C) and the 'mean' denominator.
+
+    Class indices y with class weights w and smoothing e give
+    q[i, c] = w[c] ((1 - e) [c == y_i] + e / C), rows with y_i == ignore_index zeroed,
+    and the weighted mean divides by sum_i w[y_i] over the rows kept (as torch).
+    Probabilities t give q = w (1 - e) t + w e / C and the mean divides by N.
+    """
+    N, C = input.shape
+    dtype = input.dtype
+    class_weight = (np.ones(C, dtype=dtype) if weight is None
+                    else np.asarray(weight.data, dtype=dtype))
+    if class_weight.shape != (C,):
+        raise RuntimeError(f"{function}: weight should be a 1D Tensor of size {C} (the number "
+                           f"of classes), received shape {class_weight.shape}")
+    if target.dtype.kind == "f":  # class probabilities, same shape as the input
+        if target.shape != input.shape:
+            raise ValueError(f"{function}: probability targets must have the input's shape "
+                             f"{input.shape}, received {target.shape}")
+        probabilities = target.data.astype(dtype, copy=False)
+        if label_smoothing > 0:
+            probabilities = (1 - label_smoothing) * probabilities + label_smoothing / C
+        return (class_weight * probabilities).astype(dtype, copy=False), float(N)
+    if target.ndim != 1 or target.shape[0] != N:
+        raise ValueError(f"Expected input batch_size ({N}) to match target batch_size "
+                         f"({target.shape[0] if target.ndim else 0}); input shape "
+                         f"{input.shape}, target shape {target.shape}.")
+    labels = target.data.astype(np.int64, copy=False)
+    kept = labels != ignore_index
+    if kept.any():
+        bad = labels[kept][(labels[kept] < 0) | (labels[kept] >= C)]
+        if bad.size:
+            raise IndexError(f"Target {int(bad[0])} is out of bounds: classes are 0..{C - 1}")
+    safe_labels = np.where(kept, labels, 0)
+    rows = np.arange(N)
+    q = np.zeros((N, C), dtype=dtype)
+    if label_smoothing > 0:
+        q += (label_smoothing / C) * class_weight  # (C,) broadcast over rows
+    q[rows, safe_labels] += (1 - label_smoothing) * class_weight[safe_labels]
+    q[~kept] = 0
+    denominator = float(class_weight[safe_labels][kept].sum())
+    return q, denominator
+
+
+class _CrossEntropy(Function):
+    """loss_i = -sum_c q[i, c] log softmax(x_i)_c; q holds targets, weights, smoothing."""
+
+    @staticmethod
+    def forward(ctx, x, q, soft_target, smoothing_and_weight, denominator, reduction):
+        log_p = _log_softmax_array(x.data)
+        loss = -(q * log_p).sum(axis=1)  # (N,)
+        ctx.save_for_backward(x)
+        ctx.q, ctx.denominator, ctx.reduction = q, denominator, reduction
+        ctx.smoothing_and_weight = smoothing_and_weight
+        if reduction == "none":
+            return loss
+        total = loss.sum()
+        return total / x.dtype.type(denominator) if reduction == "mean" else total
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        q = ctx.q
+        scale = grad_output.reshape(-1, 1) if ctx.reduction == "none" else grad_output
+        if ctx.reduction == "mean":
+            scale = scale / ctx.denominator
+        grad_x = grad_target = None
+        if ctx.needs_input_grad[0]:
+            # dL_i/dx_i = softmax(x_i) * sum_c q[i, c] - q[i]
+            row_total = Tensor(q.sum(axis=1, keepdims=True))
+            grad_x = (x.softmax(1) * row_total - Tensor(q)) * scale
+        if ctx.needs_input_grad[2]:
+            smoothing, weight = ctx.smoothing_and_weight
+            # probability targets: dL_i/dt[i, c] = -(1 - e) w[c] log softmax(x_i)_c
+            grad_target = x.log_softmax(1) * Tensor(-(1 - smoothing) * weight) * scale
+        return grad_x, None, grad_target, None, None, None
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+                  size_average=None, ignore_index: int = -100, reduce=None,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy between softmax(input) and the target classes (or probabilities).
+
+    .. math:: \\ell_i = -\\sum_c w_c\\, q_{ic} \\log \\frac{e^{x_{ic}}}{\\sum_k e^{x_{ik}}},
+              \\quad q_{ic} = (1-\\varepsilon)[c = y_i] + \\varepsilon / C
+
+    computed with the log-sum-exp trick. 'mean' divides by :math:`\\sum_i w_{y_i}` over
+    the samples not ignored (by N for probability targets).
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C), (C,) or (N, C, d1, ...)
+        Unnormalised scores (logits).
+    target : Tensor of shape (N,) (int64 class indices) or the input's shape (floats)
+    weight : Tensor of shape (C,), optional
+        A weight per class.
+    ignore_index : int, default=-100
+        Samples with this target contribute nothing (class-index targets only).
+    reduction : {'mean', 'sum', 'none'}, default='mean'
+    label_smoothing : float in [0, 1], default=0.0
+
+    Returns
+    -------
+    Tensor, a scalar (shape (N,) or (N, d1, ...) for reduction='none')
+
+    See Also
+    --------
+    torch.nn.functional.cross_entropy
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> round(cross_entropy(gb.zeros(2, 4), gb.tensor([0, 3])).item(), 4)  # log 4
+    1.3863
+    """
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    target = _tensor(target, input)
+    weight = _tensor(weight, input) if weight is not None else None
+    if input.ndim == 1:  # one sample: (C,) with a 0-d target
+        loss = cross_entropy(input.unsqueeze(0), target.unsqueeze(0), weight, None,
+                             ignore_index, None, reduction, label_smoothing)
+        return loss.squeeze(0) if reduction == "none" else loss
+    if input.ndim > 2:  # (N, C, d1, ...): every position is a sample
+        C = input.shape[1]
+        # (N, C, d1, ...) -> (N, d1, ..., C) -> (N * d1 * ..., C)
+        flat_input = input.permute(0, *range(2, input.ndim), 1).reshape(-1, C)
+        if target.dtype.kind == "f":
+            flat_target = target.permute(0, *range(2, target.ndim), 1).reshape(-1, C)
+        else:
+            flat_target = target.reshape(-1)
+        loss = cross_entropy(flat_input, flat_target, weight, None, ignore_index, None,
+                             reduction, label_smoothing)
+        spatial = (input.shape[0],) + input.shape[2:]
+        return loss.reshape(spatial) if reduction == "none" else loss
+    q, denominator = _class_targets(input, target, weight, ignore_index, label_smoothing,
+                                    "cross_entropy")
+    if target.dtype.kind != "f":
+        return _CrossEntropy.apply(input, q, None, None, denominator, reduction)
+    class_weight = (np.ones(input.shape[1], dtype=input.dtype) if weight is None
+                    else np.asarray(weight.data, dtype=input.dtype))
+    return _CrossEntropy.apply(input, q, target, (label_smoothing, class_weight),
+                               denominator, reduction)
+
+
+class _NLLLoss(Function):
+    """loss_i = -sum_c q[i, c] x[i, c], with q the one-hot targets times class weights."""
+
+    @staticmethod
+    def forward(ctx, x, q, denominator, reduction):
+        loss = -(q * x.data).sum(axis=1)  # (N,)
+        ctx.q, ctx.denominator, ctx.reduction = q, denominator, reduction
+        if reduction == "none":
+            return loss
+        total = loss.sum()
+        return total / x.dtype.type(denominator) if reduction == "mean" else total
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        scale = grad_output.reshape(-1, 1) if ctx.reduction == "none" else grad_output
+        if ctx.reduction == "mean":
+            scale = scale / ctx.denominator
+        return Tensor(-ctx.q) * scale, None, None, None  # dL_i/dx[i, c] = -q[i, c]
+
+
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+             size_average=None, ignore_index: int = -100, reduce=None,
+             reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of the target classes, given log-probabilities.
+
+    .. math:: \\ell_i = -w_{y_i}\\, x_{i, y_i}
+
+    'mean' divides by :math:`\\sum_i w_{y_i}` over the samples not ignored.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C) or (N, C, d1, ...)
+        Log-probabilities (``log_softmax`` output).
+    target : Tensor of shape (N,) or (N, d1, ...), int64 class indices
+    weight : Tensor of shape (C,), optional
+    ignore_index : int, default=-100
+    reduction : {'mean', 'sum', 'none'}, default='mean'
+
+    See Also
+    --------
+    torch.nn.functional.nll_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> nll_loss(gb.tensor([[-1.0, -2.0]]), gb.tensor([1]))
+    tensor(2.)
+    """
+    _check_reduction(reduction)
+    target = _tensor(target)
+    weight = _tensor(weight, input) if weight is not None else None
+    if target.dtype.kind == "f":
+        raise RuntimeError(f"nll_loss expects int64 class indices as target, received "
+                           f"{target.dtype}; use target.long()")
+    if input.ndim == 1:
+        loss = nll_loss(input.unsqueeze(0), target.reshape(1), weight, None, ignore_index,
+                        None, reduction)
+        return loss.squeeze(0) if reduction == "none" else loss
+    if input.ndim > 2:
+        C = input.shape[1]
+        # (N, C, d1, ...) -> (N, d1, ..., C) -> (N * d1 * ..., C)
+        flat_input = input.permute(0, *range(2, input.ndim), 1).reshape(-1, C)
+        loss = nll_loss(flat_input, target.reshape(-1), weight, None, ignore_index, None,
+                        reduction)
+        return loss.reshape((input.shape[0],) + input.shape[2:]) if reduction == "none" \
+            else loss
+    q, denominator = _class_targets(input, target, weight, ignore_index, 0.0, "nll_loss")
+    return _NLLLoss.apply(input, q, denominator, reduction)
+
+
+def _check_same_shape(input: Tensor, target: Tensor, function: str) -> None:
+    if input.shape != target.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}) is deprecated. Please ensure they have the same size "
+            f"({function})."
+        )
+
+
+class _BinaryCrossEntropy(Function):
+    """loss = -(t log p + (1 - t) log(1 - p)), each log clamped at -100 (as torch)."""
+
+    @staticmethod
+    def forward(ctx, p, t):
+        probability, target = p.data, t.data
+        if probability.size and (probability.min() < 0 or probability.max() > 1):
+            raise RuntimeError("all elements of input should be between 0 and 1 "
+                               "(binary_cross_entropy expects probabilities: apply sigmoid "
+                               "first, or use binary_cross_entropy_with_logits)")
+        ctx.save_for_backward(p, t)
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(probability), -100)
+            log_not_p = np.maximum(np.log1p(-probability), -100)
+        return -(target * log_p + (1 - target) * log_not_p)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        p, t = ctx.saved_tensors
+        grad_p = grad_t = None
+        if ctx.needs_input_grad[0]:
+            # dL/dp = (p - t) / (p (1 - p)), the denominator kept >= 1e-12 (as torch)
+            grad_p = grad_output * (p - t) / (p * (1 - p)).clamp(min=1e-12)
+        if ctx.needs_input_grad[1]:
+            # dL/dt = log(1 - p) - log(p)
+            grad_t = grad_output * ((1 - p).log().clamp(min=-100) - p.log().clamp(min=-100))
+        return grad_p, grad_t
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor,  # noqa: A002
+                         weight: Tensor | None = None, size_average=None, reduce=None,
+                         reduction: str = "mean") -> Tensor:
+    """Binary cross-entropy between probabilities and targets in [0, 1].
+
+    .. math:: \\ell = -w\\,[t \\log p + (1 - t) \\log(1 - p)]
+
+    with each log clamped at -100, as torch does, so that p = 0 or 1 stays finite.
+
+    Parameters
+    ----------
+    input : Tensor of shape (*), probabilities
+    target : Tensor of the same shape
+    weight : Tensor broadcastable to the input's shape, optional
+    reduction : {'mean', 'sum', 'none'}, default='mean'
+
+    See Also
+    --------
+    torch.nn.functional.binary_cross_entropy
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> round(binary_cross_entropy(gb.tensor([0.5]), gb.tensor([1.0])).item(), 4)
+    0.6931
+    """
+    _check_reduction(reduction)
+    target = _tensor(target, input)
+    _check_same_shape(input, target, "binary_cross_entropy")
+    loss = _BinaryCrossEntropy.apply(input, target)
+    if weight is not None:
+        loss = loss * _tensor(weight, input)
+    return _reduce(loss, reduction)
+
+
+class _BinaryCrossEntropyWithLogits(Function):
+    """loss = (1 - t) x + (1 + (pos_weight - 1) t) log(1 + e^-x), in a stable form."""
+
+    @staticmethod
+    def forward(ctx, x, t, pos_weight):
+        logits, target = x.data, t.data
+        ctx.save_for_backward(x, t, pos_weight)
+        # log(1 + e^-x) = log1p(e^-|x|) + max(-x, 0): never exponentiates a large number
+        softplus_of_minus_x = np.log1p(np.exp(-np.abs(logits))) + np.maximum(-logits, 0)
+        if pos_weight is None:
+            return (1 - target) * logits + softplus_of_minus_x
+        log_weight = 1 + (pos_weight.data - 1) * target
+        return (1 - target) * logits + log_weight * softplus_of_minus_x
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, t, pos_weight = ctx.saved_tensors
+        log_weight = 1 + (pos_weight - 1) * t if pos_weight is not None else None
+        grad_x = grad_t = None
+        if ctx.needs_input_grad[0]:
+            # dL/dx = (1 - t) - log_weight * sigmoid(-x)
+            sigmoid_minus_x = (-x).sigmoid()
+            if log_weight is not None:
+                sigmoid_minus_x = log_weight * sigmoid_minus_x
+            grad_x = grad_output * ((1 - t) - sigmoid_minus_x)
+        if ctx.needs_input_grad[1]:
+            # dL/dt = -x + (pos_weight - 1) log(1 + e^-x)
+            grad_t = -x
+            if pos_weight is not None:
+                softplus_of_minus_x = (1 + (-x.abs()).exp()).log() + (-x).clamp(min=0)
+                grad_t = grad_t + (pos_weight - 1) * softplus_of_minus_x
+            grad_t = grad_output * grad_t
+        return grad_x, grad_t, None
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,  # noqa: A002
+                                     weight: Tensor | None = None, size_average=None,
+                                     reduce=None, reduction: str = "mean",
+                                     pos_weight: Tensor | None = None) -> Tensor:
+    """Binary cross-entropy on logits: sigmoid and BCE in one numerically stable step.
+
+    .. math:: \\ell = w\\,[(1 - t)\\, x + (1 + (p_w - 1)\\, t)\\,
+              \\log(1 + e^{-x})]
+
+    Parameters
+    ----------
+    input : Tensor of shape (*), logits
+    target : Tensor of the same shape, in [0, 1]
+    weight : Tensor broadcastable to the input's shape, optional
+    reduction : {'mean', 'sum', 'none'}, default='mean'
+    pos_weight : Tensor broadcastable to the input (one per class), optional
+        Weight of the positive term: > 1 raises recall, < 1 precision.
+
+    See Also
+    --------
+    torch.nn.functional.binary_cross_entropy_with_logits
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> round(binary_cross_entropy_with_logits(gb.zeros(1), gb.ones(1)).item(), 4)
+    0.6931
+    """
+    _check_reduction(reduction)
+    target = _tensor(target, input)
+    _check_same_shape(input, target, "binary_cross_entropy_with_logits")
+    pos_weight = _tensor(pos_weight, input) if pos_weight is not None else None
+    loss = _BinaryCrossEntropyWithLogits.apply(input, target, pos_weight)
+    if weight is not None:
+        loss = loss * _tensor(weight, input)
+    return _reduce(loss, reduction)
+
+
+# ---------------------------------------------------------------------------- batch norm
+class _BatchNorm(Function):
+    """y = (x - mean) / sqrt(var + eps) * weight + bias, per channel (axis 1)."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias, mean, var, training, eps):
+        data = x.data
+        shape = (1, -1) + (1,) * (data.ndim - 2)  # broadcast per channel: (1, C, 1, ...)
+        invstd = 1.0 / np.sqrt(var + eps)
+        ctx.save_for_backward(x, weight)
+        ctx.training, ctx.eps = training, eps
+        ctx.mean, ctx.invstd = mean, invstd
+        scale = invstd if weight is None else invstd * weight.data
+        shift = -mean * scale if bias is None else bias.data - mean * scale
+        # one fused affine map per channel: x * scale + shift
+        y = data * scale.astype(data.dtype, copy=False).reshape(shape)
+        y += shift.astype(data.dtype, copy=False).reshape(shape)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, weight = ctx.saved_tensors
+        needs_x, needs_weight, needs_bias = ctx.needs_input_grad[:3]
+        axes = (0,) + tuple(range(2, x.ndim))  # all but the channel axis
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        if ctx.training:
+            # the statistics depend on x: recompute them as Tensor ops (differentiable)
+            mean = x.mean(axes, keepdim=True)
+            centered = x - mean
+            invstd = ((centered * centered).mean(axes, keepdim=True) + ctx.eps) ** -0.5
+        else:
+            centered = x - Tensor(ctx.mean.astype(x.dtype).reshape(shape))
+            invstd = Tensor(ctx.invstd.astype(x.dtype).reshape(shape))
+        x_hat = centered * invstd
+        grad_x = grad_weight = grad_bias = None
+        if needs_x:
+            g = grad_output if weight is None else grad_output * weight.reshape(shape)
+            if ctx.training:
+                # dL/dx = invstd * (g - mean(g) - x_hat * mean(g * x_hat)) per channel
+                grad_x = invstd * (g - g.mean(axes, keepdim=True)
+                                   - x_hat * (g * x_hat).mean(axes, keepdim=True))
+            else:
+                grad_x = g * invstd  # fixed statistics: an affine map
+        if needs_weight:
+            grad_weight = (grad_output * x_hat).sum(axes)
+        if needs_bias:
+            grad_bias = grad_output.sum(axes)
+        return grad_x, grad_weight, grad_bias, None, None, None, None
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,  # noqa: A002
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Batch normalisation per channel (axis 1).
+
+    .. math:: y = \\frac{x - \\mu}{\\sqrt{\\sigma^2 + \\epsilon}}\\, \\gamma + \\beta
+
+    In training, mu and sigma^2 are the batch's (biased variance) and the running
+    statistics are updated in place: ``running = (1 - momentum) running + momentum
+    batch`` (the unbiased variance goes into ``running_var``). In evaluation the running
+    statistics are used.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C) or (N, C, *)
+    running_mean, running_var : Tensor of shape (C,) or None
+    weight, bias : Tensor of shape (C,), optional (gamma and beta)
+    training : bool, default=False
+    momentum : float, default=0.1
+    eps : float, default=1e-5
+
+    See Also
+    --------
+    torch.nn.functional.batch_norm
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> y = batch_norm(gb.tensor([[1.0], [3.0]]), None, None, training=True)
+    >>> y
+    tensor([[-1.],
+            [ 1.]])
+    """
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm expects an input of shape (N, C) or (N, C, *), "
+                         f"received shape {input.shape}")
+    data = input.data
+    C = data.shape[1]
+    axes = (0,) + tuple(range(2, data.ndim))
+    for name, value in (("running_mean", running_mean), ("running_var", running_var),
+                        ("weight", weight), ("bias", bias)):
+        if value is not None and value.shape != (C,):
+            raise RuntimeError(f"batch_norm: {name} should have shape ({C},) for an input of "
+                               f"shape {input.shape} (C={C}), received {value.shape}")
+    if training:
+        count = data.size // C
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got "
+                             f"input size {input.shape}")
+        mean = data.mean(axis=axes)
+        var = data.var(axis=axes)  # biased, for normalising
+        if running_mean is not None:
+            running_mean.data *= 1 - momentum
+            running_mean.data += momentum * mean
+        if running_var is not None:
+            running_var.data *= 1 - momentum
+            running_var.data += momentum * var * (count / (count - 1))  # unbiased
+    else:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("batch_norm in evaluation mode needs running_mean and "
+                               "running_var (or pass training=True)")
+        mean, var = running_mean.data, running_var.data
+    return _BatchNorm.apply(input, weight, bias, mean, var, training, eps)

@@ -1,0 +1,28 @@
+"""The layers of ``glassbox.nn``, one family per file (as in ``torch/nn/modules``)."""
+
+from glassbox.nn.modules.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from glassbox.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
+from glassbox.nn.modules.container import ModuleDict, ModuleList, Sequential
+from glassbox.nn.modules.conv import Conv2d, ConvTranspose2d
+from glassbox.nn.modules.dropout import Dropout
+from glassbox.nn.modules.flatten import Flatten, Unflatten
+from glassbox.nn.modules.linear import Identity, Linear
+from glassbox.nn.modules.loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+)
+from glassbox.nn.modules.module import Module
+from glassbox.nn.modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from glassbox.nn.modules.upsampling import Upsample
+
+__all__ = [
+    "Module", "Sequential", "ModuleList", "ModuleDict", "Linear", "Identity", "Conv2d",
+    "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm1d",
+    "BatchNorm2d", "Dropout", "Flatten", "Unflatten", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
+    "Softmax", "LogSoftmax", "Upsample", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss",
+    "BCELoss", "BCEWithLogitsLoss",
+]

@@ -1,0 +1,38 @@
+"""``Dropout``: randomly zero activations during training (inverted dropout)."""
+
+from __future__ import annotations
+
+from glassbox.nn import functional as F
+from glassbox.nn.modules.module import Module
+
+__all__ = ["Dropout"]
+
+
+class Dropout(Module):
+    """Zero each element with probability ``p`` in training and scale the rest by 1/(1-p).
+
+    In evaluation mode it is the identity.
+
+    See Also
+    --------
+    torch.nn.Dropout
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Dropout(0.5).eval()(gb.ones(2))
+    tensor([1., 1.])
+    """
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+
+    def forward(self, input):  # noqa: A002
+        return F.dropout(input, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"

@@ -1,0 +1,104 @@
+"""``Linear`` (y = x W^T + b) and ``Identity``."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from glassbox.nn import functional as F
+from glassbox.nn import init
+from glassbox.nn.modules.module import Module
+from glassbox.nn.parameter import Parameter
+
+__all__ = ["Linear", "Identity"]
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder, e.g. to remove a classifier head).
+
+    See Also
+    --------
+    torch.nn.Identity
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Identity()(gb.ones(2))
+    tensor([1., 1.])
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__()
+
+    def forward(self, input):  # noqa: A002
+        return input
+
+
+class Linear(Module):
+    """Affine layer :math:`y = x W^T + b`.
+
+    Parameters
+    ----------
+    in_features : int
+    out_features : int
+    bias : bool, default=True
+    dtype : dtype, optional
+        float32 unless given.
+
+    Shape
+    -----
+    Input (*, in_features), output (*, out_features).
+
+    Attributes
+    ----------
+    weight : Parameter of shape (out_features, in_features)
+        Initialised from U(-1/sqrt(in_features), 1/sqrt(in_features)).
+    bias : Parameter of shape (out_features,) or None
+        Same distribution.
+
+    See Also
+    --------
+    torch.nn.Linear
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> layer = Linear(20, 30)
+    >>> layer(gb.randn(128, 20)).shape
+    (128, 30)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True,
+                 device=None, dtype=None) -> None:
+        super().__init__()
+        for name, value in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(value, (int, np.integer)) or value < 0:
+                raise ValueError(f"Linear expects a non-negative integer {name}, received "
+                                 f"{name}={value!r}")
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
+        dtype = np.dtype(dtype or np.float32)
+        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        # NOTE: torch's default: kaiming_uniform_ with a = sqrt(5) gives
+        # U(-1/sqrt(fan_in), 1/sqrt(fan_in)), the old "LeCun uniform"-like rule; the bias
+        # uses the same bound.
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):  # noqa: A002
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None}")

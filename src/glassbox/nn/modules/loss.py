@@ -1,0 +1,193 @@
+"""Loss layers: each stores its settings and calls the function in ``functional``."""
+
+from __future__ import annotations
+
+from glassbox.autograd.tensor import Tensor
+from glassbox.nn import functional as F
+from glassbox.nn.modules.module import Module
+
+__all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
+
+
+def _legacy_reduction(size_average, reduce, reduction: str) -> str:
+    """torch's deprecated size_average/reduce arguments, turned into ``reduction``."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if not reduce:
+        return "none"
+    return "mean" if size_average else "sum"
+
+
+class _Loss(Module):
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
+        super().__init__()
+        self.reduction = _legacy_reduction(size_average, reduce, reduction)
+
+
+class _WeightedLoss(_Loss):
+    def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        # NOTE: a buffer, as in torch, so the class weights are in the state_dict
+        self.register_buffer("weight", weight)
+
+
+class MSELoss(_Loss):
+    """Mean squared error: reduce((input - target)^2).
+
+    See Also
+    --------
+    torch.nn.MSELoss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> MSELoss()(gb.tensor([1.0, 3.0]), gb.tensor([1.0, 1.0]))
+    tensor(2.)
+    """
+
+    def forward(self, input, target):  # noqa: A002
+        return F.mse_loss(input, target, reduction=self.reduction)
+
+
+class L1Loss(_Loss):
+    """Mean absolute error: reduce(|input - target|).
+
+    See Also
+    --------
+    torch.nn.L1Loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> L1Loss()(gb.tensor([1.0, 3.0]), gb.tensor([1.0, 1.0]))
+    tensor(1.)
+    """
+
+    def forward(self, input, target):  # noqa: A002
+        return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class CrossEntropyLoss(_WeightedLoss):
+    """Cross-entropy of softmax(input) against class indices or class probabilities.
+
+    See :func:`glassbox.nn.functional.cross_entropy` for the formula and shapes.
+
+    Parameters
+    ----------
+    weight : Tensor of shape (C,), optional
+    ignore_index : int, default=-100
+    reduction : {'mean', 'sum', 'none'}, default='mean'
+    label_smoothing : float, default=0.0
+
+    See Also
+    --------
+    torch.nn.CrossEntropyLoss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> round(CrossEntropyLoss()(gb.zeros(3, 2), gb.tensor([0, 1, 1])).item(), 4)
+    0.6931
+    """
+
+    def __init__(self, weight: Tensor | None = None, size_average=None,
+                 ignore_index: int = -100, reduce=None, reduction: str = "mean",
+                 label_smoothing: float = 0.0) -> None:
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
+    def forward(self, input, target):  # noqa: A002
+        return F.cross_entropy(input, target, weight=self.weight,
+                               ignore_index=self.ignore_index, reduction=self.reduction,
+                               label_smoothing=self.label_smoothing)
+
+
+class NLLLoss(_WeightedLoss):
+    """Negative log-likelihood of the target classes given log-probabilities.
+
+    Parameters
+    ----------
+    weight : Tensor of shape (C,), optional
+    ignore_index : int, default=-100
+    reduction : {'mean', 'sum', 'none'}, default='mean'
+
+    See Also
+    --------
+    torch.nn.NLLLoss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> NLLLoss()(gb.tensor([[-1.0, -2.0]]), gb.tensor([0]))
+    tensor(1.)
+    """
+
+    def __init__(self, weight: Tensor | None = None, size_average=None,
+                 ignore_index: int = -100, reduce=None, reduction: str = "mean") -> None:
+        super().__init__(weight, size_average, reduce, reduction)
+        self.ignore_index = ignore_index
+
+    def forward(self, input, target):  # noqa: A002
+        return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index,
+                          reduction=self.reduction)
+
+
+class BCELoss(_WeightedLoss):
+    """Binary cross-entropy between probabilities and targets.
+
+    Parameters
+    ----------
+    weight : Tensor broadcastable to the input, optional
+    reduction : {'mean', 'sum', 'none'}, default='mean'
+
+    See Also
+    --------
+    torch.nn.BCELoss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> round(BCELoss()(gb.tensor([0.5]), gb.tensor([0.0])).item(), 4)
+    0.6931
+    """
+
+    def forward(self, input, target):  # noqa: A002
+        return F.binary_cross_entropy(input, target, weight=self.weight,
+                                      reduction=self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Sigmoid plus binary cross-entropy in one numerically stable step.
+
+    Parameters
+    ----------
+    weight : Tensor broadcastable to the input, optional
+    reduction : {'mean', 'sum', 'none'}, default='mean'
+    pos_weight : Tensor broadcastable to the input, optional
+        Weight of positive examples (one per class).
+
+    See Also
+    --------
+    torch.nn.BCEWithLogitsLoss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> round(BCEWithLogitsLoss()(gb.zeros(2), gb.ones(2)).item(), 4)
+    0.6931
+    """
+
+    def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,
+                 reduction: str = "mean", pos_weight: Tensor | None = None) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.register_buffer("weight", weight)
+        self.register_buffer("pos_weight", pos_weight)
+
+    def forward(self, input, target):  # noqa: A002
+        return F.binary_cross_entropy_with_logits(input, target, weight=self.weight,
+                                                  reduction=self.reduction,
+                                                  pos_weight=self.pos_weight)

@@ -1,0 +1,122 @@
+"""Pooling layers: ``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d`` (no parameters)."""
+
+from __future__ import annotations
+
+from glassbox.nn import functional as F
+from glassbox.nn.modules.module import Module
+
+__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
+
+
+class MaxPool2d(Module):
+    """The maximum of every (dilated, strided) ``kernel_size`` window.
+
+    Parameters
+    ----------
+    kernel_size : int or (int, int)
+    stride : int or (int, int), optional
+        Defaults to ``kernel_size`` (non-overlapping windows).
+    padding : int or (int, int), default=0
+        Implicit -inf padding on both sides.
+    dilation : int or (int, int), default=1
+    return_indices : bool, default=False
+    ceil_mode : bool, default=False
+
+    See Also
+    --------
+    torch.nn.MaxPool2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> MaxPool2d(2)(gb.zeros(1, 6, 24, 24)).shape
+    (1, 6, 12, 12)
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
+                 return_indices: bool = False, ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input):  # noqa: A002
+        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding}, dilation={self.dilation}, "
+                f"ceil_mode={self.ceil_mode}")
+
+
+class AvgPool2d(Module):
+    """The mean of every ``kernel_size`` window.
+
+    Parameters
+    ----------
+    kernel_size : int or (int, int)
+    stride : int or (int, int), optional
+        Defaults to ``kernel_size``.
+    padding : int or (int, int), default=0
+    ceil_mode : bool, default=False
+    count_include_pad : bool, default=True
+        Count the zero padding in the divisor.
+    divisor_override : int, optional
+
+    See Also
+    --------
+    torch.nn.AvgPool2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> AvgPool2d(2)(gb.ones(1, 1, 4, 4))
+    tensor([[[[1., 1.],
+              [1., 1.]]]])
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override=None) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding = padding
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+        self.divisor_override = divisor_override
+
+    def forward(self, input):  # noqa: A002
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding,
+                            self.ceil_mode, self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed ``output_size`` whatever the input's size.
+
+    See Also
+    --------
+    torch.nn.AdaptiveAvgPool2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> AdaptiveAvgPool2d(1)(gb.ones(2, 3, 7, 7)).shape
+    (2, 3, 1, 1)
+    """
+
+    def __init__(self, output_size) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
