@@ -133,3 +133,14 @@ def test_mobilenet_costs_follow_howard_et_al():
     assert small["mult_adds"] == separable["mult_adds"] // 4
     with pytest.raises(ValueError, match="alpha"):
         depthwise_separable_cost(3, 512, 512, 14, alpha=1.5)
+
+
+def test_separable_on_colour_image_keeps_channels_and_float32():
+    rng = np.random.default_rng(4)
+    x = rng.random((12, 10, 3)).astype(np.float32)
+    column, row = separate_kernel(kernels.gaussian_blur(5, 1.0))
+    two_pass = separable_correlate2d(x, column, row, "same", padding_mode="replicate")
+    assert two_pass.shape == (12, 10, 3) and two_pass.dtype == np.float32
+    np.testing.assert_allclose(
+        two_pass, correlate2d(x, kernels.gaussian_blur(5, 1.0), "same", padding_mode="replicate"),
+        atol=1e-6)

@@ -260,8 +260,9 @@ def _spatially_separable(ctx: LabContext, photo: np.ndarray) -> None:
            "the Laplacian).")
     sobel_column, sobel_row = separate_kernel(KERNELS["sobel_x"]())
     scale = sobel_column[0]
-    r.code(f"sobel_x = column x row with column = {np.round(sobel_column / scale, 6)} and "
-           f"row = {np.round(sobel_row * scale, 6)}")
+    # (+ 0.0 turns -0.0 into 0.0 for display)
+    r.code(f"sobel_x = column x row with column = {np.round(sobel_column / scale, 6) + 0.0} "
+           f"and row = {np.round(sobel_row * scale, 6) + 0.0}")
     H, W = photo.shape
     rows = []
     repeat = 2 if ctx.quick else 5
@@ -326,10 +327,11 @@ def _depthwise_separable(ctx: LabContext) -> None:
                                                            alpha=alpha)["mult_adds"]}
         for alpha in (1.0, 0.75, 0.5)}
     ctx.metrics["mobilenet_ratio_alpha_1"] = rows[3]["ratio"]
-    rho_rows = [{"ρ": rho, "input": f"{int(224 * rho)}x{int(224 * rho)}",
+    # MobileNet's resolutions 224, 192, 160, 128: rho = size / 224
+    rho_rows = [{"ρ": size / 224, "input": f"{size}x{size}", "D_F": round(D_F * size / 224),
                  "mult-adds separable": depthwise_separable_cost(D_K, M, N, D_F,
-                                                                 rho=rho)["mult_adds"]}
-                for rho in (1.0, 0.857, 0.714, 0.571)]
+                                                                 rho=size / 224)["mult_adds"]}
+                for size in (224, 192, 160, 128)]
     r.table(rho_rows, caption=f"Resolution multiplier on {name} (D_F = 14ρ).")
 
     # A depthwise-separable layer is a standard layer whose weight is constrained:

@@ -272,7 +272,8 @@ def canny(image, sigma: float = 1.0, low_threshold: float | None = None,
     Parameters
     ----------
     image : array-like of shape (H, W)
-        Grayscale; float (kept) or unsigned integers.
+        Grayscale; float (used as it is) or unsigned integers (scaled to [0, 1]). Signed
+        integers are cast to float as they are (skimage maps them to [-1, 1] instead).
     sigma : float, default 1.0
         Standard deviation of the Gaussian smoothing, in pixels.
     low_threshold : float, optional
