@@ -109,12 +109,17 @@ class Tree:
         return self
 
     def _depths(self):
+        """Depth of every node, one tree level per step (parents have smaller ids)."""
         depth = np.zeros(self.node_count, dtype=np.intp)
-        # parents always have smaller ids than their children
-        for node in range(self.node_count):
-            if self.children_left[node] != TREE_LEAF:
-                depth[self.children_left[node]] = depth[node] + 1
-                depth[self.children_right[node]] = depth[node] + 1
+        level = np.array([0])
+        while level.size:
+            children = np.concatenate(
+                [self.children_left[level], self.children_right[level]]
+            )  # fmt: skip
+            level_depth = np.concatenate([depth[level], depth[level]]) + 1
+            keep = children != TREE_LEAF
+            depth[children[keep]] = level_depth[keep]
+            level = children[keep]
         return depth
 
     # --- using ----------------------------------------------------------------------

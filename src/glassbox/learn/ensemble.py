@@ -395,7 +395,8 @@ class RandomForestClassifier(ClassifierMixin, BaseEstimator):
         -------
         y : ndarray of shape (n_samples,)
         """
-        return self.classes_.take(np.argmax(self.predict_proba(X), axis=1), axis=0)
+        proba = self.predict_proba(X)  # checks first that the estimator is fitted
+        return self.classes_.take(np.argmax(proba, axis=1), axis=0)
 
     def apply(self, X):
         """Leaf index of each sample in each tree: (n_samples, n_estimators)."""
