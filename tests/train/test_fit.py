@@ -191,8 +191,10 @@ def test_resuming_from_another_models_checkpoint_lists_the_mismatched_keys(tmp_p
         fit(other, train, val, loss_fn, engine.optim.Adam(other.parameters()), 2,
             checkpoint_dir=tmp_path, resume=True, progress=False)
     message = str(error.value)
-    assert "missing keys (in the model, not in the checkpoint): ['5.weight', '5.bias']" in message
-    assert "unexpected keys (in the checkpoint, not in the model): ['3.weight', '3.bias']" \
+    # Saved: 0 Linear(4, 16), 3 Linear(16, 1). Here: 0 Linear(4, 8), 2 and 4 Linear.
+    assert ("missing keys (in the model, not in the checkpoint): ['2.weight', '2.bias', "
+            "'4.weight', '4.bias']") in message
+    assert "unexpected keys (in the checkpoint, not in the model): ['3.bias', '3.weight']" \
         in message
     assert "0.weight: checkpoint (16, 4), model (8, 4)" in message
 

@@ -162,7 +162,7 @@ def check_state_dict_matches(expected: Mapping[str, Any], found: Mapping[str, An
         Where ``found`` comes from (named in the message).
     """
     missing = [name for name in expected if name not in found]
-    unexpected = [name for name in found if name not in expected]
+    unexpected = sorted(name for name in found if name not in expected)
     mismatched = [
         f"{name}: checkpoint {tuple(np.shape(found[name]))}, model "
         f"{tuple(to_numpy(expected[name]).shape)}"

@@ -249,8 +249,8 @@ def get_engine(name: str = "glassbox") -> Engine:
     --------
     >>> engine = get_engine("glassbox")
     >>> x = engine.tensor(np.ones((2, 3)))
-    >>> x.dtype, engine.to_numpy(x).shape
-    (glassbox.float32, (2, 3))
+    >>> engine.to_numpy(x).dtype, engine.to_numpy(x).shape
+    (dtype('float32'), (2, 3))
     """
     if name == "glassbox":
         return GlassboxEngine()

@@ -90,7 +90,7 @@ def evaluate(model: Any, loader: Iterable[Any], loss_fn: Callable[[Any, Any], An
 
     Examples
     --------
-    >>> import glassbox.nn as nn
+    >>> import numpy as np, glassbox.nn as nn
     >>> from glassbox.train import get_engine
     >>> engine = get_engine("glassbox")
     >>> X = np.array([[1.0], [-1.0]]); y = np.array([[1.0], [0.0]])
@@ -186,7 +186,7 @@ def fit(model: Any, train_loader: Iterable[Any], val_loader: Iterable[Any] | Non
 
     Examples
     --------
-    >>> import glassbox.nn as nn, glassbox.optim as optim
+    >>> import numpy as np, glassbox.nn as nn, glassbox.optim as optim
     >>> from glassbox.train import get_engine
     >>> engine = get_engine("glassbox"); engine.manual_seed(0)
     >>> X = np.random.default_rng(0).normal(size=(64, 2)); y = (X[:, :1] > 0) * 1.0
