@@ -112,6 +112,16 @@ def test_fast_path_equals_sample_by_sample():
             assert xf.dtype == np.float32 and yf.dtype == np.int64
 
 
+def test_tensor_dataset_of_glassbox_and_torch_tensors():
+    X = np.arange(12, dtype=np.float32).reshape(6, 2)
+    for tensors in [(glassbox.tensor(X), glassbox.tensor(np.arange(6))),
+                    (torch.from_numpy(X).requires_grad_(), torch.arange(6))]:
+        (xb, yb), = list(DataLoader(TensorDataset(*tensors), batch_size=6, shuffle=True,
+                                    generator=np.random.default_rng(0)))
+        assert isinstance(xb, glassbox.Tensor) and xb.dtype == np.float32
+        np.testing.assert_array_equal(xb.numpy(), X[yb.numpy()])
+
+
 def test_default_collate_gives_glassbox_tensors_like_torch():
     samples = [(np.full((2, 2), i, np.float32), i, float(i), {"w": np.int32(i)}, "name")
                for i in range(3)]

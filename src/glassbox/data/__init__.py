@@ -15,6 +15,7 @@
 - Augmentation of NCHW batches: :mod:`glassbox.data.transforms`.
 """
 
+from glassbox.data import transforms
 from glassbox.data.dataloader import DataLoader, default_collate, numpy_collate
 from glassbox.data.dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
 from glassbox.data.datasets import (
@@ -38,4 +39,5 @@ __all__ = [
     "load_digits", "load_breast_cancer", "load_iris", "load_wine", "load_sample_image",
     "make_circle", "make_xor", "make_gaussian", "make_spiral",
     "train_val_test_split", "StandardScaler", "standardize",
+    "transforms",
 ]

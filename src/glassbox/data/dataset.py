@@ -26,10 +26,12 @@ def _as_array(values: Any) -> np.ndarray:
     """An array view of a NumPy array, a glassbox Tensor or a torch tensor."""
     if isinstance(values, np.ndarray):
         return values
-    if hasattr(values, "detach"):  # torch.Tensor
-        return values.detach().cpu().numpy()
-    if hasattr(values, "numpy"):  # glassbox Tensor
-        return values.numpy()
+    if hasattr(values, "numpy"):  # a Tensor of either engine
+        if hasattr(values, "detach"):  # out of the autograd graph first
+            values = values.detach()
+        if hasattr(values, "cpu"):  # torch: from the GPU
+            values = values.cpu()
+        return np.asarray(values.numpy())
     return np.asarray(values)
 
 
@@ -126,6 +128,7 @@ class Subset(Dataset):
     def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
+        self._index_cache: tuple[Sequence[int], np.ndarray] | None = None
 
     def __getitem__(self, index: int) -> Any:
         return self.dataset[self.indices[index]]
@@ -137,7 +140,11 @@ class Subset(Dataset):
         get_batch = getattr(self.dataset, "_get_batch", None)
         if get_batch is None:
             return None
-        return get_batch(np.asarray(self.indices, dtype=np.int64)[indices])
+        # NOTE: converting a long list of indices costs more than the batch itself; do it
+        # once per list (``indices`` may be reassigned, so remember which list it was).
+        if self._index_cache is None or self._index_cache[0] is not self.indices:
+            self._index_cache = (self.indices, np.asarray(self.indices, dtype=np.int64))
+        return get_batch(self._index_cache[1][indices])
 
 
 class ConcatDataset(Dataset):

@@ -159,7 +159,9 @@ class MNIST(Dataset):
     train : bool, default=True
         The 60,000 training images, else the 10,000 test images.
     transform : callable, optional
-        Applied to each image (an array of shape (1, 28, 28)) when indexed.
+        Applied to each image (an array of shape (1, 28, 28)) when indexed. The
+        :mod:`glassbox.data.transforms` work on whole batches: rather apply them to each
+        batch the loader gives, ``augment(images.numpy())``, which is much faster.
     download : bool, default=True
 
     Attributes

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import http.client
 import os
 import urllib.request
 import zlib
@@ -160,7 +161,9 @@ def download(file: DataFile, subdir: str, mirrors: Sequence[str],
             with urllib.request.urlopen(url, timeout=timeout) as response:
                 raw = response.read()
             verify(_decompress(raw, url), file, url, check)
-        except (OSError, ValueError) as error:  # URLError and HTTPError are OSErrors
+        # URLError, HTTPError and timeouts are OSErrors; a dropped connection mid-transfer
+        # is an HTTPException (IncompleteRead); a bad file a ValueError.
+        except (OSError, http.client.HTTPException, ValueError) as error:
             failures.append(f"{url}  [download failed: {error}]")
             continue
         # Only verified bytes reach the cache, and atomically: no half-written file.
