@@ -313,6 +313,8 @@ class Tensor:
         if self.ndim == 0 or other.ndim == 0:
             raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they "
                                f"are {self.ndim}D and {other.ndim}D")
+        if self.ndim == 1 and other.ndim == 1:  # dot product: (1, n) @ (n, 1) -> ()
+            return ops.arithmetic.MatMul.apply(self.unsqueeze(0), other.unsqueeze(1)).reshape(())
         if self.ndim == 1:  # a vector on the left is a row: (n,) -> (1, n) -> drop it
             return self.unsqueeze(0).matmul(other).squeeze(-2)
         if other.ndim == 1:  # a vector on the right is a column: (n,) -> (n, 1)
@@ -436,7 +438,9 @@ class Tensor:
     def std(self, dim=None, unbiased: bool | None = None, keepdim: bool = False, *,
             correction: int | None = None):
         """Standard deviation: sqrt of :meth:`var`."""
-        return self.var(dim, unbiased, keepdim, correction=correction).sqrt()
+        variance = self.var(dim, unbiased, keepdim, correction=correction)
+        # NOTE: torch defines the gradient of std as 0 where std == 0 (not inf)
+        return ops.elementwise.Sqrt.apply(variance, True)
 
     def _max_min(self, dim, keepdim, is_max):
         if dim is None:

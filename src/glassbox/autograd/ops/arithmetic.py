@@ -118,7 +118,8 @@ class Div(Function):
         if x.dtype.kind != "f":
             x, y = x.astype(np.float32), y.astype(np.float32)
         try:
-            return np.divide(x, y)
+            with np.errstate(divide="ignore", invalid="ignore"):  # x/0 is inf, as in torch
+                return np.divide(x, y)
         except ValueError:
             raise _broadcast_error(a, b) from None
 

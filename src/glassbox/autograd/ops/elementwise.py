@@ -50,18 +50,22 @@ class Log(Function):
 
 
 class Sqrt(Function):
-    """Square root."""
+    """Square root; ``zero_gradient_at_zero`` gives 0 instead of inf at 0 (torch's std)."""
 
     @staticmethod
-    def forward(ctx, x):
+    def forward(ctx, x, zero_gradient_at_zero=False):
         result = np.sqrt(_float_array(x))
         ctx.save_for_backward(result)
+        ctx.zero_gradient_at_zero = zero_gradient_at_zero
         return result
 
     @staticmethod
     def backward(ctx, grad_output):
         (result,) = ctx.saved_tensors
-        return grad_output / (2 * result)  # d(sqrt x)/dx = 1 / (2 sqrt x)
+        grad = grad_output / (2 * result)  # d(sqrt x)/dx = 1 / (2 sqrt x)
+        if ctx.zero_gradient_at_zero:
+            grad = grad.where(result != 0, grad.new_zeros(()))
+        return grad, None
 
 
 class Abs(Function):
