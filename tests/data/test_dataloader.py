@@ -199,5 +199,11 @@ def test_datasets_and_bad_arguments():
         DataLoader(a, batch_size=0)
     with pytest.raises(ValueError, match="mutually exclusive"):
         DataLoader(a, shuffle=True, sampler=[0, 1])
+    empty = TensorDataset(np.zeros((0, 2)))
+    assert len(DataLoader(empty, batch_size=4)) == 0 and list(DataLoader(empty)) == []
+    with pytest.raises(ValueError, match="num_samples=0"):
+        DataLoader(empty, shuffle=True)
+    with pytest.raises(ValueError, match="num_samples=0"):
+        tud.DataLoader(tud.TensorDataset(torch.zeros(0, 2)), shuffle=True)
     with pytest.raises(TypeError, match="numpy.random.Generator"):
         DataLoader(a, shuffle=True, generator=torch.Generator())

@@ -78,15 +78,15 @@ class RandomSampler(Sampler):
     def __init__(self, data_source: Sized, replacement: bool = False,
                  num_samples: int | None = None,
                  generator: np.random.Generator | None = None) -> None:
-        if num_samples is not None and (isinstance(num_samples, bool)
-                                        or not isinstance(num_samples, int)
-                                        or num_samples <= 0):
-            raise ValueError(f"num_samples should be a positive integer value, but got "
-                             f"num_samples={num_samples!r}")
         self.data_source = data_source
         self.replacement = replacement
         self._num_samples = num_samples
         self.generator = generator
+        # Also refuses an empty dataset (num_samples 0), as torch does.
+        if isinstance(self.num_samples, bool) or not isinstance(self.num_samples, int) \
+                or self.num_samples <= 0:
+            raise ValueError(f"num_samples should be a positive integer value, but got "
+                             f"num_samples={self.num_samples!r}")
 
     @property
     def num_samples(self) -> int:

@@ -60,10 +60,10 @@ def cache_dir() -> Path:
     Examples
     --------
     >>> import os
-    >>> os.environ["GLASSBOX_CACHE"] = "/tmp/glassbox-cache-example"
-    >>> str(cache_dir())
-    '/tmp/glassbox-cache-example'
-    >>> del os.environ["GLASSBOX_CACHE"]
+    >>> previous = os.environ.pop("GLASSBOX_CACHE", None)  # (restored below)
+    >>> cache_dir() == Path.home() / ".cache" / "glassbox"
+    True
+    >>> if previous is not None: os.environ["GLASSBOX_CACHE"] = previous
     """
     override = os.environ.get("GLASSBOX_CACHE")
     if override:
