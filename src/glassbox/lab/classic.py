@@ -263,6 +263,7 @@ def _criteria_figure(rows: list[dict], title: str):
                     (row["fit time (s)"], row["test accuracy"]), fontsize=7,
                     xytext=(5, 3), textcoords="offset points")
     ax.set_xscale("log")
+    ax.margins(x=0.25, y=0.15)  # room for the labels
     ax.set(xlabel="fit time (s, log scale)", ylabel="accuracy on the test set", title=title)
     return fig
 

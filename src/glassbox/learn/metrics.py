@@ -68,8 +68,13 @@ def _check_targets(y_true, y_pred, sample_weight=None):
     labels seen in either array.
     """
     check_consistent_length(y_true, y_pred, sample_weight)
-    type_true = type_of_target(y_true, input_name="y_true")
-    type_pred = type_of_target(y_pred, input_name="y_pred")
+    if _is_integer_vector(y_true) and _is_integer_vector(y_pred) and len(y_true) > 0:
+        # NOTE: fast path; 1-D integer labels are binary or multiclass, and which one is
+        # decided below from the labels present (type_of_target would sort each array).
+        type_true = type_pred = "binary"
+    else:
+        type_true = type_of_target(y_true, input_name="y_true")
+        type_pred = type_of_target(y_pred, input_name="y_pred")
     if len(y_true) < 1:
         raise ValueError(
             "Found empty input array (e.g., `y_true` or `y_pred`) while a minimum of 1 "
@@ -91,12 +96,30 @@ def _check_targets(y_true, y_pred, sample_weight=None):
         )
     y_true = column_or_1d(y_true, input_name="y_true")
     y_pred = column_or_1d(y_pred, input_name="y_pred")
-    present_labels = unique_labels(y_true, y_pred)
+    present_labels = _present_labels(y_true, y_pred)
     if y_type == "binary" and len(present_labels) > 2:
         y_type = "multiclass"
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight)
     return y_type, present_labels, y_true, y_pred, sample_weight
+
+
+def _is_integer_vector(y):
+    return isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype.kind in "iu"
+
+
+def _present_labels(y_true, y_pred):
+    """Sorted labels found in either array (``unique_labels``, faster for small ints)."""
+    if y_true.dtype.kind in "iu" and y_pred.dtype.kind in "iu":
+        low = min(y_true.min(), y_pred.min())
+        high = max(y_true.max(), y_pred.max())
+        if int(high) - int(low) <= 2 * len(y_true) + 1000:
+            # Integer labels in a modest range: a bincount replaces two sorts.
+            span = int(high) - int(low) + 1
+            counts = (np.bincount((y_true - low).astype(np.intp), minlength=span)
+                      + np.bincount((y_pred - low).astype(np.intp), minlength=span))
+            return (np.flatnonzero(counts) + low).astype(np.result_type(y_true, y_pred))
+    return unique_labels(y_true, y_pred)
 
 
 def _check_sample_weight(sample_weight):
@@ -136,10 +159,19 @@ def _check_average(average, allowed=_AVERAGE_OPTIONS + ("binary",)):
         )
 
 
-def _check_set_wise_labels(y_true, y_pred, average, labels, pos_label):
-    """The labels to score: ``[pos_label]`` for ``average="binary"``, else ``labels``."""
+def _check_set_wise_labels(y_true, y_pred, average, labels, pos_label, sample_weight=None):
+    """Validate the targets once; the labels to score are ``[pos_label]`` for
+    ``average="binary"``, else ``labels``.
+
+    Returns ``(labels, present_labels, y_true, y_pred, sample_weight)``.
+    """
     _check_average(average)
-    y_type, present_labels, y_true, y_pred, _ = _check_targets(y_true, y_pred)
+    if average == "samples":
+        raise ValueError(
+            "Samplewise metrics are not available outside of multilabel classification."
+        )
+    y_type, present_labels, y_true, y_pred, sample_weight = _check_targets(
+        y_true, y_pred, sample_weight)
     if average == "binary":
         if y_type == "binary":
             if pos_label not in present_labels and len(present_labels) >= 2:
@@ -161,7 +193,7 @@ def _check_set_wise_labels(y_true, y_pred, average, labels, pos_label):
             UserWarning,
             stacklevel=3,
         )
-    return labels
+    return labels, present_labels, y_true, y_pred, sample_weight
 
 
 def _label_indices(values, labels):
@@ -238,10 +270,12 @@ def multilabel_confusion_matrix(y_true, y_pred, *, sample_weight=None, labels=No
         raise ValueError(
             "Samplewise metrics are not available outside of multilabel classification."
         )
-    if labels is None:
-        labels = present_labels
-    else:
-        labels = np.asarray(labels)
+    return _per_class_confusion(y_true, y_pred, sample_weight, labels, present_labels)
+
+
+def _per_class_confusion(y_true, y_pred, sample_weight, labels, present_labels):
+    """The core of :func:`multilabel_confusion_matrix`, on validated 1-D arrays."""
+    labels = present_labels if labels is None else np.asarray(labels)
     # Every label (the requested ones and the others present) gets a bin, so samples
     # of a label not requested still count towards TN of the requested ones.
     all_labels = np.unique(np.concatenate([np.asarray(labels), present_labels]))
@@ -363,11 +397,9 @@ def precision_recall_fscore_support(y_true, y_pred, *, beta=1.0, labels=None, po
     _check_zero_division(zero_division)
     if not isinstance(beta, numbers.Real) or beta < 0:
         raise ValueError(f"beta should be a float >= 0; got beta={beta!r}.")
-    labels = _check_set_wise_labels(y_true, y_pred, average, labels, pos_label)
-    confusion = multilabel_confusion_matrix(
-        y_true, y_pred, sample_weight=sample_weight, labels=labels,
-        samplewise=average == "samples",
-    )
+    labels, present_labels, y_true, y_pred, sample_weight = _check_set_wise_labels(
+        y_true, y_pred, average, labels, pos_label, sample_weight)
+    confusion = _per_class_confusion(y_true, y_pred, sample_weight, labels, present_labels)
     tp_sum = confusion[:, 1, 1]
     pred_sum = tp_sum + confusion[:, 0, 1]  # TP + FP
     true_sum = tp_sum + confusion[:, 1, 0]  # TP + FN = support
@@ -485,11 +517,9 @@ def specificity_score(y_true, y_pred, *, labels=None, pos_label=1, average="bina
     0.666...
     """
     _check_zero_division(zero_division)
-    labels = _check_set_wise_labels(y_true, y_pred, average, labels, pos_label)
-    confusion = multilabel_confusion_matrix(
-        y_true, y_pred, sample_weight=sample_weight, labels=labels,
-        samplewise=average == "samples",
-    )
+    labels, present_labels, y_true, y_pred, sample_weight = _check_set_wise_labels(
+        y_true, y_pred, average, labels, pos_label, sample_weight)
+    confusion = _per_class_confusion(y_true, y_pred, sample_weight, labels, present_labels)
     tn_sum = confusion[:, 0, 0]
     negative_sum = tn_sum + confusion[:, 0, 1]  # TN + FP: samples truly not in the class
     support = confusion[:, 1, 1] + confusion[:, 1, 0]
