@@ -21,7 +21,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
 from sklearn.utils import Bunch, check_random_state, compute_sample_weight
 from sklearn.utils._param_validation import Hidden, Interval, RealNotInt, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from glassbox.learn._tree_build import TREE_LEAF, TREE_UNDEFINED, BuildParams, TreeBuilder
 from glassbox.learn._tree_prune import cost_complexity_path, prune
@@ -189,8 +194,19 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
                 f"expected monotonic_cst=None, received monotonic_cst={self.monotonic_cst!r}."
             )
         random_state = check_random_state(self.random_state)
-        X, y = validate_data(self, X, y, dtype=np.float32)
+        # X and y validated separately, then their lengths compared, as scikit-learn's tree
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            validate_separately=({"dtype": np.float32}, {"ensure_2d": False, "dtype": None}),
+        )
+        y = column_or_1d(y, warn=True)  # a column vector is accepted with a warning
         check_classification_targets(y)
+        if len(y) != X.shape[0]:
+            raise ValueError(
+                f"Number of labels={len(y)} does not match number of samples={X.shape[0]}"
+            )
         self.classes_, y_encoded = np.unique(y, return_inverse=True)
         self.n_classes_ = len(self.classes_)
         self.n_outputs_ = 1
