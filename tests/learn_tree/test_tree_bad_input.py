@@ -59,8 +59,8 @@ def test_nan_is_rejected_with_a_clear_message(ours, theirs):
 def test_predict_errors_match_sklearn(ours, theirs):
     fitted_ours, fitted_theirs = small(ours).fit(X, y), small(theirs).fit(X, y)
     for bad in (X[:, :2], X[0], np.full((2, 3), np.inf)):
-        assert raised(lambda: fitted_ours.predict(bad)) == raised(
-            lambda: fitted_theirs.predict(bad)
+        assert raised(lambda bad=bad: fitted_ours.predict(bad)) == raised(
+            lambda bad=bad: fitted_theirs.predict(bad)
         )
     kind, message = raised(lambda: small(ours).predict(X))
     assert kind is NotFittedError and "not fitted yet" in message
