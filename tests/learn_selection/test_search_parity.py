@@ -11,6 +11,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 import glassbox.learn.model_selection as gbms
+from glassbox.learn.neighbors import KNeighborsClassifier as GlassboxKNN
+from glassbox.learn.tree import DecisionTreeClassifier as GlassboxTree
 
 
 @pytest.fixture(scope="module")
@@ -62,6 +64,9 @@ GRIDS = [
      [{"max_depth": [1, 2, 3, None]}, {"min_samples_leaf": [1, 5], "criterion": ["entropy"]}]),
     (make_pipeline(StandardScaler(), LogisticRegression()),
      {"logisticregression__C": [0.01, 0.1, 1, 10]}),
+    # glassbox's own estimators inside both searches
+    (GlassboxKNN(), {"n_neighbors": [1, 5, 15]}),
+    (GlassboxTree(random_state=0), {"max_depth": [2, 4], "criterion": ["gini", "entropy"]}),
 ]
 
 
@@ -163,3 +168,13 @@ def test_fit_failures_score_error_score_with_warning(iris):
     assert search.best_params_ == {"max_depth": 2}
     with pytest.raises(ValueError):
         gbms.GridSearchCV(KNeighborsClassifier(), grid, cv=3, error_score="raise").fit(X, y)
+
+
+def test_our_grid_search_clones_inside_sklearn_cross_validation(iris):
+    """Our GridSearchCV is a proper estimator: sklearn can clone and cross-validate it."""
+    X, y = iris
+    grid = {"n_neighbors": [1, 9]}
+    ours = skms.cross_val_score(gbms.GridSearchCV(GlassboxKNN(), grid, cv=3), X, y, cv=4)
+    theirs = skms.cross_val_score(skms.GridSearchCV(KNeighborsClassifier(), grid, cv=3), X, y,
+                                  cv=4)
+    np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-12)
