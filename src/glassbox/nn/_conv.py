@@ -227,19 +227,22 @@ def _im2col(x_padded: np.ndarray, geometry: _ConvGeometry, out_hw=None) -> np.nd
     return columns.reshape(N, C * kH * kW, H_out * W_out)      # (N, C*kH*kW, L)
 
 
-def _col2im(columns: np.ndarray, padded_shape, out_hw, geometry: _ConvGeometry) -> np.ndarray:
+def _col2im(columns: np.ndarray, padded_hw, geometry: _ConvGeometry) -> np.ndarray:
     """Adjoint of :func:`_im2col`: add every column back onto the pixels it came from.
 
-    columns (N, C*kH*kW, H_out*W_out) -> (N, C, H_padded, W_padded).
+    columns (C, kH, kW, H_out, W_out, N) -> image (C, H_padded, W_padded, N).
+
+    NOTE: the batch axis comes last here, so that each kernel offset adds long
+    contiguous runs (W_out * N numbers) instead of image rows of W_out numbers: about
+    twice as fast as the same loop in (N, C, H, W) order.
     """
-    N, C, H_padded, W_padded = padded_shape
-    kH, kW = geometry.kernel_size
-    columns = columns.reshape(N, C, kH, kW, *out_hw)           # (N, C, kH, kW, H_out, W_out)
-    image = np.zeros(padded_shape, dtype=columns.dtype)
+    C, kH, kW, H_out, W_out, N = columns.shape
+    image = np.zeros((C, *padded_hw, N), dtype=columns.dtype)
     for p in range(kH):
         for q in range(kW):
-            rows, cols = _offset_slices(p, q, out_hw, geometry.stride, geometry.dilation)
-            image[:, :, rows, cols] += columns[:, :, p, q]
+            rows, cols = _offset_slices(p, q, (H_out, W_out), geometry.stride,
+                                        geometry.dilation)
+            image[:, rows, cols] += columns[:, p, q]
     return image
 
 
@@ -277,15 +280,18 @@ def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input
     N, C_out, H_out, W_out = grad_output.shape
     G = geometry.groups
     C_in = weight.shape[1] * G
+    kH, kW = geometry.kernel_size
     H, W = input_hw
     top, bottom, left, right = geometry.padding
     weight_g = weight.reshape(G, C_out // G, -1)               # (G, C_out/G, K)
-    g = grad_output.reshape(N, G, C_out // G, H_out * W_out)  # (N, G, C_out/G, L)
+    # batch last for col2im (see there): (C_out, H_out, W_out, N) -> (G, C_out/G, M)
+    g = np.ascontiguousarray(grad_output.transpose(1, 2, 3, 0)).reshape(G, C_out // G, -1)
     # d(W @ cols)/dcols = W^T
-    grad_columns = _weight_times_columns(weight_g.transpose(0, 2, 1), g)  # (N, G, K, L)
-    padded_shape = (N, C_in, H + top + bottom, W + left + right)
-    image = _col2im(grad_columns, padded_shape, (H_out, W_out), geometry)
-    return image[:, :, top:top + H, left:left + W]
+    grad_columns = weight_g.transpose(0, 2, 1) @ g             # (G, K, M), one GEMM per group
+    grad_columns = grad_columns.reshape(C_in, kH, kW, H_out, W_out, N)
+    image = _col2im(grad_columns, (H + top + bottom, W + left + right), geometry)
+    image = image[:, top:top + H, left:left + W]               # (C_in, H, W, N)
+    return np.ascontiguousarray(image.transpose(3, 0, 1, 2))   # (N, C_in, H, W)
 
 
 def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_shape,
@@ -300,7 +306,9 @@ def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_sh
     g = grad_output.reshape(N, G, C_out // G, L)               # (N, G, C_out/G, L)
     # d(W @ cols)/dW = cols^T, summed over the samples and output pixels
     if L >= _MIN_PIXELS_PER_SAMPLE_GEMM:
-        grad_weight = (g @ columns.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, C_out/G, K)
+        # per sample (K, L) @ (L, C_out/G), summed; this orientation is the faster GEMM
+        grad_weight_t = (columns @ g.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, K, C_out/G)
+        grad_weight = grad_weight_t.transpose(0, 2, 1)                   # (G, C_out/G, K)
     else:
         g_stacked = g.transpose(1, 2, 0, 3).reshape(G, C_out // G, N * L)
         columns_stacked = columns.transpose(1, 0, 3, 2).reshape(G, N * L, -1)
@@ -423,8 +431,10 @@ def _max_pool2d_array(x, geometry: _PoolGeometry):
         better = window > maxima
         if has_nan:
             better |= np.isnan(window)
-        np.copyto(maxima, window, where=better)
-        argmax[better] = index
+        np.maximum(maxima, window, out=maxima)                 # NaN propagates, as in torch
+        # branch-free select (much faster than a masked assignment on random masks):
+        # argmax = index where better, unchanged elsewhere
+        argmax += better * (index - argmax)
     return maxima, argmax
 
 
@@ -443,10 +453,10 @@ def _max_pool2d_indices(argmax, geometry: _PoolGeometry):
 def _max_pool2d_scatter_array(grad_output, argmax, geometry: _PoolGeometry):
     """Backward of max pooling: each gradient goes to the pixel that won its window."""
     image = np.zeros(geometry.padded_shape(grad_output.shape[:-2]), dtype=grad_output.dtype)
-    zero = np.zeros((), dtype=grad_output.dtype)
     for index, rows, cols in geometry.offsets():
         # d max / d x_i = 1 for the winner i, 0 for the others
-        image[..., rows, cols] += np.where(argmax == index, grad_output, zero)
+        # NOTE: a product with the mask (not np.where): several times faster here
+        image[..., rows, cols] += grad_output * (argmax == index)
     return _crop_last_two(image, geometry)
 
 
