@@ -25,7 +25,7 @@ class _BatchNorm(Module):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device=None,
-                 dtype=None) -> None:
+                 dtype=None, *, bias: bool = True) -> None:
         super().__init__()
         if not isinstance(num_features, (int, np.integer)) or num_features <= 0:
             raise ValueError(f"{type(self).__name__} expects a positive integer "
@@ -38,7 +38,10 @@ class _BatchNorm(Module):
         dtype = np.dtype(dtype or np.float32)
         if affine:
             self.weight = Parameter(np.ones(num_features, dtype=dtype))   # gamma
-            self.bias = Parameter(np.zeros(num_features, dtype=dtype))    # beta
+            if bias:
+                self.bias = Parameter(np.zeros(num_features, dtype=dtype))    # beta
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -61,7 +64,8 @@ class _BatchNorm(Module):
         self.reset_running_stats()
         if self.affine:
             init.ones_(self.weight)
-            init.zeros_(self.bias)
+            if self.bias is not None:
+                init.zeros_(self.bias)
 
     def forward(self, input):  # noqa: A002
         if input.ndim not in self.expected_dims:
@@ -85,7 +89,8 @@ class _BatchNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
 
 
 class BatchNorm1d(_BatchNorm):
@@ -104,6 +109,8 @@ class BatchNorm1d(_BatchNorm):
     affine : bool, default=True
         Learn gamma (``weight``) and beta (``bias``).
     track_running_stats : bool, default=True
+    bias : bool, default=True (keyword only)
+        With ``affine``, also learn beta.
 
     Attributes
     ----------

@@ -336,6 +336,8 @@ class Module:
             if key not in state_dict:
                 continue
             value = _to_array(state_dict[key])
+            if target.ndim == 0 and value.shape == (1,):
+                value = value.reshape(())  # torch accepts a 1-element array for a scalar
             if value.shape != target.shape:
                 errors.append(f"size mismatch for {key}: copying a param with shape "
                               f"{value.shape} from checkpoint, the shape in current model "
