@@ -218,7 +218,10 @@ class TreeBuilder:
         order = np.argsort(X_T[:, kept], axis=1, kind="stable")
         self.root_samples = kept.astype(index_dtype)[order]
         self.goes_left = np.zeros(n_samples, dtype=bool)  # scratch mask for partitions
-        self.feature_ids = np.arange(n_features)
+        # X_T flattened, and where each feature's row starts in it: gathering values as
+        # X_flat[row_start[f] + i] is one 1-D take, cheaper than 2-D fancy indexing
+        self.X_flat = X_T.ravel()
+        self.row_start = np.arange(n_features) * n_samples
         self.tree = Tree(n_features, n_classes)
 
     # --- one node -------------------------------------------------------------------
@@ -253,8 +256,8 @@ class TreeBuilder:
         """The node's best allowed split (or None) and its count of constant features."""
         p = self.params
         # rows are sorted: a feature's minimum and maximum are its first and last values
-        lowest = self.X_T[self.feature_ids, sorted_samples[:, 0]]
-        highest = self.X_T[self.feature_ids, sorted_samples[:, -1]]
+        lowest = self.X_flat.take(self.row_start + sorted_samples[:, 0])
+        highest = self.X_flat.take(self.row_start + sorted_samples[:, -1])
         is_constant = highest <= lowest + FEATURE_THRESHOLD
 
         thresholds = []
@@ -274,7 +277,7 @@ class TreeBuilder:
         if not visited:
             return None, n_constants
         samples = sorted_samples[visited]  # (k, m)
-        values = self.X_T[np.asarray(visited)[:, None], samples]  # (k, m), sorted rows
+        values = self.X_flat.take(self.row_start[visited][:, None] + samples)  # (k, m) sorted
         if p.splitter == "random":
             split = random_split(
                 values, samples, visited, thresholds, stats, p.criterion,

@@ -224,7 +224,8 @@ def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest,
         allowed &= (weight_left >= min_weight_leaf) & (weight_right >= min_weight_leaf)
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        if criterion == "gini" and node.integer_weights:
+        # with few classes the per-class sums take fewer operations than the trick
+        if criterion == "gini" and node.integer_weights and len(node.class_totals) > 4:
             impurity_left, impurity_right = _gini_children(
                 samples, weight, node, lowest, highest, weight_left, weight_right
             )
