@@ -258,7 +258,7 @@ class TreeBuilder:
         # rows are sorted: a feature's minimum and maximum are its first and last values
         lowest = self.X_flat.take(self.row_start + sorted_samples[:, 0])
         highest = self.X_flat.take(self.row_start + sorted_samples[:, -1])
-        is_constant = highest <= lowest + FEATURE_THRESHOLD
+        is_constant = (highest <= lowest + FEATURE_THRESHOLD).tolist()  # Python bools: fast
 
         thresholds = []
         on_visit = None

@@ -82,7 +82,10 @@ class FeatureSampler:
             Number of features known constant in this node (passed to its children).
         """
         features = self.features
-        random = self.random
+        # NOTE: the xorshift step of SklearnRandom.next_uint31 is written out in the loop:
+        # this loop runs once per feature per node, and a method call per draw was a
+        # fifth of the fit time of a 64-feature tree.
+        state = self.random.state
         f_i = len(features)
         n_visited = n_found_constants = n_drawn_constants = 0
         n_total_constants = n_known_constants
@@ -95,7 +98,14 @@ class FeatureSampler:
             n_visited < max_features or n_visited <= n_found_constants + n_drawn_constants
         ):
             n_visited += 1
-            f_j = random.randint(n_drawn_constants, f_i - n_found_constants)
+            # f_j = randint(n_drawn_constants, f_i - n_found_constants)
+            state = state or 1
+            state ^= (state << 13) & _UINT32
+            state ^= state >> 17
+            state ^= (state << 5) & _UINT32
+            f_j = n_drawn_constants + (state % (RAND_R_MAX + 1)) % (
+                f_i - n_found_constants - n_drawn_constants
+            )
             if f_j < n_known_constants:
                 features[n_drawn_constants], features[f_j] = (
                     features[f_j],
@@ -117,7 +127,10 @@ class FeatureSampler:
             features[f_i], features[f_j] = features[f_j], features[f_i]
             visited.append(feature)
             if on_visit is not None:
+                self.random.state = state  # the callback draws from the same generator
                 on_visit(feature)
+                state = self.random.state
+        self.random.state = state
         # Keep the known constants in their original order for siblings and children, and
         # record the newly found ones after them.
         features[:n_known_constants] = self.constant_features[:n_known_constants]

@@ -10,11 +10,12 @@ where ``N`` counts (weighted) samples in the whole tree, ``N_t`` in the node and
 ``N_R`` in the children. Only the last two terms depend on the split, so the search ranks
 splits by the *proxy* ``-N_R * impurity_right - N_L * impurity_left``, as scikit-learn does.
 
-The trick that makes the search fast without a loop over samples: sort the node's samples
-by a feature once; then the class counts of the left child for *every* split position are
-the running sums (``np.cumsum``) of the one-hot class weights in that order, and the right
-child's counts are the node total minus those. The impurity of every candidate split is
-then one array expression, for all candidate features at once.
+The trick that makes the search fast without a loop over samples: with the node's samples
+sorted by a feature (the builder keeps every feature presorted, see ``_tree_build``), the
+class counts of the left child for *every* split position are running sums (``np.cumsum``)
+in that order, and the right child's counts are the node total minus those. The impurity
+of every candidate split is then one array expression, for all candidate features at once.
+For Gini, :func:`_gini_children` even avoids one running sum per class.
 """
 
 from __future__ import annotations

@@ -108,8 +108,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     (2, 3)
     >>> tree.predict(X[[0, 50, 100]])
     array([0, 1, 2])
-    >>> tree.feature_importances_.round(3)
-    array([0.   , 0.   , 0.557, 0.443])
+    >>> tree.feature_importances_  # both splits are on petal width
+    array([0., 0., 0., 1.])
     """
 
     _parameter_constraints: dict = {
@@ -429,9 +429,9 @@ def export_text(
     >>> X, y = load_iris(return_X_y=True)
     >>> tree = DecisionTreeClassifier(max_depth=1, random_state=0).fit(X, y)
     >>> print(export_text(tree, feature_names=["sepal l", "sepal w", "petal l", "petal w"]))
-    |--- petal l <= 2.45
+    |--- petal w <= 0.80
     |   |--- class: 0
-    |--- petal l >  2.45
+    |--- petal w >  0.80
     |   |--- class: 1
     <BLANKLINE>
     """
