@@ -75,14 +75,17 @@ class Tensor:
     # ------------------------------------------------------------------ attributes
     @property
     def shape(self) -> tuple[int, ...]:
+        """The size of each dimension, a tuple (torch returns a torch.Size)."""
         return self.data.shape
 
     @property
     def dtype(self) -> np.dtype:
+        """The NumPy dtype of the values (``glassbox.float32`` by default)."""
         return self.data.dtype
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions."""
         return self.data.ndim
 
     @property
@@ -92,6 +95,7 @@ class Tensor:
 
     @property
     def device(self) -> str:
+        """Always "cpu"."""
         return "cpu"
 
     @property
@@ -104,9 +108,11 @@ class Tensor:
         return self.shape if dim is None else self.shape[dim]
 
     def dim(self) -> int:
+        """The number of dimensions."""
         return self.data.ndim
 
     def numel(self) -> int:
+        """The number of elements."""
         return self.data.size
 
     def __len__(self) -> int:
@@ -136,6 +142,7 @@ class Tensor:
         return self.data.item()
 
     def tolist(self):
+        """The values as (nested) Python lists."""
         return self.data.tolist()
 
     def __float__(self) -> float:
@@ -186,21 +193,27 @@ class Tensor:
         return ops.elementwise.Cast.apply(self, dtype)
 
     def float(self) -> Tensor:
+        """A float32 copy (self when already float32); the gradient flows back."""
         return self.to(np.float32)
 
     def double(self) -> Tensor:
+        """A float64 copy (self when already float64); the gradient flows back."""
         return self.to(np.float64)
 
     def long(self) -> Tensor:
+        """An int64 copy."""
         return self.to(np.int64)
 
     def int(self) -> Tensor:
+        """An int32 copy."""
         return self.to(np.int32)
 
     def bool(self) -> Tensor:
+        """A boolean copy."""
         return self.to(np.bool_)
 
     def type_as(self, other: Tensor) -> Tensor:
+        """A copy with ``other``'s dtype."""
         return self.to(other.dtype)
 
     def clone(self) -> Tensor:
@@ -208,15 +221,23 @@ class Tensor:
         return ops.elementwise.Cast.apply(self, self.dtype)
 
     def contiguous(self) -> Tensor:
+        """Self: NumPy arrays need no contiguity for any glassbox operation."""
+        return self
+
+    def cpu(self) -> Tensor:
+        """Self: glassbox Tensors always live in main memory."""
         return self
 
     def new_zeros(self, size, dtype=None) -> Tensor:
+        """Zeros of shape ``size`` with this Tensor's dtype."""
         return Tensor(np.zeros(size, dtype=dtype or self.dtype))
 
     def new_ones(self, size, dtype=None) -> Tensor:
+        """Ones of shape ``size`` with this Tensor's dtype."""
         return Tensor(np.ones(size, dtype=dtype or self.dtype))
 
     def new_tensor(self, data, dtype=None) -> Tensor:
+        """A new Tensor from ``data`` with this Tensor's dtype."""
         return Tensor(np.array(data, dtype=dtype or self.dtype))
 
     # ------------------------------------------------------------------ autograd
@@ -290,21 +311,27 @@ class Tensor:
         return self._operand(other).matmul(self)
 
     def add(self, other, alpha=1):
+        """self + alpha * other."""
         return self + (other * alpha if alpha != 1 else other)
 
     def sub(self, other, alpha=1):
+        """self - alpha * other."""
         return self - (other * alpha if alpha != 1 else other)
 
     def mul(self, other):
+        """self * other (broadcasting)."""
         return self * other
 
     def div(self, other):
+        """self / other (true division, broadcasting)."""
         return self / other
 
     def pow(self, exponent):
+        """self ** exponent."""
         return self ** exponent
 
     def neg(self):
+        """-self."""
         return -self
 
     def matmul(self, other) -> Tensor:
@@ -329,21 +356,27 @@ class Tensor:
         return Tensor(numpy_op(self.data, other.data))  # no gradient: piecewise constant
 
     def __eq__(self, other):
+        """Element-wise ==, a bool Tensor (no gradient)."""
         return self._compare(np.equal, other)
 
     def __ne__(self, other):
+        """Element-wise !=, a bool Tensor (no gradient)."""
         return self._compare(np.not_equal, other)
 
     def __lt__(self, other):
+        """Element-wise <, a bool Tensor (no gradient)."""
         return self._compare(np.less, other)
 
     def __le__(self, other):
+        """Element-wise <=, a bool Tensor (no gradient)."""
         return self._compare(np.less_equal, other)
 
     def __gt__(self, other):
+        """Element-wise >, a bool Tensor (no gradient)."""
         return self._compare(np.greater, other)
 
     def __ge__(self, other):
+        """Element-wise >=, a bool Tensor (no gradient)."""
         return self._compare(np.greater_equal, other)
 
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
@@ -360,33 +393,42 @@ class Tensor:
                              other)
 
     def any(self) -> Tensor:
+        """True if any element is non-zero (a 0-d bool Tensor)."""
         return Tensor(np.asarray(self.data.any()))
 
     def all(self) -> Tensor:
+        """True if every element is non-zero (a 0-d bool Tensor)."""
         return Tensor(np.asarray(self.data.all()))
 
     # ------------------------------------------------------------------ element-wise
     def exp(self):
+        """e^x element-wise."""
         return ops.elementwise.Exp.apply(self)
 
     def log(self):
+        """Natural logarithm element-wise."""
         return ops.elementwise.Log.apply(self)
 
     def sqrt(self):
+        """Square root element-wise."""
         return ops.elementwise.Sqrt.apply(self)
 
     def abs(self):
+        """|x| element-wise (gradient sign(x), 0 at 0)."""
         return ops.elementwise.Abs.apply(self)
 
     def clamp(self, min=None, max=None):  # noqa: A002 (torch's argument names)
+        """Limit the values to [min, max]; the gradient passes inside (bounds included)."""
         return ops.elementwise.Clamp.apply(self, min, max)
 
     clip = clamp
 
     def maximum(self, other):
+        """Limit the values to [min, max]; the gradient passes inside (bounds included)."""
         return ops.elementwise.Maximum.apply(self, self._operand(other))
 
     def minimum(self, other):
+        """Element-wise minimum with ``other`` (ties share the gradient)."""
         return ops.elementwise.Minimum.apply(self, self._operand(other))
 
     def where(self, condition, other):
@@ -394,28 +436,59 @@ class Tensor:
         return ops.elementwise.Where.apply(condition, self, self._operand(other))
 
     def sign(self):
+        """-1, 0 or 1 element-wise (no gradient: piecewise constant)."""
         return Tensor(np.sign(self.data))
 
+    def square(self):
+        """x * x."""
+        return self * self
+
+    def masked_fill(self, mask, value):
+        """``value`` where ``mask`` holds, self elsewhere (the gradient flows elsewhere)."""
+        mask = mask if isinstance(mask, Tensor) else Tensor(np.asarray(mask))
+        return self._operand(value).expand(self.shape).where(mask, self)
+
+    def isnan(self) -> Tensor:
+        """True where the value is NaN (a bool Tensor)."""
+        return Tensor(np.isnan(self.data))
+
+    def isfinite(self) -> Tensor:
+        """True where the value is finite (a bool Tensor)."""
+        return Tensor(np.isfinite(self.data))
+
+    def norm(self, p=2, dim=None, keepdim: bool = False):
+        """The p-norm (sum |x|^p)^(1/p) over ``dim`` (all elements by default)."""
+        if p == 2:
+            return Tensor.sqrt((self * self).sum(dim, keepdim))
+        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+
     def relu(self):
+        """max(x, 0) element-wise."""
         return ops.activation.ReLU.apply(self)
 
     def sigmoid(self):
+        """1 / (1 + e^-x) element-wise."""
         return ops.activation.Sigmoid.apply(self)
 
     def tanh(self):
+        """Hyperbolic tangent element-wise."""
         return ops.activation.Tanh.apply(self)
 
     def softmax(self, dim: int):
+        """e^x / sum(e^x) along ``dim`` (computed stably)."""
         return ops.activation.Softmax.apply(self, dim)
 
     def log_softmax(self, dim: int):
+        """x - logsumexp(x) along ``dim`` (computed stably)."""
         return ops.activation.LogSoftmax.apply(self, dim)
 
     # ------------------------------------------------------------------ reductions
     def sum(self, dim=None, keepdim: bool = False):
+        """The sum over ``dim`` (an int, a tuple, or None for all elements)."""
         return ops.reduction.Sum.apply(self, dim, keepdim)
 
     def mean(self, dim=None, keepdim: bool = False):
+        """The mean over ``dim`` (an int, a tuple, or None for all elements)."""
         if self.dtype.kind != "f":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
                                f"floating point, received {self.dtype}; use x.float().mean()")
@@ -463,6 +536,7 @@ class Tensor:
         return self._max_min(dim, keepdim, False)
 
     def amax(self, dim=None, keepdim: bool = False):
+        """The largest value over ``dim`` (values only)."""
         return self.max(dim, keepdim).values if dim is not None else self.max()
 
     def argmax(self, dim=None, keepdim: bool = False) -> Tensor:
@@ -479,20 +553,24 @@ class Tensor:
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape):
+        """The same values in a new shape (one size may be -1)."""
         shape = _shape_argument(shape)
         if shape == self.shape:
             return self
         return ops.shape.Reshape.apply(self, shape)
 
     def view(self, *shape):
+        """Same as :meth:`reshape` (NumPy decides whether it is a view)."""
         return self.reshape(*shape)
 
     def view_as(self, other: Tensor):
+        """Reshaped to ``other``'s shape."""
         return self.reshape(other.shape)
 
     reshape_as = view_as
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1):
+        """Dimensions ``start_dim`` .. ``end_dim`` merged into one."""
         if self.ndim == 0:
             return self.reshape(1)
         start, end = start_dim % self.ndim, end_dim % self.ndim
@@ -502,6 +580,7 @@ class Tensor:
         return self.reshape(shape)
 
     def permute(self, *dims):
+        """The dimensions reordered: output dimension i is input dimension ``dims[i]``."""
         dims = _shape_argument(dims)
         if len(dims) != self.ndim or sorted(d % max(self.ndim, 1) for d in dims) \
                 != list(range(self.ndim)):
@@ -510,21 +589,25 @@ class Tensor:
         return ops.shape.Permute.apply(self, tuple(d % self.ndim for d in dims))
 
     def transpose(self, dim0: int, dim1: int):
+        """Dimensions ``dim0`` and ``dim1`` swapped."""
         dims = list(range(self.ndim))
         dims[dim0], dims[dim1] = dims[dim1], dims[dim0]
         return self.permute(*dims)
 
     def t(self):
+        """The transpose of a matrix (at most 2 dimensions)."""
         if self.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                                f"{self.ndim}D")
         return self.T
 
     def unsqueeze(self, dim: int):
+        """A new dimension of size 1 inserted at ``dim``."""
         dim = dim % (self.ndim + 1)
         return self.reshape(self.shape[:dim] + (1,) + self.shape[dim:])
 
     def squeeze(self, dim=None):
+        """Dimensions of size 1 removed (only ``dim`` when given)."""
         if dim is None:
             return self.reshape(tuple(size for size in self.shape if size != 1))
         dims = ops.reduction.normalize_dims(dim, self.ndim)
@@ -532,6 +615,7 @@ class Tensor:
                                   if not (axis in dims and size == 1)))
 
     def expand(self, *sizes):
+        """A broadcast view to a larger shape (-1 keeps a size); gradients are summed back."""
         sizes = _shape_argument(sizes)
         # -1 keeps the existing size
         offset = len(sizes) - self.ndim
@@ -542,6 +626,7 @@ class Tensor:
         return ops.reduction.Expand.apply(self, shape)
 
     def expand_as(self, other: Tensor):
+        """Broadcast to ``other``'s shape."""
         return self.expand(other.shape)
 
     # ------------------------------------------------------------------ indexing
@@ -571,32 +656,40 @@ class Tensor:
         return self
 
     def zero_(self):
+        """Fill with 0 in place (outside the graph); returns self."""
         return self._inplace("zero_", 0)
 
     def fill_(self, value):
+        """Fill with ``value`` in place (outside the graph); returns self."""
         return self._inplace("fill_", value.data if isinstance(value, Tensor) else value)
 
     def copy_(self, source):
+        """Copy ``source``'s values in place (outside the graph); returns self."""
         source = source.data if isinstance(source, Tensor) else np.asarray(source)
         return self._inplace("copy_", source)
 
     def add_(self, other, alpha=1):
+        """self += alpha * other in place (outside the graph); returns self."""
         other = other.data if isinstance(other, Tensor) else other
         return self._inplace("add_", self.data + (other * alpha if alpha != 1 else other))
 
     def sub_(self, other, alpha=1):
+        """self -= alpha * other in place (outside the graph); returns self."""
         other = other.data if isinstance(other, Tensor) else other
         return self._inplace("sub_", self.data - (other * alpha if alpha != 1 else other))
 
     def mul_(self, other):
+        """self *= other in place (outside the graph); returns self."""
         other = other.data if isinstance(other, Tensor) else other
         return self._inplace("mul_", self.data * other)
 
     def div_(self, other):
+        """self /= other in place (outside the graph); returns self."""
         other = other.data if isinstance(other, Tensor) else other
         return self._inplace("div_", self.data / other)
 
     def clamp_(self, min=None, max=None):  # noqa: A002
+        """Clamp in place (outside the graph); returns self."""
         return self._inplace("clamp_", np.clip(self.data, min, max))
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator=None):

@@ -14,31 +14,30 @@ Convolution, pooling, padding and upsampling (``conv2d``, ``conv_transpose2d``,
 
 from __future__ import annotations
 
-import importlib
-
 import numpy as np
 
 from glassbox import _random
 from glassbox.autograd.function import Function
 from glassbox.autograd.ops.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from glassbox.autograd.tensor import Tensor
+from glassbox.nn._conv import (  # the spatial operations, written in their own file
+    adaptive_avg_pool2d,
+    avg_pool2d,
+    conv2d,
+    conv_transpose2d,
+    interpolate,
+    max_pool2d,
+    pad,
+    upsample_nearest,
+)
 
 __all__ = [
     "linear", "dropout", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
     "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
-    "binary_cross_entropy_with_logits", "batch_norm",
+    "binary_cross_entropy_with_logits", "batch_norm", "conv2d", "conv_transpose2d",
+    "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "pad", "interpolate",
+    "upsample_nearest",
 ]
-
-_SPATIAL = ("conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
-            "pad", "interpolate", "upsample_nearest")
-__all__ += list(_SPATIAL)
-
-
-def __getattr__(name: str):
-    # NOTE: the spatial functions come from glassbox.nn._conv, imported on first use.
-    if name in _SPATIAL:
-        return getattr(importlib.import_module("glassbox.nn._conv"), name)
-    raise AttributeError(f"module 'glassbox.nn.functional' has no attribute {name!r}")
 
 
 def _tensor(value, like: Tensor | None = None) -> Tensor:

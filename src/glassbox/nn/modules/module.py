@@ -103,6 +103,7 @@ class Module:
 
     # ------------------------------------------------------------------ registration
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation of the module; subclasses must define it."""
         raise NotImplementedError(
             f'Module [{type(self).__name__}] is missing the required "forward" function')
 
@@ -243,10 +244,12 @@ class Module:
             stack.extend(reversed(children))
 
     def modules(self) -> Iterator[Module]:
+        """This module and every descendant, each once."""
         for _, module in self.named_modules():
             yield module
 
     def named_children(self) -> Iterator[tuple[str, Module]]:
+        """(name, module) for each direct child."""
         seen = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -254,6 +257,7 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator[Module]:
+        """The direct children."""
         for _, module in self.named_children():
             yield module
 
@@ -281,9 +285,11 @@ class Module:
 
     def named_buffers(self, prefix: str = "", recurse: bool = True,
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(name, buffer) pairs, with dotted names as in ``state_dict``."""
         yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every buffer (running statistics and other non-learned state)."""
         for _, buffer in self.named_buffers(recurse=recurse):
             yield buffer
 
@@ -419,12 +425,15 @@ class Module:
         return self
 
     def float(self) -> Module:
+        """Cast floating-point parameters and buffers to float32; returns self."""
         return self.to(np.float32)
 
     def double(self) -> Module:
+        """Cast floating-point parameters and buffers to float64; returns self."""
         return self.to(np.float64)
 
     def cpu(self) -> Module:
+        """Self: glassbox modules always live in main memory."""
         return self
 
     # ------------------------------------------------------------------ display
