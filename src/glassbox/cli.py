@@ -52,10 +52,13 @@ def lab_run(
                                  param_hint="--engine")
     if data_dir is not None and not data_dir.is_dir():
         raise typer.BadParameter(f"{data_dir} is not a folder", param_hint="--data-dir")
-    labs = runner.available_labs()
-    if name != "all" and name not in labs:
-        raise typer.BadParameter(f"unknown lab {name!r}; expected one of: "
-                                 f"{', '.join(labs)}, or 'all'", param_hint="NAME")
+    if name != "all":
+        try:
+            runner.get_lab(name)
+        except ValueError:
+            labs = runner.available_labs()
+            raise typer.BadParameter(f"unknown lab {name!r}; expected one of: "
+                                     f"{', '.join(labs)}, or 'all'", param_hint="NAME") from None
     options = dict(quick=quick, seed=seed, out_dir=out, data_dir=data_dir, engine=engine,
                    show_progress=progress)
     if name == "all":

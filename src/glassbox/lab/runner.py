@@ -101,6 +101,19 @@ def available_labs() -> dict[str, ModuleType]:
 
 def get_lab(name: str) -> ModuleType:
     """The lab module called ``name``; a ValueError lists the valid names otherwise."""
+    # NOTE: import only the lab asked for (labs import heavy libraries); the full
+    # discovery runs only to list the valid names in the error.
+    module_name = name.replace("-", "_")
+    if module_name.isidentifier() and module_name not in {"runner", "report"} \
+            and not module_name.startswith("_"):
+        try:
+            module = importlib.import_module(f"glassbox.lab.{module_name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"glassbox.lab.{module_name}":
+                raise
+        else:
+            if getattr(module, "NAME", None) == name and callable(getattr(module, "run", None)):
+                return module
     labs = available_labs()
     if name not in labs:
         raise ValueError(f"Unknown lab {name!r}. Expected one of: {', '.join(labs)} (or 'all').")
