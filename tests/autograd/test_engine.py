@@ -76,6 +76,11 @@ def test_leaf_grads_never_alias_each_other():
     a.grad.data += 5  # an optimizer updating one gradient in place
     np.testing.assert_array_equal(b.grad.data, [1.0, 1.0, 1.0])
     assert a.grad.data.flags.writeable and b.grad.data.flags.writeable
+    upstream = gb.ones(3)
+    c = gb.zeros(3, requires_grad=True)
+    (c + 1.0).backward(upstream)
+    c.grad.data += 1  # must not change the caller's gradient
+    np.testing.assert_array_equal(upstream.data, [1.0, 1.0, 1.0])
 
 
 def test_gradient_penalty_second_order_matches_torch():
@@ -261,3 +266,16 @@ def test_custom_function_api():
     (h,) = grad(g.sum(), x)
     np.testing.assert_allclose(g.data, [6.0, 24.0])
     np.testing.assert_allclose(h.data, [12.0, 24.0])  # d/dx 6 x^2 = 12 x
+
+
+def test_python_protocols():
+    x = gb.tensor([[1.0, -2.0], [3.0, 4.0]])
+    assert f"{x.sum():.1f}" == "6.0" and float(x[0, 1]) == -2.0 and int(x[1, 0]) == 3
+    assert len(x) == 2 and [row.shape for row in x] == [(2,), (2,)]
+    np.testing.assert_array_equal(abs(x).data, np.abs(x.data))
+    np.testing.assert_array_equal(np.asarray(x), x.data)
+    assert (np.float32(2.0) * x).dtype == gb.float32  # NumPy scalars defer to the Tensor
+    assert isinstance(np.ones(2) + gb.ones(2), gb.Tensor)
+    with pytest.raises(RuntimeError, match="ambiguous"):
+        bool(x > 0)
+    assert {x: 1}[x] == 1  # hashable by identity

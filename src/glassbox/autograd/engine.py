@@ -100,7 +100,8 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
     leaf_slot = {id(t): i for i, t in enumerate(inputs) if t.grad_fn is None} if collect else {}
     node_slot = {id(t.grad_fn): i for i, t in enumerate(inputs)
                  if t.grad_fn is not None} if collect else {}
-    owned: set[int] = set()  # arrays already handed to a leaf's .grad in this pass
+    # arrays already handed to a leaf's .grad in this pass, or held by the caller
+    owned: set[int] = {id(gradient.data) for gradient in initial}
 
     def add(total, gradient):
         return gradient if total is None else total + gradient

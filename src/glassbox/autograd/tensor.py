@@ -157,6 +157,12 @@ class Tensor:
                             "an index")
         return int(self.item())
 
+    def __format__(self, spec: str) -> str:
+        # f"{loss:.4f}" works on a one-element Tensor, as in torch
+        if spec and self.data.size == 1:
+            return format(self.item(), spec)
+        return format(repr(self), spec)
+
     def __bool__(self) -> bool:
         if self.data.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with more than one value is "
@@ -295,6 +301,9 @@ class Tensor:
 
     def __pos__(self):
         return self
+
+    def __abs__(self):
+        return self.abs()
 
     def __pow__(self, exponent):
         if isinstance(exponent, (numbers.Number, np.generic)):

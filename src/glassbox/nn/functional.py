@@ -342,7 +342,7 @@ class _CrossEntropy(Function):
         q = ctx.q
         scale = grad_output.reshape(-1, 1) if ctx.reduction == "none" else grad_output
         if ctx.reduction == "mean":
-            scale = scale / ctx.denominator
+            scale = scale * (1.0 / ctx.denominator)
         grad_x = grad_target = None
         if ctx.needs_input_grad[0]:
             # dL_i/dx_i = softmax(x_i) * sum_c q[i, c] - q[i]
@@ -439,7 +439,7 @@ class _NLLLoss(Function):
     def backward(ctx, grad_output):
         scale = grad_output.reshape(-1, 1) if ctx.reduction == "none" else grad_output
         if ctx.reduction == "mean":
-            scale = scale / ctx.denominator
+            scale = scale * (1.0 / ctx.denominator)
         return Tensor(-ctx.q) * scale, None, None, None  # dL_i/dx[i, c] = -q[i, c]
 
 
