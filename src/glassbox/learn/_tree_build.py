@@ -33,6 +33,18 @@ from glassbox.learn._tree_split import (
 TREE_LEAF = -1  # children_left / children_right of a leaf
 TREE_UNDEFINED = -2  # feature / threshold of a leaf
 
+# The per-node arrays of a tree and their dtypes (scikit-learn's names).
+_NODE_FIELDS = {
+    "children_left": np.intp,
+    "children_right": np.intp,
+    "feature": np.intp,
+    "threshold": np.float64,
+    "impurity": np.float64,
+    "n_node_samples": np.intp,
+    "weighted_n_node_samples": np.float64,
+    "missing_go_to_left": np.uint8,
+}
+
 
 class Tree:
     """The arrays of a fitted decision tree, named as scikit-learn's ``tree_``.
@@ -64,48 +76,56 @@ class Tree:
         self.n_classes = np.array([n_classes], dtype=np.intp)
         self.n_outputs = 1
         self.max_n_classes = n_classes
-        self._nodes: list[list] = []
+        # One Python list per node field while growing. NOTE: lists of numbers, not one
+        # list per node: numbers are not tracked by Python's garbage collector, so growing
+        # a forest does not trigger full collections.
+        self._columns = {name: [] for name in _NODE_FIELDS}
         self._values: list[np.ndarray] = []
 
     # --- building -------------------------------------------------------------------
+    def append(self, parent, is_left, feature, threshold, impurity, n_samples, weight,
+               go_left, value):  # fmt: skip
+        """Append a node with the given fields, link it to its parent, return its id."""
+        columns = self._columns
+        node_id = len(self._values)
+        for name, field in zip(
+            _NODE_FIELDS,
+            (TREE_LEAF, TREE_LEAF, feature, threshold, impurity, n_samples, weight, go_left),
+        ):
+            columns[name].append(field)
+        self._values.append(value)
+        if parent != TREE_UNDEFINED:
+            columns["children_left" if is_left else "children_right"][parent] = node_id
+        return node_id
+
     def add_node(self, parent, is_left, is_leaf, split, impurity, n_samples, weight, value):
-        """Append a node, link it to its parent and return its id."""
-        node_id = len(self._nodes)
+        """Append a leaf (``is_leaf``) or a split node described by ``split``."""
         if is_leaf or split is None:
             feature, threshold, go_left = TREE_UNDEFINED, float(TREE_UNDEFINED), 0
         else:
             feature, threshold = split.feature, split.threshold
             go_left = int(split.n_left > split.n_right)
-        self._nodes.append(
-            [TREE_LEAF, TREE_LEAF, feature, threshold, impurity, n_samples, weight, go_left]
+        return self.append(
+            parent, is_left, feature, threshold, impurity, n_samples, weight, go_left, value
         )
-        self._values.append(value)
-        if parent != TREE_UNDEFINED:
-            self._nodes[parent][0 if is_left else 1] = node_id
-        return node_id
 
     def make_leaf(self, node_id):
         """Turn a node whose split was planned (best-first growth) back into a leaf."""
-        node = self._nodes[node_id]
-        node[0] = node[1] = TREE_LEAF
-        node[2], node[3], node[7] = TREE_UNDEFINED, float(TREE_UNDEFINED), 0
+        columns = self._columns
+        columns["children_left"][node_id] = columns["children_right"][node_id] = TREE_LEAF
+        columns["feature"][node_id] = TREE_UNDEFINED
+        columns["threshold"][node_id] = float(TREE_UNDEFINED)
+        columns["missing_go_to_left"][node_id] = 0
 
     def finish(self):
         """Freeze the node lists into the public arrays."""
-        columns = list(zip(*self._nodes))
-        self.node_count = len(self._nodes)
-        self.children_left = np.array(columns[0], dtype=np.intp)
-        self.children_right = np.array(columns[1], dtype=np.intp)
-        self.feature = np.array(columns[2], dtype=np.intp)
-        self.threshold = np.array(columns[3], dtype=np.float64)
-        self.impurity = np.array(columns[4], dtype=np.float64)
-        self.n_node_samples = np.array(columns[5], dtype=np.intp)
-        self.weighted_n_node_samples = np.array(columns[6], dtype=np.float64)
-        self.missing_go_to_left = np.array(columns[7], dtype=np.uint8)
+        self.node_count = len(self._values)
+        for name, dtype in _NODE_FIELDS.items():
+            setattr(self, name, np.array(self._columns[name], dtype=dtype))
         self.value = np.stack(self._values)[:, None, :]  # (node_count, 1, n_classes)
         self.n_leaves = int(np.sum(self.children_left == TREE_LEAF))
         self.max_depth = int(self._depths().max())
-        del self._nodes, self._values
+        del self._columns, self._values
         return self
 
     def _depths(self):

@@ -83,21 +83,17 @@ def prune(tree: Tree, ccp_alpha: float) -> Tree:
     stack = [(0, TREE_UNDEFINED, False)]
     while stack:
         node, parent, is_left = stack.pop()
-        node_id = len(pruned._nodes)
-        pruned._nodes.append(
-            [
-                TREE_LEAF, TREE_LEAF,
-                TREE_UNDEFINED if leaves[node] else int(tree.feature[node]),
-                float(TREE_UNDEFINED) if leaves[node] else float(tree.threshold[node]),
-                float(tree.impurity[node]), int(tree.n_node_samples[node]),
-                float(tree.weighted_n_node_samples[node]),
-                0 if leaves[node] else int(tree.missing_go_to_left[node]),
-            ]
+        leaf = bool(leaves[node])
+        node_id = pruned.append(
+            parent, is_left,
+            TREE_UNDEFINED if leaf else int(tree.feature[node]),
+            float(TREE_UNDEFINED) if leaf else float(tree.threshold[node]),
+            float(tree.impurity[node]), int(tree.n_node_samples[node]),
+            float(tree.weighted_n_node_samples[node]),
+            0 if leaf else int(tree.missing_go_to_left[node]),
+            tree.value[node, 0],
         )  # fmt: skip
-        pruned._values.append(tree.value[node, 0])
-        if parent != TREE_UNDEFINED:
-            pruned._nodes[parent][0 if is_left else 1] = node_id
-        if not leaves[node]:
+        if not leaf:
             stack.append((tree.children_right[node], node_id, False))
             stack.append((tree.children_left[node], node_id, True))
     return pruned.finish()

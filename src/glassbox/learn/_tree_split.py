@@ -269,19 +269,23 @@ def _gini_children(samples, weight, node: NodeStats, lowest, highest, weight_lef
     # inside a group they stay in sorted-value order. Every row has the same class counts,
     # so the groups start at the same columns in every row.
     by_class = np.argsort(classes, axis=1, kind="stable")  # (k, m)
+    # the same permutation as positions in the flattened (k * m,) arrays (1-D indexing is
+    # cheaper than take_along_axis / 2-D fancy indexing on the many small nodes)
+    flat_by_class = (by_class + np.arange(0, k * m, m)[:, None]).ravel()
     group_start = np.repeat(np.cumsum(node.class_counts) - node.class_counts, node.class_counts)
     if weight is None:
         # the j-th sample of a class has j - 1 of its class before it: rank inside the group
         running_grouped = np.arange(m, dtype=np.float64) - group_start  # (m,) same per row
         w = 1.0
     else:
-        w_grouped = np.take_along_axis(weight, by_class, axis=1)  # (k, m)
+        w_grouped = weight.ravel()[flat_by_class].reshape(k, m)
         class_weight_start = np.cumsum(node.class_totals) - node.class_totals  # (C,)
         group_weight_start = np.repeat(class_weight_start, node.class_counts)  # (m,)
         running_grouped = np.cumsum(w_grouped, axis=1) - w_grouped - group_weight_start
         w = weight
-    running = np.empty((k, m))
-    running[np.arange(k)[:, None], by_class] = running_grouped  # back to sorted order
+    running = np.empty(k * m)
+    running[flat_by_class] = np.broadcast_to(running_grouped, (k, m)).ravel()
+    running = running.reshape(k, m)  # back in sorted-value order
 
     columns = slice(lowest - 1, highest)
     square_left = np.cumsum(w * (2.0 * running + w), axis=1)[:, columns]  # (k, P)
