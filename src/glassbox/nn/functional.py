@@ -57,6 +57,17 @@ def _check_reduction(reduction: str) -> None:
                          f"'none', 'mean', 'sum'.")
 
 
+def _legacy_reduction(size_average, reduce, reduction: str) -> str:
+    """torch's deprecated ``size_average``/``reduce`` arguments, turned into ``reduction``."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    if not reduce:
+        return "none"
+    return "mean" if size_average else "sum"
+
+
 def _reduce(loss: Tensor, reduction: str) -> Tensor:
     _check_reduction(reduction)
     if reduction == "mean":
@@ -241,7 +252,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
 
 
 # ---------------------------------------------------------------------------- losses
-def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,  # noqa: A002
+             reduction: str = "mean") -> Tensor:
     """Mean squared error: reduce((input - target)^2).
 
     See Also
@@ -254,12 +266,14 @@ def mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor: 
     >>> mse_loss(gb.tensor([1.0, 3.0]), gb.tensor([1.0, 1.0]))
     tensor(2.)
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     target = _tensor(target, input)
     difference = input - target
     return _reduce(difference * difference, reduction)
 
 
-def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,  # noqa: A002
+            reduction: str = "mean") -> Tensor:
     """Mean absolute error: reduce(|input - target|).
 
     Examples
@@ -268,6 +282,7 @@ def l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  
     >>> l1_loss(gb.tensor([1.0, 3.0]), gb.tensor([1.0, 1.0]))
     tensor(1.)
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     return _reduce((input - _tensor(target, input)).abs(), reduction)
 
 
@@ -392,6 +407,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  
     >>> round(cross_entropy(gb.zeros(2, 4), gb.tensor([0, 3])).item(), 4)  # log 4
     1.3863
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
@@ -471,6 +487,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noq
     >>> nll_loss(gb.tensor([[-1.0, -2.0]]), gb.tensor([1]))
     tensor(2.)
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     target = _tensor(target)
     weight = _tensor(weight, input) if weight is not None else None
@@ -557,6 +574,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor,  # noqa: A002
     >>> round(binary_cross_entropy(gb.tensor([0.5]), gb.tensor([1.0])).item(), 4)
     0.6931
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     target = _tensor(target, input)
     _check_same_shape(input, target, "binary_cross_entropy")
@@ -629,6 +647,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,  # noqa: A00
     >>> round(binary_cross_entropy_with_logits(gb.zeros(1), gb.ones(1)).item(), 4)
     0.6931
     """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     target = _tensor(target, input)
     _check_same_shape(input, target, "binary_cross_entropy_with_logits")

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from glassbox.autograd.tensor import Tensor
 from glassbox.nn import functional as F
+from glassbox.nn.functional import _legacy_reduction
 from glassbox.nn.modules.module import Module
 
 __all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
-
-
-def _legacy_reduction(size_average, reduce, reduction: str) -> str:
-    """torch's deprecated size_average/reduce arguments, turned into ``reduction``."""
-    if size_average is None and reduce is None:
-        return reduction
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    if not reduce:
-        return "none"
-    return "mean" if size_average else "sum"
 
 
 class _Loss(Module):
