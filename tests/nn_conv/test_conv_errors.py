@@ -74,6 +74,12 @@ def test_wrong_input_rank_and_bias():
         F.conv2d(gb.ones(1, 3, 8, 8), gb.ones(4, 3, 3, 3), gb.ones(3))
 
 
+def test_input_and_weight_dtypes_must_match():
+    call = lambda lib: (F if lib is gb else TF).conv2d(
+        lib.ones(1, 1, 4, 4, dtype=lib.float64), lib.ones(1, 1, 3, 3))
+    both_raise(call, call, RuntimeError, r"Input type \(float64\) and weight type \(float32\)")
+
+
 def test_conv_transpose2d_output_padding_too_large():
     def call(lib):
         functional = F if lib is gb else TF

@@ -139,8 +139,10 @@ def _conv_padding(padding, kernel_size, stride, dilation) -> tuple[int, int, int
     return pH, pH, pW, pW
 
 
-def _check_conv_shapes(x_shape, weight_shape, bias_shape, groups, transposed=False) -> None:
-    """torch's checks and messages: ranks, channels against the weight, bias, groups."""
+def _check_conv_shapes(x_shape, weight_shape, bias_shape, groups, transposed=False,
+                       x_dtype=None, weight_dtype=None) -> None:
+    """torch's checks and messages: ranks, channels against the weight, groups, dtypes,
+    bias."""
     name = "conv_transpose2d" if transposed else "conv2d"
     if len(x_shape) != 4:
         raise _ArgumentError(
@@ -181,6 +183,11 @@ def _check_conv_shapes(x_shape, weight_shape, bias_shape, groups, transposed=Fal
                 f"got {channels} channels instead"
             )
         out_channels = weight_shape[0]
+    if x_dtype is not None and x_dtype != weight_dtype:
+        raise _ArgumentError(
+            f"Input type ({x_dtype}) and weight type ({weight_dtype}) should be the same; "
+            f"convert one of them with .float() or .double()"
+        )
     if bias_shape is not None and tuple(bias_shape) != (out_channels,):
         raise _ArgumentError(
             f"Given weight of size {list(weight_shape)}, expected bias to be 1-dimensional "
@@ -807,7 +814,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     _check_spatial_rank(input, "conv2d")
     unbatched = input.ndim == 3
     x = input.unsqueeze(0) if unbatched else input
-    _check_conv_shapes(x.shape, weight.shape, None if bias is None else bias.shape, groups)
+    _check_conv_shapes(x.shape, weight.shape, None if bias is None else bias.shape, groups,
+                       x_dtype=x.dtype, weight_dtype=weight.dtype)
     kernel = tuple(weight.shape[-2:])
     stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
     _check_positive(stride, "stride")
@@ -871,7 +879,7 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0,  # noqa: A00
     unbatched = input.ndim == 3
     x = input.unsqueeze(0) if unbatched else input
     _check_conv_shapes(x.shape, weight.shape, None if bias is None else bias.shape, groups,
-                       transposed=True)
+                       transposed=True, x_dtype=x.dtype, weight_dtype=weight.dtype)
     kernel = tuple(weight.shape[-2:])
     stride, dilation = _pair(stride, "stride"), _pair(dilation, "dilation")
     _check_positive(stride, "stride")
