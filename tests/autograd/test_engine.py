@@ -279,3 +279,18 @@ def test_python_protocols():
     with pytest.raises(RuntimeError, match="ambiguous"):
         bool(x > 0)
     assert {x: 1}[x] == 1  # hashable by identity
+
+
+def test_backward_releases_the_activations_of_a_kept_loss():
+    import weakref
+
+    x = gb.randn(50, 50, requires_grad=True)
+    hidden = (x * 2).exp()
+    alive = weakref.ref(hidden)
+    loss = hidden.sum()
+    del hidden
+    assert alive() is not None  # the graph holds it until backward
+    loss.backward()
+    assert alive() is None  # like torch: keeping `loss` does not keep the step's arrays
+    with pytest.raises(RuntimeError, match="second time"):
+        loss.backward()

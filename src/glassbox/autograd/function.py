@@ -65,9 +65,19 @@ class Context:
         return self._saved
 
     def free(self) -> None:
-        """Drop the saved values (after a backward without ``retain_graph``)."""
+        """Drop the saved values and the intermediate inputs' arrays (after a backward
+        without ``retain_graph``), keeping only the graph's shape.
+
+        Like torch, a loss kept after ``backward`` (say, appended to a list) then no
+        longer holds every activation of its step in memory.
+        """
         self._saved = ()
         self._freed = True
+        self.inputs = tuple(
+            _FreedInput(tensor.grad_fn, tensor.shape)
+            if tensor is not None and tensor.grad_fn is not None else tensor
+            for tensor in self.inputs
+        )
 
     def name(self) -> str:
         """The node's name, torch style: ``MulBackward``."""
@@ -75,6 +85,17 @@ class Context:
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
+
+
+class _FreedInput:
+    """What remains of an intermediate input once its node is freed: its place in the
+    graph and its shape, without its data."""
+
+    __slots__ = ("grad_fn", "shape")
+
+    def __init__(self, grad_fn: Context, shape: tuple[int, ...]) -> None:
+        self.grad_fn = grad_fn
+        self.shape = shape
 
 
 class Function:
