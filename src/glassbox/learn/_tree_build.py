@@ -342,10 +342,12 @@ class TreeBuilder:
 
     # --- whole tree -----------------------------------------------------------------
     def build(self) -> Tree:
-        if self.params.max_leaf_nodes is None:
-            self._build_depth_first()
-        else:
-            self._build_best_first()
+        # 0/0 at split positions that are masked out anyway (see _tree_split)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if self.params.max_leaf_nodes is None:
+                self._build_depth_first()
+            else:
+                self._build_best_first()
         return self.tree.finish()
 
     def _build_depth_first(self):

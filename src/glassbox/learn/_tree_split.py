@@ -16,6 +16,10 @@ class counts of the left child for *every* split position are running sums (``np
 in that order, and the right child's counts are the node total minus those. The impurity
 of every candidate split is then one array expression, for all candidate features at once.
 For Gini, :func:`_gini_children` even avoids one running sum per class.
+
+Empty children (weight 0) give 0/0 at positions that are masked out afterwards; the
+builder runs the whole search under ``np.errstate(divide="ignore", invalid="ignore")``
+(entered once per tree rather than once per node).
 """
 
 from __future__ import annotations
@@ -71,12 +75,11 @@ def entropy(class_weights, weight_sum):
     Parameters and return value as for :func:`gini`. ``log_loss`` is the same criterion.
     """
     result = 0.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        for count in class_weights:
-            fraction = count / weight_sum
-            # scikit-learn's log is log2(x) = ln(x) / ln(2)
-            term = np.where(count > 0.0, fraction * (np.log(fraction) / _LN_2), 0.0)
-            result = result - term
+    for count in class_weights:
+        fraction = count / weight_sum
+        # scikit-learn's log is log2(x) = ln(x) / ln(2); log(0) is computed, then dropped
+        term = np.where(count > 0.0, fraction * (np.log(fraction) / _LN_2), 0.0)
+        result = result - term
     return result
 
 
@@ -224,16 +227,15 @@ def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest,
     if min_weight_leaf > 0.0:
         allowed &= (weight_left >= min_weight_leaf) & (weight_right >= min_weight_leaf)
 
-    with np.errstate(divide="ignore", invalid="ignore"):
-        # with few classes the per-class sums take fewer operations than the trick
-        if criterion == "gini" and node.integer_weights and len(node.class_totals) > 4:
-            impurity_left, impurity_right = _gini_children(
-                samples, weight, node, lowest, highest, weight_left, weight_right
-            )
-        else:
-            impurity_left, impurity_right = _children_by_class(
-                CRITERIA[criterion], samples, node, lowest, highest, weight_left, weight_right
-            )
+    # with few classes the per-class sums take fewer operations than the trick
+    if criterion == "gini" and node.integer_weights and len(node.class_totals) > 4:
+        impurity_left, impurity_right = _gini_children(
+            samples, weight, node, lowest, highest, weight_left, weight_right
+        )
+    else:
+        impurity_left, impurity_right = _children_by_class(
+            CRITERIA[criterion], samples, node, lowest, highest, weight_left, weight_right
+        )
     proxy = -weight_right * impurity_right - weight_left * impurity_left
     proxy = np.where(allowed, proxy, -np.inf)
 
@@ -272,19 +274,22 @@ def _gini_children(samples, weight, node: NodeStats, lowest, highest, weight_lef
     # the same permutation as positions in the flattened (k * m,) arrays (1-D indexing is
     # cheaper than take_along_axis / 2-D fancy indexing on the many small nodes)
     flat_by_class = (by_class + np.arange(0, k * m, m)[:, None]).ravel()
-    group_start = np.repeat(np.cumsum(node.class_counts) - node.class_counts, node.class_counts)
     if weight is None:
         # the j-th sample of a class has j - 1 of its class before it: rank inside the group
-        running_grouped = np.arange(m, dtype=np.float64) - group_start  # (m,) same per row
+        group_start = np.repeat(np.cumsum(node.class_counts) - node.class_counts, node.class_counts)
+        running_grouped = np.tile(np.arange(m, dtype=np.float64) - group_start, k)  # (k * m,)
         w = 1.0
     else:
-        w_grouped = weight.ravel()[flat_by_class].reshape(k, m)
+        # weight of the class before each sample: running sum minus the earlier groups
+        w_grouped = weight.ravel()[flat_by_class]  # (k * m,)
         class_weight_start = np.cumsum(node.class_totals) - node.class_totals  # (C,)
         group_weight_start = np.repeat(class_weight_start, node.class_counts)  # (m,)
-        running_grouped = np.cumsum(w_grouped, axis=1) - w_grouped - group_weight_start
+        running_grouped = np.cumsum(w_grouped.reshape(k, m), axis=1).ravel()
+        running_grouped -= w_grouped
+        running_grouped -= np.tile(group_weight_start, k)
         w = weight
     running = np.empty(k * m)
-    running[flat_by_class] = np.broadcast_to(running_grouped, (k, m)).ravel()
+    running[flat_by_class] = running_grouped
     running = running.reshape(k, m)  # back in sorted-value order
 
     columns = slice(lowest - 1, highest)
@@ -347,9 +352,8 @@ def random_split(
     weight_right = node.weighted_n_node_samples - weight_left
     allowed = (n_left >= min_samples_leaf) & (m - n_left >= min_samples_leaf)
     allowed &= (weight_left >= min_weight_leaf) & (weight_right >= min_weight_leaf)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        impurity_left = impurity_of(left_counts, weight_left)
-        impurity_right = impurity_of(right_counts, weight_right)
+    impurity_left = impurity_of(left_counts, weight_left)
+    impurity_right = impurity_of(right_counts, weight_right)
     proxy = np.where(allowed, -weight_right * impurity_right - weight_left * impurity_left, -np.inf)
     row = int(np.argmax(proxy))
     if not np.isfinite(proxy[row]):
