@@ -12,10 +12,11 @@ it into columns ``(N, C*kH*kW, H_out*W_out)``, and the output is one (batched) G
 *Backward, by the same three products* (``g`` is ``dL/dy``):
 
 - ``dL/dW = sum_n g[n] @ cols[n]^T`` -- a GEMM over the columns kept from the forward;
-- ``dL/dx = col2im(W^T @ g[n])`` -- ``col2im`` is the adjoint of im2col: it adds every
+- ``dL/dx = col2im(W^T @ g)`` -- ``col2im`` is the adjoint of im2col: it adds every
   column back onto the pixels it was copied from. It is written as a loop over the
   ``kH*kW`` kernel offsets (each a strided slice of the whole batch), never over pixels,
-  and without ``np.add.at``. This is exactly a *transposed convolution*, so
+  and without ``np.add.at``; it runs with the batch axis last, where each offset adds
+  long contiguous runs. This is exactly a *transposed convolution*, so
   ``conv_transpose2d``'s forward is this same kernel;
 - ``dL/db = sum of g over (n, h, w)``.
 
@@ -26,9 +27,9 @@ Higher-order gradients
 ----------------------
 Every backward rule calls the Functions of this module (as torch does), so it runs on
 plain arrays during an ordinary ``backward()`` and builds a differentiable graph under
-``create_graph=True``. Convolution is bilinear, so three operations close the family:
-``conv2d(x, W)``, its input gradient ``conv_transpose(g, W)`` and its weight gradient
-``conv_weight_grad(x, g)``; each one's derivatives are the other two. The linear
+``create_graph=True``. Convolution is bilinear, so three Functions close the family:
+``Convolution(x, W)``, its input gradient ``ConvolutionTranspose(g, W)`` and its weight
+gradient ``ConvolutionWeightGrad(x, g)``; each one's derivatives are the other two. The linear
 operations (pooling, padding, upsampling) each come with their adjoint, and the adjoint
 of the adjoint is the operation itself.
 """
