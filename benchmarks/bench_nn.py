@@ -1,9 +1,10 @@
 """Train-step speed and peak memory of glassbox.nn against torch (CPU, float32).
 
-Run:  python benchmarks/bench_nn.py [--repeats 50]
+Run:  python benchmarks/bench_nn.py [--repeats 50] [--threads 2]
 
-Both engines run in this one process, torch with 2 threads (``torch.set_num_threads(2)``),
-on the same data and the same initial weights. One *train step* is: forward, loss,
+Both engines run in this one process, torch with 2 threads (``torch.set_num_threads(2)``)
+and NumPy's BLAS limited to the same number (threadpoolctl), on the same data and the
+same initial weights. One *train step* is: forward, loss,
 backward, and a plain SGD update written on the raw arrays (``p.data -= lr * p.grad``),
 so the optimiser's own cost is not measured.
 
@@ -11,8 +12,8 @@ so the optimiser's own cost is not measured.
 - LeNet-5 (conv 5x5 -> 6, max-pool, conv 5x5 -> 16, max-pool, 120, 84, 10), batch 64
   (goal: <= 1.5x torch).
 
-Times are medians over ``--repeats`` steps after warm-up, the two engines' steps
-interleaved (glassbox, torch, glassbox, ...) so that both see the same machine load.
+Times are medians over ``--repeats`` steps after warm-up, the two engines alternating
+in blocks of 10 steps so that both see the same machine load.
 
 Peak memory of one step, two ways: the growth of the process's peak resident set
 (``VmHWM`` in /proc, reset before the step through /proc/self/clear_refs) above the
@@ -32,6 +33,7 @@ import tracemalloc
 
 import numpy as np
 import torch
+from threadpoolctl import threadpool_limits
 
 import glassbox as gb
 from glassbox import nn
@@ -69,17 +71,22 @@ def torch_step(model, x, y, lr=0.01):
     return loss
 
 
-def interleaved_median_ms(steps, repeats: int) -> list[float]:
-    """Median milliseconds of each step function, timed in alternation."""
-    for _ in range(5):  # warm-up (BLAS threads, allocator caches)
+def interleaved_median_ms(steps, repeats: int, block: int = 10) -> list[float]:
+    """Median milliseconds of each step function, timed in alternating blocks.
+
+    Blocks of ``block`` consecutive steps per engine (so that one engine does not run
+    with the other's data in its caches), alternated so that both see the same load.
+    """
+    for _ in range(3):  # warm-up (BLAS threads, allocator caches)
         for step in steps:
             step()
     times = [[] for _ in steps]
-    for _ in range(repeats):
+    for _ in range(max(1, repeats // block)):
         for step, record in zip(steps, times):
-            start = time.perf_counter()
-            step()
-            record.append(time.perf_counter() - start)
+            for _ in range(block):
+                start = time.perf_counter()
+                step()
+                record.append(time.perf_counter() - start)
     return [1000 * statistics.median(record) for record in times]
 
 
@@ -139,12 +146,15 @@ def compare(name: str, build, input_shape, batch: int, repeats: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=50)
+    parser.add_argument("--threads", type=int, default=2,
+                        help="threads for torch and for NumPy's BLAS")
     args = parser.parse_args()
-    torch.set_num_threads(2)
-    print(f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} "
-          f"threads), float32")
-    compare("MLP 784-256-10, batch 128", mlp, (784,), 128, args.repeats)
-    compare("LeNet-5, batch 64", lenet5, (1, 28, 28), 64, args.repeats)
+    torch.set_num_threads(args.threads)
+    with threadpool_limits(limits=args.threads, user_api="blas"):
+        print(f"numpy {np.__version__}, torch {torch.__version__}, {args.threads} threads "
+              f"each, float32")
+        compare("MLP 784-256-10, batch 128", mlp, (784,), 128, args.repeats)
+        compare("LeNet-5, batch 64", lenet5, (1, 28, 28), 64, args.repeats)
 
 
 if __name__ == "__main__":

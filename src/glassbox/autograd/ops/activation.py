@@ -26,8 +26,9 @@ class ReLU(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (result,) = ctx.saved_tensors
-        # d relu(x)/dx = 1 where x > 0, else 0 (a constant mask: relu'' = 0)
-        return grad_output * Tensor(result.data > 0)
+        # d relu(x)/dx = 1 where x > 0, else 0 (a constant mask: relu'' = 0); a select
+        # is one pass, where multiplying by the mask would first convert it to floats
+        return grad_output.where(Tensor(result.data > 0), grad_output.new_zeros(()))
 
 
 class LeakyReLU(Function):
