@@ -294,3 +294,14 @@ def test_backward_releases_the_activations_of_a_kept_loss():
     assert alive() is None  # like torch: keeping `loss` does not keep the step's arrays
     with pytest.raises(RuntimeError, match="second time"):
         loss.backward()
+
+
+def test_retain_grad_fills_intermediate_gradients_like_torch():
+    results = []
+    for lib in (gb, torch):
+        x = lib.tensor([[1.0, -2.0], [0.5, 3.0]], requires_grad=True)
+        hidden = (x * 2).tanh()
+        hidden.retain_grad()
+        (hidden.exp() * x).sum().backward()
+        results.append(hidden.grad)
+    assert_close(results[0], results[1], 1e-6, 1e-7, "retained gradient")

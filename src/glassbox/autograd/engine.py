@@ -162,6 +162,10 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
                     continue
             if gradient is None:
                 continue
+            retained = getattr(node, "retained_output", None)
+            if retained is not None and retained() is not None and not collect:
+                output = retained()
+                output.grad = gradient if output.grad is None else output.grad + gradient
             input_grads = node.function.backward(node, gradient)
             if not isinstance(input_grads, tuple):
                 input_grads = (input_grads,)

@@ -10,6 +10,7 @@ something calls a :class:`~glassbox.autograd.function.Function` from
 from __future__ import annotations
 
 import numbers
+import weakref
 from typing import Any
 
 import numpy as np
@@ -256,6 +257,24 @@ class Tensor:
         from glassbox.autograd.engine import backward
 
         backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph)
+
+    def retain_grad(self) -> None:
+        """Also fill ``.grad`` of this non-leaf Tensor during backward (to inspect it).
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> x = gb.tensor([1.0, 2.0], requires_grad=True)
+        >>> hidden = x * 3
+        >>> hidden.retain_grad()
+        >>> (hidden * hidden).sum().backward()
+        >>> hidden.grad
+        tensor([ 6., 12.])
+        """
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            self.grad_fn.retained_output = weakref.ref(self)
 
     def _operand(self, other: Any) -> Tensor:
         """``other`` as a Tensor; a Python or NumPy number takes this Tensor's dtype."""
