@@ -108,3 +108,27 @@ def test_run_lab_rejects_bad_values(demo_lab):
         runner.run_lab("demo", engine="jax")
     with pytest.raises(ValueError, match="seed"):
         runner.run_lab("demo", seed=-2)
+
+
+def test_cli_runs_the_kernels_lab(tmp_path):
+    """The real thing: `glassbox lab run kernels --quick` writes every file of a report."""
+    result = CliRunner().invoke(app, ["lab", "run", "kernels", "--quick", "--out", str(tmp_path),
+                                      "--no-progress"])
+    assert result.exit_code == 0, result.output
+    lab_dir = tmp_path / "kernels"
+    for name in ("report.html", "metrics.json", "config.json"):
+        assert (lab_dir / name).is_file(), name
+    figures = sorted(p.name for p in (lab_dir / "figures").glob("*.png"))
+    assert len(figures) >= 5
+    page = (lab_dir / "report.html").read_text()
+    assert page.count("data:image/png;base64,") == len(figures)
+    metrics = json.loads((lab_dir / "metrics.json").read_text())
+    assert metrics["run"]["cpu_time_s"] > 0
+    assert "Report written to" in result.output
+
+
+def test_cli_lists_the_real_labs():
+    result = CliRunner().invoke(app, ["lab", "list"])
+    assert result.exit_code == 0
+    for name in ("kernels", "classic", "mlp", "zoo", "lenet5", "transfer", "optimizers"):
+        assert name in result.output
