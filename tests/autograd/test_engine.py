@@ -164,6 +164,12 @@ def test_no_grad_enable_grad_and_detach():
         return t * 2
 
     assert not double(x).requires_grad
+
+    @gb.no_grad
+    def triple(t):
+        return t * 3
+
+    assert not triple(x).requires_grad and triple.__name__ == "triple"
     assert gb.is_grad_enabled()
 
 

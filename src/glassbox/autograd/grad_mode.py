@@ -60,6 +60,11 @@ class _GradModeContext:
 
     mode = True
 
+    def __new__(cls, function=None):
+        instance = super().__new__(cls)
+        # bare decorator use, ``@no_grad`` without parentheses, as torch allows
+        return instance(function) if function is not None else instance
+
     def __enter__(self) -> None:
         global _grad_enabled
         self.previous = _grad_enabled
