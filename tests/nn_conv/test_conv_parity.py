@@ -211,6 +211,18 @@ def test_max_pool2d_hypothesis(case, dtype):
     assert indices.dtype == np.int64
 
 
+@pytest.mark.parametrize("kwargs", [dict(kernel_size=2), dict(kernel_size=3, stride=1),
+                                    dict(kernel_size=2, stride=1, padding=1)])
+def test_max_pool2d_ties_and_nan_follow_torch(kwargs):
+    # ties: the first maximum in the window wins; a NaN wins over any number
+    x = np.array([[[[1, np.nan, 3, 3], [np.nan, 2, 3, 0], [1, 1, 5, 5], [1, 1, 5, 5]]]],
+                 dtype=np.float32)
+    ours, indices = F.max_pool2d(gb.tensor(x), return_indices=True, **kwargs)
+    theirs, torch_indices = TF.max_pool2d(torch.tensor(x), return_indices=True, **kwargs)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())  # NaN == NaN here
+    np.testing.assert_array_equal(indices.data, torch_indices.numpy())
+
+
 def test_max_pool2d_overlapping_windows_accumulate_gradient():
     # stride 1 < kernel 3: one pixel can win several windows, its gradient is their sum
     x = np.zeros((1, 1, 5, 5))
