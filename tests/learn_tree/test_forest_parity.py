@@ -98,6 +98,17 @@ def test_integer_sample_weights_draw_the_same_bootstraps():
     assert abs(ours.oob_score_ - theirs.oob_score_) <= TOL
 
 
+def test_missing_values_give_the_same_forest_as_sklearn():
+    X_train, X_test, y_train, _ = _split("breast_cancer")
+    rng = np.random.default_rng(0)
+    X_train, X_test = X_train.copy(), X_test.copy()
+    X_train[rng.random(X_train.shape) < 0.1] = np.nan
+    X_test[rng.random(X_test.shape) < 0.1] = np.nan
+    ours, theirs = fit_both(X_train, y_train, n_estimators=5, oob_score=True, random_state=0)
+    assert_same_forest(ours, theirs, X_test)
+    assert abs(ours.oob_score_ - theirs.oob_score_) <= TOL
+
+
 def test_warm_start_adds_the_trees_sklearn_adds():
     X_train, X_test, y_train, _ = _split("breast_cancer")
     ours = RandomForestClassifier(n_estimators=3, warm_start=True, random_state=0)

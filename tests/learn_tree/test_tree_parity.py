@@ -41,6 +41,7 @@ def assert_same_tree(ours, theirs, X_test):
     np.testing.assert_array_equal(a.feature, b.feature)
     np.testing.assert_array_equal(a.threshold, b.threshold)  # bit-identical thresholds
     np.testing.assert_array_equal(a.n_node_samples, b.n_node_samples)
+    np.testing.assert_array_equal(a.missing_go_to_left, b.missing_go_to_left)
     np.testing.assert_allclose(a.weighted_n_node_samples, b.weighted_n_node_samples, rtol=TOL)
     np.testing.assert_allclose(a.value, b.value, rtol=0, atol=TOL)
     np.testing.assert_allclose(a.impurity, b.impurity, rtol=0, atol=TOL)
@@ -94,6 +95,36 @@ def test_same_tree_for_other_seeds_with_ties(seed):
     X_train, X_test, y_train, _ = _data("iris")
     ours, theirs = fit_both(X_train, y_train, random_state=seed, max_features=2)
     assert_same_tree(ours, theirs, X_test)
+
+
+def _with_missing(X, fraction, seed=0):
+    X = X.astype(float)  # a copy
+    X[np.random.default_rng(seed).random(X.shape) < fraction] = np.nan
+    return X
+
+
+@pytest.mark.parametrize("dataset", ["breast_cancer", "iris", "digits"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"criterion": "entropy"}, {"max_features": "sqrt"}, {"min_samples_leaf": 4},
+     {"splitter": "random"}, {"max_leaf_nodes": 8}],
+    ids=str,
+)  # fmt: skip
+def test_missing_values_are_routed_like_sklearn(dataset, params):
+    # 10% of the training and test values missing; scikit-learn tries sending them left
+    # and right at every split and keeps the better side (missing_go_to_left)
+    X_train, X_test, y_train, _ = _data(dataset)
+    X_train, X_test = _with_missing(X_train, 0.1), _with_missing(X_test, 0.1, seed=1)
+    if dataset == "iris":
+        X_train[:, 0] = np.nan  # a feature that is missing everywhere is never used
+    ours, theirs = fit_both(X_train, y_train, random_state=0, **params)
+    assert_same_tree(ours, theirs, X_test)
+
+
+def test_missing_values_at_predict_time_only_follow_the_bigger_child_like_sklearn():
+    X_train, X_test, y_train, _ = _data("breast_cancer")
+    ours, theirs = fit_both(X_train, y_train, random_state=0)
+    assert_same_tree(ours, theirs, _with_missing(X_test, 0.3))
 
 
 def test_integer_sample_weights_give_sklearns_tree():

@@ -68,7 +68,8 @@ class Tree:
     n_node_samples : ndarray of shape (node_count,), int
     weighted_n_node_samples : ndarray of shape (node_count,), float64
     missing_go_to_left : ndarray of shape (node_count,), uint8
-        Where a missing value would go: the child that received more training samples.
+        Whether a missing value (NaN) goes left: the side chosen by the split search when
+        the node's training samples had missing values, else the child with more samples.
     """
 
     def __init__(self, n_features: int, n_classes: int):
@@ -104,7 +105,7 @@ class Tree:
             feature, threshold, go_left = TREE_UNDEFINED, float(TREE_UNDEFINED), 0
         else:
             feature, threshold = split.feature, split.threshold
-            go_left = int(split.n_left > split.n_right)
+            go_left = int(split.missing_go_to_left)
         return self.append(
             parent, is_left, feature, threshold, impurity, n_samples, weight, go_left, value
         )
@@ -115,7 +116,7 @@ class Tree:
         columns["children_left"][node_id] = columns["children_right"][node_id] = TREE_LEAF
         columns["feature"][node_id] = TREE_UNDEFINED
         columns["threshold"][node_id] = float(TREE_UNDEFINED)
-        columns["missing_go_to_left"][node_id] = 0
+        # NOTE: missing_go_to_left is kept, as scikit-learn does (a leaf never reads it)
 
     def finish(self):
         """Freeze the node lists into the public arrays."""
@@ -154,8 +155,12 @@ class Tree:
         active = self.children_left[node] != TREE_LEAF
         while np.any(active):
             at = node[active]
-            # float32 value compared with float64 threshold in float64, as scikit-learn
-            goes_left = X[rows[active], self.feature[at]] <= self.threshold[at]
+            x = X[rows[active], self.feature[at]]
+            # float32 value compared with float64 threshold in float64, as scikit-learn;
+            # a missing value goes where missing_go_to_left says
+            goes_left = np.where(
+                np.isnan(x), self.missing_go_to_left[at] == 1, x <= self.threshold[at]
+            )
             node[active] = np.where(goes_left, self.children_left[at], self.children_right[at])
             active = self.children_left[node] != TREE_LEAF
         return node
@@ -242,6 +247,9 @@ class TreeBuilder:
         # X_flat[row_start[f] + i] is one 1-D take, cheaper than 2-D fancy indexing
         self.X_flat = X_T.ravel()
         self.row_start = np.arange(n_features) * n_samples
+        self.feature_ids = np.arange(n_features)
+        # features with a missing value (NaN) somewhere: only they need counting per node
+        self.missing_features = np.flatnonzero(np.isnan(X_T).any(axis=1))
         self.tree = Tree(n_features, n_classes)
 
     # --- one node -------------------------------------------------------------------
@@ -275,20 +283,31 @@ class TreeBuilder:
     def find_split(self, sorted_samples, stats, n_known_constants) -> tuple[Split | None, int]:
         """The node's best allowed split (or None) and its count of constant features."""
         p = self.params
-        # rows are sorted: a feature's minimum and maximum are its first and last values
+        m = sorted_samples.shape[1]
+        # Rows are sorted with missing values (NaN) last: a feature's minimum is its first
+        # value and its maximum the last value before the NaNs.
+        n_missing = self._count_missing(sorted_samples)  # (n_features,)
         lowest = self.X_flat.take(self.row_start + sorted_samples[:, 0])
-        highest = self.X_flat.take(self.row_start + sorted_samples[:, -1])
-        is_constant = (highest <= lowest + FEATURE_THRESHOLD).tolist()  # Python bools: fast
+        last_present = np.maximum(m - n_missing - 1, 0)
+        highest = self.X_flat.take(self.row_start + sorted_samples[self.feature_ids, last_present])
+        # scikit-learn's rule: constant if all missing, or if the present values span less
+        # than FEATURE_THRESHOLD and none is missing (else "missing vs present" splits)
+        is_constant = (n_missing == m) | (
+            (highest <= lowest + FEATURE_THRESHOLD) & (n_missing == 0)
+        )
+        is_constant = is_constant.tolist()  # Python bools: fast lookups in the draw loop
 
-        thresholds = []
+        thresholds, missing_left = [], []
         on_visit = None
         if p.splitter == "random":
             random = self.sampler.random
 
             def on_visit(feature):
-                # a uniform threshold in [min, max) of the feature in this node
+                # a uniform threshold in [min, max) of the feature's present values
                 low, high = float(lowest[feature]), float(highest[feature])
                 threshold = random.uniform(low, high)
+                # with missing values, a coin says on which side they go
+                missing_left.append(bool(random.randint(0, 2)) if n_missing[feature] else False)
                 thresholds.append(low if threshold == high else threshold)
 
         visited, n_constants = self.sampler.draw(
@@ -300,15 +319,24 @@ class TreeBuilder:
         values = self.X_flat.take(self.row_start[visited][:, None] + samples)  # (k, m) sorted
         if p.splitter == "random":
             split = random_split(
-                values, samples, visited, thresholds, stats, p.criterion,
-                p.min_samples_leaf, p.min_weight_leaf,
+                values, samples, visited, thresholds, missing_left, n_missing[visited], stats,
+                p.criterion, p.min_samples_leaf, p.min_weight_leaf,
             )  # fmt: skip
         else:
             split = best_split(
-                values, samples, visited, stats, p.criterion, p.min_samples_leaf,
-                p.min_weight_leaf,
+                values, samples, visited, n_missing[visited], stats, p.criterion,
+                p.min_samples_leaf, p.min_weight_leaf,
             )  # fmt: skip
         return split, n_constants
+
+    def _count_missing(self, sorted_samples):
+        """Number of missing values of each feature in the node (NaNs sit at row ends)."""
+        n_missing = np.zeros(len(self.feature_ids), dtype=np.intp)
+        if self.missing_features.size:
+            rows = sorted_samples[self.missing_features]  # (f, m) features that have NaNs
+            values = self.X_flat.take(self.row_start[self.missing_features][:, None] + rows)
+            n_missing[self.missing_features] = np.isnan(values).sum(axis=1)
+        return n_missing
 
     def partition(self, sorted_samples, split: Split):
         """The children's sorted sample matrices: a stable partition of every row."""

@@ -91,7 +91,9 @@ class Split:
     """The best split found for a node.
 
     ``left`` holds the (global) indices of the samples sent to the left child;
-    ``improvement`` is the weighted impurity decrease defined in the module docstring.
+    ``improvement`` is the weighted impurity decrease defined in the module docstring;
+    ``missing_go_to_left`` where a missing value goes (when the node had none in training:
+    to the child with more samples, as scikit-learn).
     """
 
     feature: int
@@ -102,6 +104,7 @@ class Split:
     impurity_left: float
     impurity_right: float
     improvement: float
+    missing_go_to_left: bool
 
 
 @dataclass
@@ -141,6 +144,7 @@ def best_split(
     values: np.ndarray,
     samples: np.ndarray,
     features: list[int],
+    n_missing: np.ndarray,
     node: NodeStats,
     criterion: str,
     min_samples_leaf: int,
@@ -151,11 +155,14 @@ def best_split(
     Parameters
     ----------
     values : ndarray of shape (k, m), float32
-        Row ``j``: the node's values of feature ``features[j]``, sorted increasingly.
+        Row ``j``: the node's values of feature ``features[j]``, sorted increasingly,
+        missing values (NaN) last.
     samples : ndarray of shape (k, m), int
         Row ``j``: the node's sample indices in that sorted order.
     features : list of k int
         Candidate features, in the order they were drawn.
+    n_missing : ndarray of shape (k,), int
+        Number of missing values of each candidate feature in the node.
     node : NodeStats
     criterion : {"gini", "entropy", "log_loss"}
     min_samples_leaf, min_weight_leaf : int, float
@@ -168,6 +175,11 @@ def best_split(
         drawing order, then the smallest threshold, wins (scikit-learn's ``>`` rule).
     """
     k, m = values.shape
+    if np.any(n_missing):
+        return _best_split_with_missing(
+            values, samples, features, n_missing, node, criterion, min_samples_leaf,
+            min_weight_leaf,
+        )  # fmt: skip
     # A split "at position p" sends the first p sorted samples left; min_samples_leaf
     # restricts p to [lowest, highest].
     lowest, highest = min_samples_leaf, m - min_samples_leaf
@@ -205,6 +217,98 @@ def best_split(
         impurity_left=float(impurity_left),
         impurity_right=float(impurity_right),
         improvement=float(improvement),
+        missing_go_to_left=p > m - p,
+    )
+
+
+def _best_split_with_missing(
+    values, samples, features, n_missing, node: NodeStats, criterion, min_samples_leaf,
+    min_weight_leaf,
+):  # fmt: skip
+    """:func:`best_split` when some candidate feature has missing values (NaN) in the node.
+
+    As scikit-learn, two searches per feature: (1) missing values go right, including
+    the split "all present values left, all missing right" (threshold +inf); (2) missing
+    values go left, together with the smallest present values. Per-class running sums
+    (as for the entropy) make both searches one array expression each; candidates are
+    ranked feature by feature, search (1) before (2), smaller threshold first.
+    """
+    impurity_of = CRITERIA[criterion]
+    k, m = values.shape
+    n_present = m - n_missing  # (k,)
+    # left class weights after the first p sorted samples, p = 1 .. m-1 (NaNs are last)
+    left_counts = np.cumsum(node.y_weights[:, samples], axis=2)  # (C, k, m)
+    weight = np.ones((k, m)) if node.weight is None else node.weight[samples]
+    cumulative_weight = np.cumsum(weight, axis=1)  # (k, m)
+    rows = np.arange(k)
+    # the missing samples' class weights and weight: totals minus the present prefix
+    present_counts = np.where(
+        n_present > 0, left_counts[:, rows, np.maximum(n_present - 1, 0)], 0.0
+    )  # (C, k)
+    missing_counts = node.class_totals[:, None] - present_counts  # (C, k)
+    present_weight = np.where(n_present > 0, cumulative_weight[rows, n_present - 1], 0.0)
+    missing_weight = node.weighted_n_node_samples - present_weight  # (k,)
+
+    p = np.arange(1, m)[None, :]  # (1, m-1) number of present samples sent left
+    # between two distinct present values (NaN comparisons are False)
+    between = (p < n_present[:, None]) & (
+        values[:, 1:] > values[:, :-1] + FEATURE_THRESHOLD
+    )  # (k, m-1)
+    only_missing_right = (p == n_present[:, None]) & (n_missing[:, None] > 0)
+    n_left = np.stack([np.broadcast_to(p, (k, m - 1)), p + n_missing[:, None]])  # (2, k, m-1)
+    allowed = np.stack([between | only_missing_right, between])
+    allowed &= (n_left >= min_samples_leaf) & (m - n_left >= min_samples_leaf)
+
+    left_first = left_counts[:, :, :-1]  # (C, k, m-1)
+    left = np.stack([left_first, left_first + missing_counts[:, :, None]], axis=1)  # (C,2,k,m-1)
+    weight_left = np.stack(
+        [cumulative_weight[:, :-1], cumulative_weight[:, :-1] + missing_weight[:, None]]
+    )  # (2, k, m-1)
+    weight_right = node.weighted_n_node_samples - weight_left
+    right = node.class_totals[:, None, None, None] - left
+    allowed &= (weight_left >= min_weight_leaf) & (weight_right >= min_weight_leaf)
+    impurity_left = impurity_of(left, weight_left)  # (2, k, m-1)
+    impurity_right = impurity_of(right, weight_right)
+    proxy = np.where(
+        allowed, -weight_right * impurity_right - weight_left * impurity_left, -np.inf
+    )  # (2, k, m-1)
+    # rank feature by feature, then search (1) before (2), then position
+    order = proxy.transpose(1, 0, 2).reshape(k, -1)  # (k, 2 (m-1))
+    flat = int(np.argmax(order))
+    row, rest = divmod(flat, 2 * (m - 1))
+    search, column = divmod(rest, m - 1)
+    if not np.isfinite(order[row, rest]):
+        return None
+    n_sorted_left = column + 1  # present samples sent left
+    if search == 0 and n_sorted_left == n_present[row]:
+        threshold = np.inf  # every present value goes left: nan <= inf is False
+    else:
+        threshold = float(
+            np.float64(values[row, column]) / 2.0 + np.float64(values[row, column + 1]) / 2.0
+        )
+    if search == 0:
+        left_samples = samples[row, :n_sorted_left]
+    else:
+        left_samples = np.concatenate(
+            [samples[row, :n_sorted_left], samples[row, n_present[row] :]]
+        )
+    w_left = float(weight_left[search, row, column])
+    improvement = _improvement(
+        node, w_left, node.weighted_n_node_samples - w_left,
+        impurity_left[search, row, column], impurity_right[search, row, column],
+    )  # fmt: skip
+    count_left = int(n_left[search, row, column])
+    return Split(
+        feature=features[row],
+        threshold=float(threshold),
+        left=left_samples,
+        n_left=count_left,
+        n_right=m - count_left,
+        impurity_left=float(impurity_left[search, row, column]),
+        impurity_right=float(impurity_right[search, row, column]),
+        improvement=float(improvement),
+        # a feature without missing values here sends them to the bigger child
+        missing_go_to_left=bool(search == 1) if n_missing[row] else count_left > m - count_left,
     )
 
 
@@ -324,6 +428,8 @@ def random_split(
     samples: np.ndarray,
     features: list[int],
     thresholds: list[float],
+    missing_left: list[bool],
+    n_missing: np.ndarray,
     node: NodeStats,
     criterion: str,
     min_samples_leaf: int,
@@ -334,15 +440,18 @@ def random_split(
     Parameters
     ----------
     values, samples : ndarray of shape (k, m)
-        As for :func:`best_split` (sorted rows).
+        As for :func:`best_split` (sorted rows, NaN last).
     thresholds : list of k float
         The threshold drawn for each candidate feature.
+    missing_left : list of k bool
+        The side drawn for the missing values of each feature (used where it has some).
+    n_missing : ndarray of shape (k,), int
     Other parameters as for :func:`best_split`.
     """
     impurity_of = CRITERIA[criterion]
     k, m = values.shape
-    # rows are sorted, so the left child of each feature is a prefix of n_left samples
     goes_left = values.astype(np.float64) <= np.asarray(thresholds)[:, None]  # (k, m)
+    goes_left |= np.isnan(values) & np.asarray(missing_left, dtype=bool)[:, None]
     n_left = goes_left.sum(axis=1)  # (k,)
     # class weights of each left child: (C, k, m) summed over the samples -> (C, k)
     left_counts = np.where(goes_left, node.y_weights[:, samples], 0.0).sum(axis=2)
@@ -361,13 +470,15 @@ def random_split(
     improvement = _improvement(
         node, weight_left[row], weight_right[row], impurity_left[row], impurity_right[row]
     )
+    count_left = int(n_left[row])
     return Split(
         feature=features[row],
         threshold=float(thresholds[row]),
-        left=samples[row, : n_left[row]],
-        n_left=int(n_left[row]),
-        n_right=int(m - n_left[row]),
+        left=samples[row][goes_left[row]],
+        n_left=count_left,
+        n_right=m - count_left,
         impurity_left=float(impurity_left[row]),
         impurity_right=float(impurity_right[row]),
         improvement=float(improvement),
+        missing_go_to_left=missing_left[row] if n_missing[row] else count_left > m - count_left,
     )

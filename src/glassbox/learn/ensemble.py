@@ -229,7 +229,7 @@ class RandomForestClassifier(ClassifierMixin, BaseEstimator):
                 "glassbox's RandomForestClassifier does not implement monotonic constraints; "
                 f"expected monotonic_cst=None, received monotonic_cst={self.monotonic_cst!r}."
             )
-        X, y = validate_data(self, X, y, dtype=np.float32)
+        X, y = validate_data(self, X, y, dtype=np.float32, ensure_all_finite="allow-nan")
         check_classification_targets(y)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
@@ -360,7 +360,7 @@ class RandomForestClassifier(ClassifierMixin, BaseEstimator):
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, dtype=np.float32, reset=False)
+        return validate_data(self, X, dtype=np.float32, reset=False, ensure_all_finite="allow-nan")
 
     def predict_proba(self, X):
         """Mean over the trees of their class fractions.
@@ -402,6 +402,11 @@ class RandomForestClassifier(ClassifierMixin, BaseEstimator):
         """Leaf index of each sample in each tree: (n_samples, n_estimators)."""
         X = self._validate_X_predict(X)
         return np.stack([tree.tree_.apply(X) for tree in self.estimators_], axis=1)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # the trees route missing values
+        return tags
 
     @property
     def feature_importances_(self):

@@ -45,7 +45,9 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
 
     is chosen, with ``I`` the Gini index :math:`1 - \\sum_k p_k^2` or the entropy
     :math:`-\\sum_k p_k \\log_2 p_k`. Thresholds lie halfway between consecutive distinct
-    values. Growth stops at pure nodes or when a stopping parameter says so.
+    values. Growth stops at pure nodes or when a stopping parameter says so. Missing
+    values (NaN) are allowed, as in scikit-learn: each split also learns on which side
+    they go (``tree_.missing_go_to_left``).
 
     Parameters
     ----------
@@ -177,7 +179,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Training samples; converted to float32 like scikit-learn.
+            Training samples; converted to float32 like scikit-learn. NaN marks a
+            missing value; infinity is refused.
         y : array-like of shape (n_samples,)
             Class labels.
         sample_weight : array-like of shape (n_samples,), default=None
@@ -199,7 +202,10 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
             self,
             X,
             y,
-            validate_separately=({"dtype": np.float32}, {"ensure_2d": False, "dtype": None}),
+            validate_separately=(
+                {"dtype": np.float32, "ensure_all_finite": "allow-nan"},
+                {"ensure_2d": False, "dtype": None},
+            ),
         )
         y = column_or_1d(y, warn=True)  # a column vector is accepted with a warning
         check_classification_targets(y)
@@ -296,7 +302,7 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     # --- predicting ------------------------------------------------------------------
     def _validate_X_predict(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, dtype=np.float32, reset=False)
+        return validate_data(self, X, dtype=np.float32, reset=False, ensure_all_finite="allow-nan")
 
     def apply(self, X):
         """Index of the leaf each sample lands in.
@@ -344,6 +350,11 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         """
         proba = self.predict_proba(X)  # checks first that the estimator is fitted
         return self.classes_.take(np.argmax(proba, axis=1), axis=0)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True  # missing values are routed, as in scikit-learn
+        return tags
 
     # --- inspecting ------------------------------------------------------------------
     def get_depth(self):
