@@ -143,6 +143,18 @@ def test_conv2d_input_gradient_skipped_for_data():
     assert_close(weight.grad.data, expected_grad.numpy(), np.float64, "weight gradient")
 
 
+def test_conv2d_frozen_weight_still_passes_input_gradient():
+    # transfer learning freezes the weights: only the input (and bias) get gradients
+    rng = np.random.default_rng(10)
+    x = gb.tensor(random(rng, 2, 3, 6, 6), requires_grad=True)
+    weight = gb.tensor(random(rng, 4, 3, 3, 3))
+    F.conv2d(x, weight, padding=1).sum().backward()
+    x_torch = torch.tensor(x.data, requires_grad=True)
+    TF.conv2d(x_torch, torch.tensor(weight.data), padding=1).sum().backward()
+    assert weight.grad is None
+    assert_close(x.grad.data, x_torch.grad.numpy(), np.float64, "input gradient")
+
+
 # ------------------------------------------------------------------- conv_transpose2d
 
 @pytest.mark.parametrize("stride, padding, output_padding, dilation, grouping", [

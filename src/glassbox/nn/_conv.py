@@ -270,14 +270,13 @@ def _weight_times_columns(weight: np.ndarray, columns: np.ndarray) -> np.ndarray
     return product.reshape(G, -1, N, L).transpose(2, 0, 1, 3)  # (N, G, A, L)
 
 
-def _conv2d_array(x, weight, geometry: _ConvGeometry, columns=None):
+def _conv2d_array(x, weight, geometry: _ConvGeometry):
     """y = conv(x, W), no bias. Returns y (N, C_out, H_out, W_out) and the columns."""
     N, _, H, W = x.shape
     C_out = weight.shape[0]
     G = geometry.groups
     H_out, W_out = geometry.output_hw(H, W)
-    if columns is None:
-        columns = _im2col(_zero_pad(x, geometry.padding), geometry)  # (N, C_in*kH*kW, L)
+    columns = _im2col(_zero_pad(x, geometry.padding), geometry)  # (N, C_in*kH*kW, L)
     weight_g = weight.reshape(G, C_out // G, -1)               # (G, C_out/G, C_in/G*kH*kW)
     y = _weight_times_columns(weight_g, columns.reshape(N, G, weight_g.shape[2], -1))
     return y.reshape(N, C_out, H_out, W_out), columns
@@ -557,8 +556,9 @@ class Convolution(Function):
         if bias is not None:
             y += bias.data.reshape(1, -1, 1, 1)
         # NOTE: the columns are kept for the weight gradient: the im2col copy is the
-        # costliest step, and saved values are freed after backward.
-        ctx.save_for_backward(x, weight, columns)
+        # costliest step, and saved values are freed after backward. A frozen weight
+        # (requires_grad False) needs no gradient, hence no columns.
+        ctx.save_for_backward(x, weight, columns if weight.requires_grad else None)
         ctx.geometry = geometry
         return y
 
