@@ -7,27 +7,33 @@ prediction time, in three vectorised steps:
 
 1. distances from every query to every training point. For the euclidean metric one
    matrix product does it, through ``||a - b||² = ||a||² - 2 a·b + ||b||²``;
-   the manhattan / minkowski metrics are computed block by block to bound memory;
+   manhattan / minkowski accumulate ``|x_f - y_f|^p`` one feature at a time;
 2. the ``k`` smallest distances of each row: for small ``k``, ``k`` passes of
    ``argmin`` (each a fast vectorised scan); for large ``k``, ``np.argpartition`` in
    linear time, then only those ``k`` are sorted;
 3. a vote: each neighbour adds its weight (1, or 1 / distance) to its class.
 
+When several training points are exactly as far as each other, which of them are "the
+k nearest" is a convention. glassbox follows scikit-learn's exactly (section "Ties"
+below): rows with such ties are redone by a small port of scikit-learn's heap scan, so
+predictions, probabilities and neighbour lists are the twin's, ties included.
+
 The twin is :class:`sklearn.neighbors.KNeighborsClassifier` with ``algorithm="brute"``.
 """
 
+from math import ceil
 from numbers import Integral, Real
 
 import numpy as np
+from sklearn import get_config
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 __all__ = ["KNeighborsClassifier"]
 
-# Memory bound of one block of differences for the manhattan / minkowski metrics.
-_WORKING_MEMORY_BYTES = 64 * 2**20
 # Queries are processed in blocks whose distance rows fit in a core's cache (about 2 MiB),
 # so the passes after the matrix product read cached memory; at least 128 queries per
 # block keep the matrix product efficient when the training set is large.
@@ -63,6 +69,16 @@ def _effective_metric(metric, p):
     return metric
 
 
+def _squared_row_norms(X):
+    """``||x_i||²`` for every row.
+
+    NOTE: ``np.vecdot`` runs BLAS ``ddot`` on each row, as scikit-learn does; ``einsum``
+    would sum in another order, and the last-bit differences would break near-ties the
+    other way.
+    """
+    return np.vecdot(X, X)
+
+
 def _squared_euclidean(X, Y, Y_norm_squared):
     """Squared distances ``||x_i - y_j||²`` through one matrix product.
 
@@ -71,7 +87,7 @@ def _squared_euclidean(X, Y, Y_norm_squared):
     the two norms are added by broadcasting. Rounding can make an exact zero slightly
     negative (a point and itself), hence the clamp at 0.
     """
-    X_norm_squared = np.einsum("ij,ij->i", X, X)  # (n_queries,)
+    X_norm_squared = _squared_row_norms(X)  # (n_queries,)
     # scaling X by -2 is exact (a power of two) and touches n_queries * n_features
     # numbers instead of the n_queries * n_fit of the product
     squared = (X * -2) @ Y.T  # (n_queries, n_fit)
@@ -82,25 +98,24 @@ def _squared_euclidean(X, Y, Y_norm_squared):
 
 
 def _reduced_minkowski(X, Y, metric, p):
-    """A monotone surrogate of the distance, computed on ``(queries, fit, features)`` blocks.
+    """A monotone surrogate of the distance, of shape (n_queries, n_fit).
 
-    manhattan: ``sum |x - y|``; chebyshev: ``max |x - y|``; minkowski:
-    ``sum |x - y|^p`` (the p-th root is taken only for the k distances returned).
+    manhattan: ``sum_f |x_f - y_f|``; chebyshev: ``max_f |x_f - y_f|``; minkowski:
+    ``sum_f |x_f - y_f|^p`` (the p-th root is taken only for the k distances returned).
+    Accumulated one feature at a time: memory stays at one (n_queries, n_fit) matrix, and
+    the sum is in feature order, the order scikit-learn's C loop adds in (same rounding).
     """
-    n_queries, n_features = X.shape
-    n_fit = Y.shape[0]
-    reduced = np.empty((n_queries, n_fit), dtype=X.dtype)
-    # each block materialises (rows, n_fit, n_features) differences
-    rows_per_block = max(1, _WORKING_MEMORY_BYTES // (X.itemsize * n_fit * max(n_features, 1)))
-    for start in range(0, n_queries, rows_per_block):
-        stop = min(start + rows_per_block, n_queries)
-        absolute_difference = np.abs(X[start:stop, np.newaxis, :] - Y[np.newaxis, :, :])
-        if metric == "manhattan":
-            reduced[start:stop] = absolute_difference.sum(axis=2)
-        elif metric == "chebyshev":
-            reduced[start:stop] = absolute_difference.max(axis=2, initial=0)
-        else:
-            reduced[start:stop] = (absolute_difference**p).sum(axis=2)
+    reduced = np.zeros((X.shape[0], Y.shape[0]), dtype=X.dtype)
+    term = np.empty_like(reduced)
+    for feature in range(X.shape[1]):
+        np.subtract(X[:, feature, np.newaxis], Y[np.newaxis, :, feature], out=term)
+        np.abs(term, out=term)
+        if metric == "chebyshev":
+            np.maximum(reduced, term, out=reduced)
+            continue
+        if metric == "minkowski":
+            np.power(term, p, out=term)
+        reduced += term
     return reduced
 
 
@@ -118,47 +133,258 @@ def _reduced_to_distance(reduced, metric, p):
 _MAX_K_FOR_ARGMIN_PASSES = 32
 
 
-def _k_smallest(reduced, n_neighbors):
-    """Indices of the ``k`` smallest values of each row, in increasing order.
+def _k_smallest_fast(reduced, n_neighbors):
+    """The ``k`` smallest values of each row: ``(indices, values)``, increasing.
 
-    Equal values are ordered by column index: the earlier training point comes first, and
-    is the one kept when a tie straddles the k-th place. ``reduced`` is overwritten.
-
-    Small k: pick the row minimum, mask it with +inf, repeat k times. ``argmin`` returns
-    the first of equal minima, which is exactly the tie rule above.
+    Small k: pick the row minimum, mask it with +inf, repeat k times, then restore the
+    masked entries. ``argmin`` returns the first of equal minima (lowest index first).
     Large k: ``np.argpartition`` selects the k smallest in linear time, then only those k
-    are sorted by (value, index).
+    are sorted by (value, index); which of several values tied with the k-th it keeps is
+    arbitrary, and :func:`_select_k_nearest` repairs those rows.
     """
     n_queries, n_fit = reduced.shape
     rows = np.arange(n_queries)
     if n_neighbors <= _MAX_K_FOR_ARGMIN_PASSES:
         indices = np.empty((n_queries, n_neighbors), dtype=np.intp)
+        values = np.empty((n_queries, n_neighbors), dtype=reduced.dtype)
         for rank in range(n_neighbors):
             nearest = np.argmin(reduced, axis=1)  # (n_queries,)
             indices[:, rank] = nearest
+            values[:, rank] = reduced[rows, nearest]
             reduced[rows, nearest] = np.inf
-        return indices
+        for rank in range(n_neighbors):  # undo the masking
+            reduced[rows, indices[:, rank]] = values[:, rank]
+        return indices, values
 
     rows = rows[:, np.newaxis]
     if n_neighbors < n_fit:
-        candidates = np.argpartition(reduced, n_neighbors - 1, axis=1)[:, :n_neighbors]
+        indices = np.argpartition(reduced, n_neighbors - 1, axis=1)[:, :n_neighbors]
     else:
-        candidates = np.broadcast_to(np.arange(n_fit), (n_queries, n_fit)).copy()
-    candidate_values = reduced[rows, candidates]  # (n_queries, k)
+        indices = np.broadcast_to(np.arange(n_fit), (n_queries, n_fit)).copy()
+    values = reduced[rows, indices]  # (n_queries, k)
+    order = np.lexsort((indices, values), axis=1)  # last key is the primary one
+    return indices[rows, order], values[rows, order]
 
-    # argpartition picks an arbitrary subset of values tied with the k-th; for those rows
-    # keep every value below it and the lowest-indexed of the tied ones.
-    kth_value = candidate_values.max(axis=1)
-    n_at_most_kth = np.count_nonzero(reduced <= kth_value[:, np.newaxis], axis=1)
-    for row in np.flatnonzero(n_at_most_kth > n_neighbors):
-        below = np.flatnonzero(reduced[row] < kth_value[row])
-        tied = np.flatnonzero(reduced[row] == kth_value[row])[: n_neighbors - below.size]
-        candidates[row] = np.concatenate([below, tied])
-        candidate_values[row] = reduced[row, candidates[row]]
 
-    # sort the k by (value, index): lexsort's last key is the primary one
-    order = np.lexsort((candidates, candidate_values), axis=1)
-    return candidates[rows, order]
+# --------------------------------------------------------------------------------------
+# Ties: scikit-learn's rule, ported. Its brute force keeps, for each query, a bounded
+# max-heap of the k best candidates while it scans the training points in index order,
+# then sorts the heap with an (unstable) introsort. Which of several equidistant points
+# survive, and in which order, follows from those two routines, reproduced below.
+# --------------------------------------------------------------------------------------
+
+
+def _heap_push(heap_values, heap_indices, value, index):
+    """Push onto a bounded max-heap of the k smallest, exactly as scikit-learn does.
+
+    A port of ``heap_push`` in ``sklearn/utils/_heap.pyx``: a value not strictly below the
+    root (the largest kept) is rejected, so among equal distances the one met first stays;
+    otherwise it replaces the root and sinks, each time below the larger child (the left
+    one when both are equal).
+    """
+    size = len(heap_values)
+    if value >= heap_values[0]:
+        return
+    current = 0
+    while True:
+        left = 2 * current + 1
+        right = left + 1
+        if left >= size:
+            break
+        if right >= size or heap_values[left] >= heap_values[right]:
+            child = left
+        else:
+            child = right
+        if not value < heap_values[child]:
+            break
+        heap_values[current] = heap_values[child]
+        heap_indices[current] = heap_indices[child]
+        current = child
+    heap_values[current] = value
+    heap_indices[current] = index
+
+
+def _simultaneous_sort(values, indices, start, n, max_depth):
+    """Sort ``values[start:start + n]`` (and ``indices`` with them) as scikit-learn does.
+
+    A port of ``introsort_2way`` in ``sklearn/utils/_sorting.pyx``: quicksort with a
+    median-of-three pivot, heapsort past a depth limit, insertion sort below 16 elements.
+    It is not stable, so the order among equal distances depends on the heap's layout.
+    """
+
+    def swap(i, j):
+        values[i], values[j] = values[j], values[i]
+        indices[i], indices[j] = indices[j], indices[i]
+
+    while n > 15:
+        if max_depth <= 0:
+            _heapsort(values, indices, start, n)
+            return
+        max_depth -= 1
+        # median of three: smallest to the front, median (the pivot) to the back
+        middle, last = start + n // 2, start + n - 1
+        if values[start] > values[last]:
+            swap(start, last)
+        if values[last] > values[middle]:
+            swap(last, middle)
+            if values[start] > values[last]:
+                swap(start, last)
+        pivot = values[last]
+        i, j = start + 1, start + n - 2
+        while True:
+            while i <= j and values[i] < pivot:
+                i += 1
+            while i <= j and values[j] > pivot:
+                j -= 1
+            if i >= j:
+                break
+            swap(i, j)
+            i += 1
+            j -= 1
+        swap(i, last)
+        _simultaneous_sort(values, indices, start, i - start, max_depth)
+        n -= i - start + 1
+        start = i + 1
+    # insertion sort (stable) for the short remainder
+    for i in range(start + 1, start + n):
+        value, index = values[i], indices[i]
+        j = i
+        while j > start and values[j - 1] > value:
+            values[j], indices[j] = values[j - 1], indices[j - 1]
+            j -= 1
+        values[j], indices[j] = value, index
+
+
+def _heapsort(values, indices, start, n):
+    """Heapsort of ``values[start:start + n]``, the introsort fallback of scikit-learn."""
+
+    def sift_down(root, end):
+        while True:
+            child = 2 * root + 1
+            largest = root
+            if child < end and values[start + largest] < values[start + child]:
+                largest = child
+            if child + 1 < end and values[start + largest] < values[start + child + 1]:
+                largest = child + 1
+            if largest == root:
+                return
+            a, b = start + root, start + largest
+            values[a], values[b] = values[b], values[a]
+            indices[a], indices[b] = indices[b], indices[a]
+            root = largest
+
+    for root in range((n - 2) // 2, -1, -1):
+        sift_down(root, n)
+    for end in range(n - 1, 0, -1):
+        values[start], values[start + end] = values[start + end], values[start]
+        indices[start], indices[start + end] = indices[start + end], indices[start]
+        sift_down(0, end)
+
+
+def _heap_scan(row, start, stop, heap_values, heap_indices):
+    """Push ``row[start:stop]`` in index order onto the heap (skipping sure rejections).
+
+    A block of columns is looked at a time and only the values below the current root are
+    pushed (the others would be rejected); blocks double in length as the root, and so
+    the number of candidates, falls.
+    """
+    block = len(heap_values)
+    while start < stop:
+        segment = row[start : min(start + block, stop)]
+        for offset in np.flatnonzero(segment < heap_values[0]).tolist():
+            _heap_push(heap_values, heap_indices, float(segment[offset]), start + offset)
+        start += block
+        block *= 2
+
+
+def _heap_select_row(row, n_neighbors, scan_ranges):
+    """k nearest of one row by scikit-learn's rule: heap scans, a merge, then a sort.
+
+    ``scan_ranges`` is None when scikit-learn scans the whole training set for each query
+    in one pass; otherwise it lists the ``(start, stop)`` training ranges its threads scan
+    into their own heaps, which are then pushed, thread after thread, onto the final heap.
+    """
+    largest = np.finfo(np.float64).max  # DBL_MAX fills empty heap slots, as in sklearn
+    heap_values = [largest] * n_neighbors
+    heap_indices = [0] * n_neighbors
+    if scan_ranges is None:
+        _heap_scan(row, 0, row.size, heap_values, heap_indices)
+    else:
+        for start, stop in scan_ranges:
+            thread_values = [largest] * n_neighbors
+            thread_indices = [-1] * n_neighbors
+            _heap_scan(row, start, stop, thread_values, thread_indices)
+            for value, index in zip(thread_values, thread_indices):
+                _heap_push(heap_values, heap_indices, value, index)
+    max_depth = 2 * int(np.log2(n_neighbors))
+    _simultaneous_sort(heap_values, heap_indices, 0, n_neighbors, max_depth)
+    return heap_indices
+
+
+def _sklearn_scan_ranges(n_queries, n_fit):
+    """How scikit-learn's brute-force ``kneighbors`` splits the training set.
+
+    Its heuristic (``sklearn/metrics/_pairwise_distances_reduction/_base.pyx.tp``): with
+    more queries than training points, or more than ``4 * chunk_size * n_threads``
+    queries, each query scans the whole training set in one pass (returns None).
+    Otherwise the training set is cut in chunks of ``chunk_size`` (256) rows shared by
+    the threads in contiguous runs (OpenMP's static schedule: the first
+    ``n_chunks % n_threads`` threads get one chunk more); returns each thread's range.
+    """
+    chunk_size = get_config().get("pairwise_dist_chunk_size", 256)
+    n_threads = _openmp_effective_n_threads()
+    if n_fit < n_queries or 4 * chunk_size * n_threads < n_queries:
+        return None
+    rows_per_chunk = min(n_fit, chunk_size)
+    n_chunks = ceil(n_fit / rows_per_chunk)
+    n_threads = min(n_chunks, n_threads)
+    chunks_per_thread, n_threads_with_one_more = divmod(n_chunks, n_threads)
+    ranges, first_chunk = [], 0
+    for thread in range(n_threads):
+        n_thread_chunks = chunks_per_thread + (thread < n_threads_with_one_more)
+        last_chunk = first_chunk + n_thread_chunks
+        ranges.append((first_chunk * rows_per_chunk, min(last_chunk * rows_per_chunk, n_fit)))
+        first_chunk = last_chunk
+    return ranges
+
+
+def _select_k_nearest(reduced, n_neighbors, exact_order=True, scan_ranges=None):
+    """Indices of the ``k`` nearest training points of each query, nearest first.
+
+    Rows whose ``k`` smallest distances are distinct and strictly below the next one have
+    a unique answer, found by the fast vectorised path. Rows with ties are redone by
+    :func:`_heap_select_row`, which reproduces scikit-learn's choice among equal distances:
+    always when the tie straddles the k-th place (it decides which points vote), and for
+    ties among the k when ``exact_order`` (it only decides their order).
+    """
+    indices, values = _k_smallest_fast(reduced, n_neighbors)
+    n_queries, n_fit = reduced.shape
+    if n_neighbors < n_fit:
+        # a value equal to the k-th one outside the k chosen means a choice among equals
+        kth_value = values[:, -1]
+        n_at_most_kth = np.count_nonzero(reduced <= kth_value[:, np.newaxis], axis=1)
+        needs_heap = n_at_most_kth > n_neighbors
+    else:
+        needs_heap = np.zeros(n_queries, dtype=bool)
+    if exact_order:
+        needs_heap |= np.any(values[:, 1:] == values[:, :-1], axis=1)
+    for row in np.flatnonzero(needs_heap):
+        indices[row] = _heap_select_row(reduced[row], n_neighbors, scan_ranges)
+    return indices
+
+
+def _inverse_distance_weights(distances):
+    """Weights ``1 / distance``; a query on top of training points lets only those vote.
+
+    A zero distance would give an infinite weight: in such a row the points at distance 0
+    get weight 1 and the others 0 (scikit-learn's rule).
+    """
+    with np.errstate(divide="ignore"):
+        weights = 1.0 / distances
+    on_top = np.isinf(weights)
+    on_top_rows = np.any(on_top, axis=1)
+    weights[on_top_rows] = on_top[on_top_rows]
+    return weights
 
 
 class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
@@ -214,11 +440,13 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
 
     Notes
     -----
-    Ties in distance are broken by training index: the earlier point comes first, and is
-    the one kept when a tie straddles the k-th place. scikit-learn keeps candidates in a
-    binary max-heap, so its order among exactly equal distances follows the heap's layout
-    (and, on its parallel-on-training-set path, the thread count); on integer-valued data
-    the two can differ in which of several equidistant points is returned.
+    Ties: when training points are exactly equidistant from a query, scikit-learn's
+    brute force decides which are kept and in which order through a bounded max-heap
+    filled in index order (and, for ``kneighbors`` with fewer queries than training
+    points, split between its threads). glassbox finds the k nearest by vectorised passes
+    and redoes only the rows with such ties by a port of that procedure, so the results
+    are the twin's. Float32 data is compared in float32 here (scikit-learn works in
+    float64), so float32 near-ties may be broken differently.
 
     Examples
     --------
@@ -299,7 +527,7 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
             {"p": self.p} if self.effective_metric_ == "minkowski" else {}
         )
         # ||y||² of every training point, reused by each euclidean query
-        self._fit_X_norm_squared = np.einsum("ij,ij->i", X, X)
+        self._fit_X_norm_squared = _squared_row_norms(X)
         return self
 
     def _reduced_distances(self, X):
@@ -308,18 +536,24 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
             return _squared_euclidean(X, self._fit_X, self._fit_X_norm_squared)
         return _reduced_minkowski(X, self._fit_X, self.effective_metric_, self.p)
 
-    def _kneighbors_blocks(self, X, n_neighbors, return_distance):
-        """Yield ``(distances, indices)`` for blocks of queries, bounding the memory used."""
+    def _kneighbors_blocks(self, X, n_neighbors, return_distance, exact_order, one_pass):
+        """Yield ``(distances, indices)`` for blocks of queries, bounding the memory used.
+
+        ``one_pass``: break ties as scikit-learn's single scan per query does (its
+        class-vote path); otherwise as its ``kneighbors`` does for this many queries.
+        """
+        scan_ranges = None if one_pass else _sklearn_scan_ranges(X.shape[0], self.n_samples_fit_)
         row_bytes = self._fit_X.itemsize * self.n_samples_fit_
         rows_per_block = max(_MIN_QUERIES_PER_BLOCK, _CACHE_BLOCK_BYTES // row_bytes)
         for start in range(0, X.shape[0], rows_per_block):
             reduced = self._reduced_distances(X[start : start + rows_per_block])
-            distances = reduced.copy() if return_distance else None
-            indices = _k_smallest(reduced, n_neighbors)  # (block, k); overwrites reduced
+            # (block, k)
+            indices = _select_k_nearest(reduced, n_neighbors, exact_order, scan_ranges)
+            distances = None
             if return_distance:
                 rows = np.arange(indices.shape[0])[:, np.newaxis]
                 distances = _reduced_to_distance(
-                    distances[rows, indices], self.effective_metric_, self.p
+                    reduced[rows, indices], self.effective_metric_, self.p
                 )
             yield distances, indices
 
@@ -343,6 +577,11 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
         neigh_ind : ndarray of shape (n_queries, n_neighbors)
             Indices of the neighbours in the training set.
         """
+        return self._kneighbors(X, n_neighbors, return_distance)
+
+    def _kneighbors(self, X, n_neighbors, return_distance, exact_order=True, one_pass=False):
+        """:meth:`kneighbors`; ``exact_order=False`` skips ordering tied neighbours,
+        ``one_pass=True`` breaks ties as scikit-learn's class-vote search does."""
         check_is_fitted(self)
         if n_neighbors is None:
             n_neighbors = self.n_neighbors
@@ -374,7 +613,12 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
                 "Lower n_neighbors or fit on more samples."
             )
 
-        blocks = list(self._kneighbors_blocks(X, n_neighbors, return_distance))
+        # leave-one-out drops "the first neighbour" when a point has duplicates: the order
+        # among tied neighbours then decides which one goes
+        exact_order = exact_order or query_is_train
+        blocks = list(
+            self._kneighbors_blocks(X, n_neighbors, return_distance, exact_order, one_pass)
+        )
         neigh_ind = np.vstack([indices for _, indices in blocks])
         neigh_dist = np.vstack([dist for dist, _ in blocks]) if return_distance else None
 
@@ -408,15 +652,15 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         if self.weights == "distance":
-            neigh_dist, neigh_ind = self.kneighbors(X)
-            with np.errstate(divide="ignore"):
-                weights = 1.0 / neigh_dist
-            # a query on top of training points: those points vote 1, the others 0
-            on_top = np.isinf(weights)
-            on_top_rows = np.any(on_top, axis=1)
-            weights[on_top_rows] = on_top[on_top_rows]
+            # the order among tied neighbours does not change the vote: skip ordering them
+            neigh_dist, neigh_ind = self._kneighbors(X, None, True, exact_order=False)
+            weights = _inverse_distance_weights(neigh_dist)
         else:
-            neigh_ind = self.kneighbors(X, return_distance=False)
+            # NOTE: for uniform votes with a metric other than euclidean, scikit-learn uses
+            # a dedicated search that scans each query in one pass ("ArgKminClassMode");
+            # for euclidean it calls kneighbors. The tie rule follows the path it takes.
+            one_pass = X is not None and self.effective_metric_ != "euclidean"
+            neigh_ind = self._kneighbors(X, None, False, exact_order=False, one_pass=one_pass)
             weights = np.ones(neigh_ind.shape)
 
         neighbour_classes = self._y[neigh_ind]  # (n_queries, k), class indices
@@ -442,8 +686,20 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
         y : ndarray of shape (n_queries,)
             Predicted labels.
         """
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
+        if self.weights != "distance":
+            return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+        # Distance weights: the score of class c is the sum of the weights of its
+        # neighbours. NOTE: summed as a masked row (zeros for the other classes), as
+        # sklearn's weighted_mode does, so that rounding, and hence near-ties, match.
+        neigh_dist, neigh_ind = self.kneighbors(X)
+        weights = _inverse_distance_weights(neigh_dist)
+        neighbour_classes = self._y[neigh_ind]  # (n_queries, k)
+        scores = np.empty((neigh_ind.shape[0], self.classes_.size))
+        for class_index in range(self.classes_.size):
+            in_class = neighbour_classes == class_index
+            scores[:, class_index] = np.sum(np.where(in_class, weights, 0.0), axis=1)
+        return self.classes_[np.argmax(scores, axis=1)]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
