@@ -69,6 +69,18 @@ def test_shared_subexpressions_sum_their_gradients():
     assert_close(b.grad, tb.grad, 1e-12, 0, "b")
 
 
+def test_a_gradient_shared_by_a_leaf_and_a_pending_node_is_not_overwritten():
+    # the Add nodes hand one array both to the leaf a and to the nodes still to run
+    results = []
+    for lib in (gb, torch):
+        a = lib.tensor([0.5, -1.0], requires_grad=True)
+        # Mul's backward makes a fresh array that both Adds pass on unchanged
+        (((a + a.exp()) + a * 3) * 2).sum().backward()
+        (((a.exp() + a) + a * 3) * 2).sum().backward()
+        results.append(a.grad)
+    assert_close(results[0], results[1], 1e-6, 1e-7, "gradient")
+
+
 def test_leaf_grads_never_alias_each_other():
     a = gb.zeros(3, requires_grad=True)
     b = gb.zeros(3, requires_grad=True)

@@ -100,8 +100,10 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
     leaf_slot = {id(t): i for i, t in enumerate(inputs) if t.grad_fn is None} if collect else {}
     node_slot = {id(t.grad_fn): i for i, t in enumerate(inputs)
                  if t.grad_fn is not None} if collect else {}
-    # arrays already handed to a leaf's .grad in this pass, or held by the caller
-    owned: set[int] = {id(gradient.data) for gradient in initial}
+    # Arrays given to a leaf's .grad *without a copy* in this pass (or held by the
+    # caller): other parts of the graph may still be about to read them, so they are
+    # never modified in place during the pass.
+    taken: set[int] = {id(gradient.data) for gradient in initial}
 
     def add(total, gradient):
         return gradient if total is None else total + gradient
@@ -117,18 +119,19 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
             return
         data = gradient.data
         if leaf.grad is None:
-            # NOTE: a gradient may be a broadcast view or shared by two leaves (the
-            # backward of a + b hands the same array to both); copy it then, so that
-            # in-place updates of one .grad never reach another.
-            if (not data.flags.owndata or not data.flags.writeable or id(data) in owned
+            # NOTE: a gradient may be a broadcast view, or shared (the backward of a + b
+            # hands the same array to both inputs): copy it then, so that an in-place
+            # update of one .grad never reaches another array.
+            if (not data.flags.owndata or not data.flags.writeable or id(data) in taken
                     or data.dtype != leaf.dtype or data.shape != leaf.shape):
                 data = np.array(np.broadcast_to(data, leaf.shape), dtype=leaf.dtype)
-            owned.add(id(data))
+            else:
+                taken.add(id(data))
             leaf.grad = Tensor(data)
-        elif leaf.grad.data.flags.writeable:
+        elif leaf.grad.data.flags.writeable and id(leaf.grad.data) not in taken:
             leaf.grad.data += data  # accumulate like torch: .grad sums over backward calls
         else:
-            leaf.grad = Tensor(leaf.grad.data + data)
+            leaf.grad = Tensor(leaf.grad.data + data)  # a new array, ours alone
 
     roots = []
     pending: dict[int, Tensor] = {}  # id(node) -> sum of the gradients reaching its output
