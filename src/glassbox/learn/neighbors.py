@@ -21,6 +21,8 @@ predictions, probabilities and neighbour lists are the twin's, ties included.
 The twin is :class:`sklearn.neighbors.KNeighborsClassifier` with ``algorithm="brute"``.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+from functools import cache
 from math import ceil
 from numbers import Integral, Real
 
@@ -31,6 +33,7 @@ from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import ThreadpoolController
 
 __all__ = ["KNeighborsClassifier"]
 
@@ -39,6 +42,12 @@ __all__ = ["KNeighborsClassifier"]
 # block keep the matrix product efficient when the training set is large.
 _CACHE_BLOCK_BYTES = 2 * 2**20
 _MIN_QUERIES_PER_BLOCK = 128
+
+
+@cache
+def _blas_controller():
+    """One threadpoolctl controller (finding the BLAS libraries is slow: do it once)."""
+    return ThreadpoolController()
 
 # Names scikit-learn accepts for the metrics implemented here, and what they mean.
 _METRIC_ALIASES = {
@@ -416,7 +425,8 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
     metric_params : dict or None, default=None
         Accepted for compatibility; must be None or empty.
     n_jobs : int or None, default=None
-        Accepted for compatibility; the matrix product already uses the BLAS threads.
+        Accepted for compatibility. Like scikit-learn's brute force, the search uses as
+        many threads as OpenMP would (``OMP_NUM_THREADS``, else all cores).
 
     Attributes
     ----------
@@ -536,8 +546,18 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
             return _squared_euclidean(X, self._fit_X, self._fit_X_norm_squared)
         return _reduced_minkowski(X, self._fit_X, self.effective_metric_, self.p)
 
-    def _kneighbors_blocks(self, X, n_neighbors, return_distance, exact_order, one_pass):
-        """Yield ``(distances, indices)`` for blocks of queries, bounding the memory used.
+    def _kneighbors_block(self, X, n_neighbors, return_distance, exact_order, scan_ranges):
+        """``(distances or None, indices)`` of the k nearest for one block of queries."""
+        reduced = self._reduced_distances(X)  # (n_block, n_fit)
+        indices = _select_k_nearest(reduced, n_neighbors, exact_order, scan_ranges)
+        if not return_distance:
+            return None, indices
+        rows = np.arange(indices.shape[0])[:, np.newaxis]
+        distances = _reduced_to_distance(reduced[rows, indices], self.effective_metric_, self.p)
+        return distances, indices
+
+    def _search_in_blocks(self, X, n_neighbors, return_distance, exact_order, one_pass):
+        """Run :meth:`_kneighbors_block` on blocks of queries, on several threads.
 
         ``one_pass``: break ties as scikit-learn's single scan per query does (its
         class-vote path); otherwise as its ``kneighbors`` does for this many queries.
@@ -545,17 +565,23 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
         scan_ranges = None if one_pass else _sklearn_scan_ranges(X.shape[0], self.n_samples_fit_)
         row_bytes = self._fit_X.itemsize * self.n_samples_fit_
         rows_per_block = max(_MIN_QUERIES_PER_BLOCK, _CACHE_BLOCK_BYTES // row_bytes)
-        for start in range(0, X.shape[0], rows_per_block):
-            reduced = self._reduced_distances(X[start : start + rows_per_block])
-            # (block, k)
-            indices = _select_k_nearest(reduced, n_neighbors, exact_order, scan_ranges)
-            distances = None
-            if return_distance:
-                rows = np.arange(indices.shape[0])[:, np.newaxis]
-                distances = _reduced_to_distance(
-                    reduced[rows, indices], self.effective_metric_, self.p
-                )
-            yield distances, indices
+        starts = range(0, X.shape[0], rows_per_block)
+
+        def search(start):
+            block = X[start : start + rows_per_block]
+            return self._kneighbors_block(
+                block, n_neighbors, return_distance, exact_order, scan_ranges
+            )
+
+        n_threads = min(_openmp_effective_n_threads(), len(starts))
+        if n_threads == 1:
+            return [search(start) for start in starts]
+        # Blocks are independent: one per thread (NumPy and BLAS release the GIL), each
+        # with a single-threaded BLAS, as scikit-learn does; nesting BLAS threads inside
+        # our threads would oversubscribe the cores.
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            with ThreadPoolExecutor(max_workers=n_threads) as pool:
+                return list(pool.map(search, starts))
 
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
         """Find the k nearest training points of each query.
@@ -616,9 +642,7 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
         # leave-one-out drops "the first neighbour" when a point has duplicates: the order
         # among tied neighbours then decides which one goes
         exact_order = exact_order or query_is_train
-        blocks = list(
-            self._kneighbors_blocks(X, n_neighbors, return_distance, exact_order, one_pass)
-        )
+        blocks = self._search_in_blocks(X, n_neighbors, return_distance, exact_order, one_pass)
         neigh_ind = np.vstack([indices for _, indices in blocks])
         neigh_dist = np.vstack([dist for dist, _ in blocks]) if return_distance else None
 
