@@ -152,8 +152,11 @@ class PowScalar(Function):
     def forward(ctx, x, exponent):
         ctx.save_for_backward(x)
         ctx.exponent = exponent
-        return np.power(x.data, x.data.dtype.type(exponent)) if x.dtype.kind == "f" \
-            else np.power(x.data, exponent)
+        base = x.data
+        if base.dtype.kind != "f" and isinstance(exponent, float):
+            base = base.astype(np.float32)  # int ** 0.5 is float32 in torch
+        return np.power(base, base.dtype.type(exponent)) if base.dtype.kind == "f" \
+            else np.power(base, exponent)
 
     @staticmethod
     def backward(ctx, grad_output):

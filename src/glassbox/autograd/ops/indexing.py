@@ -24,9 +24,8 @@ def normalize_index(index):
         return tuple(normalize_index(part) for part in index)
     if isinstance(index, Tensor):
         return index.data
-    if isinstance(index, list):
-        return np.asarray([normalize_index(part) for part in index]) \
-            if any(isinstance(part, Tensor) for part in index) else np.asarray(index)
+    if isinstance(index, list):  # a list of positions (or booleans) is an array index
+        return np.asarray([normalize_index(part) for part in index])
     return index
 
 
