@@ -152,13 +152,15 @@ def test_class_weight_balanced_matches_sklearn_accuracy():
     criterion=st.sampled_from(["gini", "entropy"]),
     max_depth=st.sampled_from([None, 1, 3]),
     min_samples_leaf=st.integers(1, 4),
+    missing=st.booleans(),
 )
 def test_same_tree_on_hypothesis_data(
-    data, n_samples, n_features, n_classes, criterion, max_depth, min_samples_leaf
+    data, n_samples, n_features, n_classes, criterion, max_depth, min_samples_leaf, missing
 ):
-    X = data.draw(
-        arrays(np.float32, (n_samples, n_features), elements=st.floats(-1e3, 1e3, width=32))
-    )
+    value = st.floats(-1e3, 1e3, width=32)
+    if missing:  # some values NaN (missing)
+        value = st.one_of(value, st.just(np.float32(np.nan)))
+    X = data.draw(arrays(np.float32, (n_samples, n_features), elements=value))
     y = data.draw(arrays(np.int64, n_samples, elements=st.integers(0, n_classes - 1)))
     ours, theirs = fit_both(
         X, y, criterion=criterion, max_depth=max_depth, min_samples_leaf=min_samples_leaf,

@@ -30,10 +30,9 @@ import numpy as np
 
 # scikit-learn treats two feature values closer than this as equal: no threshold is placed
 # between them and a feature whose values span less than this in a node is "constant".
-# NOTE: a NumPy float64 scalar (not a Python float) so that ``float32_array + threshold``
-# is computed in float64 as in scikit-learn's C code; with a Python float, NumPy 2 would
-# compute in float32 and round ``v + 1e-7`` up to the next float32.
-FEATURE_THRESHOLD = np.float64(1e-7)
+# NOTE: float32, like scikit-learn's constant, so that ``float32_array + threshold`` is
+# rounded to float32 exactly as in its C code (1e-7 is about one float32 step at 1.0).
+FEATURE_THRESHOLD = np.float32(1e-7)
 
 # A node whose impurity is below this is pure: it becomes a leaf.
 EPSILON = np.finfo(np.float64).eps
@@ -318,7 +317,7 @@ def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest,
     # A threshold fits between sorted positions p-1 and p only where the value increases.
     before = values[:, lowest - 1 : highest]  # (k, P) value at p - 1
     after = values[:, lowest : highest + 1]  # (k, P) value at p
-    allowed = after > before + FEATURE_THRESHOLD  # in float64, see FEATURE_THRESHOLD
+    allowed = after > before + FEATURE_THRESHOLD  # in float32, see FEATURE_THRESHOLD
 
     if node.weight is None:
         weight = None
