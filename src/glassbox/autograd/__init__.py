@@ -31,7 +31,8 @@ Subclass :class:`Function` with two static methods and call it through ``apply``
 The rules:
 
 - ``forward(ctx, *args)`` receives the arguments exactly as passed to ``apply``
-  (Tensors stay Tensors: read their arrays with ``.data``), runs in no-grad mode and
+  (Tensors stay Tensors: read their arrays with ``.data``; pass the Tensors that need
+  gradients positionally, keyword arguments are settings), runs in no-grad mode and
   returns an ``np.ndarray`` (or a Tensor). Keep float32 inputs float32: multiply by
   ``x.dtype.type(alpha)`` rather than a NumPy float64.
 - ``ctx.save_for_backward(*tensors)`` keeps what backward needs; read them back with
