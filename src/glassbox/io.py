@@ -123,7 +123,8 @@ def _to_numpy(name: str, value: Any) -> np.ndarray:
             f"save() stores numeric arrays only; entry {name!r} has dtype {array.dtype}. "
             "Convert it to a number array or leave it out of the state dict."
         )
-    return np.ascontiguousarray(array)
+    # NOTE: np.require keeps 0-d arrays 0-d (ascontiguousarray would make them 1-d)
+    return np.require(array, requirements="C")
 
 
 def save(state_dict: Mapping[str, Any], path: str | os.PathLike,
