@@ -303,6 +303,8 @@ def _cubic_minimizer(a, f_a, slope_a, b, f_b, slope_b):
 
     Returns None when the cubic has no minimiser (the caller then bisects).
     """
+    if a == b:
+        return None
     d1 = slope_a + slope_b - 3.0 * (f_a - f_b) / (a - b)
     discriminant = d1 * d1 - slope_a * slope_b
     if discriminant < 0:
@@ -380,7 +382,8 @@ def _minimize_lbfgs(loss_gradient, w0, *, max_iter, gtol, history_size=10):
 
     Stops when ``max |gradient| <= gtol`` (scipy's ``gtol``), when an iteration lowers the
     loss by less than ``64 eps`` relative to its size (the ``ftol`` scikit-learn passes),
-    or after ``max_iter`` iterations.
+    when even a steepest-descent step cannot lower the loss (it is flat at floating-point
+    precision: the same situation as the ``ftol`` stop), or after ``max_iter`` iterations.
     """
     relative_tolerance = 64 * np.finfo(float).eps
     w = w0.copy()
@@ -395,8 +398,8 @@ def _minimize_lbfgs(loss_gradient, w0, *, max_iter, gtol, history_size=10):
         first_step = 1.0 if steps else min(1.0, 1.0 / np.linalg.norm(g))
         step, f_new, g_new = _wolfe_line_search(loss_gradient, w, f, g, direction, first_step)
         if step is None:
-            if not steps:  # even steepest descent made no progress
-                return w, n_iter, False
+            if not steps:  # even steepest descent cannot lower the loss any more
+                return w, n_iter, True
             # a stale curvature history can give a poor direction: restart from -g
             steps.clear()
             gradient_changes.clear()
@@ -677,7 +680,7 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         return exp_shifted / exp_shifted.sum(axis=1, keepdims=True)
 
     def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`.
+        """Logarithm of :meth:`predict_proba`, computed without taking ``log(0)``.
 
         Parameters
         ----------
@@ -689,7 +692,13 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Log-probabilities in the order of ``classes_``.
         """
-        return np.log(self.predict_proba(X))
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            # log sigmoid(z) = -log(1 + e^-z), log(1 - sigmoid(z)) = -log(1 + e^z)
+            return np.column_stack([-np.logaddexp(0.0, scores), -np.logaddexp(0.0, -scores)])
+        # log softmax(z)_k = z_k - logsumexp(z)
+        shifted = scores - scores.max(axis=1, keepdims=True)
+        return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
     def predict(self, X):
         """Most probable class (binary: ``classes_[1]`` when the score is positive).

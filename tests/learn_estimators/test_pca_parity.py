@@ -1,0 +1,121 @@
+"""PCA against scikit-learn: same axes (same signs), variances, projections, counts."""
+
+import numpy as np
+import pytest
+import sklearn.decomposition
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wine
+
+from glassbox.learn.decomposition import PCA
+
+TOLERANCE = 1e-6
+
+
+def assert_same_as_sklearn(X, **params):
+    """One parity helper: every fitted attribute and every projection, to 1e-6."""
+    ours = PCA(**params).fit(X)
+    theirs = sklearn.decomposition.PCA(**params).fit(X)
+    assert ours.n_components_ == theirs.n_components_
+    assert ours._fit_svd_solver == theirs._fit_svd_solver
+    # axes with (numerically) zero variance span an arbitrary null space: any orthonormal
+    # basis of it is right, so only the axes that carry variance are compared
+    scale = max(theirs.explained_variance_.max(initial=0.0), 1e-300)
+    kept = theirs.explained_variance_ > 1e-9 * scale
+    np.testing.assert_allclose(ours.components_[kept], theirs.components_[kept],
+                               atol=TOLERANCE, rtol=0)
+    for name in ("explained_variance_", "singular_values_", "mean_"):
+        np.testing.assert_allclose(getattr(ours, name), getattr(theirs, name),
+                                   atol=TOLERANCE * max(1.0, scale), rtol=TOLERANCE)
+    np.testing.assert_allclose(ours.explained_variance_ratio_,
+                               theirs.explained_variance_ratio_, atol=TOLERANCE, rtol=0)
+    np.testing.assert_allclose(ours.noise_variance_, theirs.noise_variance_,
+                               atol=TOLERANCE * max(1.0, scale), rtol=TOLERANCE)
+    projected = ours.transform(X)
+    magnitude = max(1.0, np.abs(theirs.transform(X)).max(initial=0.0))
+    np.testing.assert_allclose(projected[:, kept], theirs.transform(X)[:, kept],
+                               atol=TOLERANCE * magnitude, rtol=0)
+    np.testing.assert_allclose(ours.fit_transform(X)[:, kept],
+                               theirs.fit_transform(X)[:, kept],
+                               atol=TOLERANCE * magnitude, rtol=0)
+    if not params.get("whiten") and ours.n_components_ > 0:
+        np.testing.assert_allclose(ours.inverse_transform(projected),
+                                   theirs.inverse_transform(projected),
+                                   atol=TOLERANCE * magnitude, rtol=0)
+    return ours
+
+
+@pytest.mark.parametrize("loader", [load_iris, load_wine, load_breast_cancer, load_digits])
+@pytest.mark.parametrize("svd_solver", ["auto", "full", "covariance_eigh"])
+@pytest.mark.parametrize("n_components", [None, 2, 0.5, 0.95, 0.999])
+@pytest.mark.parametrize("whiten", [False, True])
+def test_real_data_parity(loader, svd_solver, n_components, whiten):
+    X, _ = loader(return_X_y=True)
+    assert_same_as_sklearn(X, n_components=n_components, svd_solver=svd_solver, whiten=whiten)
+
+
+@given(
+    X=arrays(np.float64, st.tuples(st.integers(2, 40), st.integers(1, 8)),
+             elements=st.floats(-1e3, 1e3, allow_subnormal=False)),
+    data=st.data(),
+)
+def test_hypothesis_parity(X, data):
+    n_max = min(X.shape)
+    n_components = data.draw(st.one_of(st.none(), st.integers(0, n_max),
+                                       st.floats(0.05, 0.95)))
+    svd_solver = data.draw(st.sampled_from(["auto", "full", "covariance_eigh"]))
+    if X.std(axis=0).max() == 0:
+        return  # constant data: every ratio is 0/0 in both libraries
+    assert_same_as_sklearn(X, n_components=n_components, svd_solver=svd_solver)
+
+
+def test_float_fraction_picks_the_same_count():
+    X, _ = load_digits(return_X_y=True)
+    for fraction in (0.1, 0.5, 0.8, 0.9, 0.95, 0.99):
+        ours = PCA(n_components=fraction).fit(X)
+        theirs = sklearn.decomposition.PCA(n_components=fraction).fit(X)
+        assert ours.n_components_ == theirs.n_components_
+        assert ours.explained_variance_ratio_.sum() > fraction
+
+
+def test_full_rank_reconstruction_is_exact():
+    X, _ = load_wine(return_X_y=True)
+    pca = PCA().fit(X)
+    np.testing.assert_allclose(pca.inverse_transform(pca.transform(X)), X, atol=1e-8)
+    whitened = PCA(whiten=True).fit(X)
+    Z = whitened.transform(X)
+    np.testing.assert_allclose(np.cov(Z, rowvar=False), np.eye(X.shape[1]), atol=1e-8)
+    np.testing.assert_allclose(whitened.inverse_transform(Z), X, atol=1e-8)
+
+
+def test_float32_stays_float32():
+    X, _ = load_iris(return_X_y=True)
+    pca = PCA(n_components=2).fit(X.astype(np.float32))
+    assert pca.components_.dtype == np.float32
+    assert pca.transform(X.astype(np.float32)).dtype == np.float32
+    reference = sklearn.decomposition.PCA(n_components=2).fit(X)
+    np.testing.assert_allclose(pca.components_, reference.components_, atol=1e-4)
+
+
+def test_randomized_request_is_refused_clearly():
+    X, _ = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="svd_solver"):
+        PCA(svd_solver="randomized").fit(X)
+
+
+@pytest.mark.parametrize("estimator_class", [PCA, sklearn.decomposition.PCA])
+def test_bad_input_same_errors(estimator_class):
+    X, _ = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match="n_components=5 must be between 0 and"):
+        estimator_class(n_components=5, svd_solver="full").fit(X)
+    with pytest.raises(ValueError, match="n_components"):
+        estimator_class(n_components=-1).fit(X)
+    with pytest.raises(ValueError, match="n_components"):
+        estimator_class(n_components=1.5).fit(X)
+    with pytest.raises(ValueError, match="Reshape your data"):
+        estimator_class().fit(X[:, 0])
+    with pytest.raises(ValueError, match="NaN"):
+        estimator_class().fit(np.where(X > 7, np.nan, X))
+    with pytest.raises(ValueError, match="features"):
+        estimator_class(n_components=2).fit(X).transform(X[:, :3])
