@@ -250,6 +250,7 @@ class TreeBuilder:
         self.feature_ids = np.arange(n_features)
         # features with a missing value (NaN) somewhere: only they need counting per node
         self.missing_features = np.flatnonzero(np.isnan(X_T).any(axis=1))
+        self.no_missing = np.zeros(n_features, dtype=np.intp)
         self.tree = Tree(n_features, n_classes)
 
     # --- one node -------------------------------------------------------------------
@@ -286,15 +287,22 @@ class TreeBuilder:
         m = sorted_samples.shape[1]
         # Rows are sorted with missing values (NaN) last: a feature's minimum is its first
         # value and its maximum the last value before the NaNs.
-        n_missing = self._count_missing(sorted_samples)  # (n_features,)
         lowest = self.X_flat.take(self.row_start + sorted_samples[:, 0])
-        last_present = np.maximum(m - n_missing - 1, 0)
-        highest = self.X_flat.take(self.row_start + sorted_samples[self.feature_ids, last_present])
-        # scikit-learn's rule: constant if all missing, or if the present values span less
-        # than FEATURE_THRESHOLD and none is missing (else "missing vs present" splits)
-        is_constant = (n_missing == m) | (
-            (highest <= lowest + FEATURE_THRESHOLD) & (n_missing == 0)
-        )
+        if self.missing_features.size == 0:
+            n_missing = self.no_missing
+            highest = self.X_flat.take(self.row_start + sorted_samples[:, -1])
+            is_constant = highest <= lowest + FEATURE_THRESHOLD
+        else:
+            n_missing = self._count_missing(sorted_samples)  # (n_features,)
+            last_present = np.maximum(m - n_missing - 1, 0)
+            highest = self.X_flat.take(
+                self.row_start + sorted_samples[self.feature_ids, last_present]
+            )
+            # scikit-learn's rule: constant if all missing, or if the present values span
+            # less than FEATURE_THRESHOLD and none is missing (else "missing vs present")
+            is_constant = (n_missing == m) | (
+                (highest <= lowest + FEATURE_THRESHOLD) & (n_missing == 0)
+            )
         is_constant = is_constant.tolist()  # Python bools: fast lookups in the draw loop
 
         thresholds, missing_left = [], []
@@ -316,15 +324,17 @@ class TreeBuilder:
         if not visited:
             return None, n_constants
         samples = sorted_samples[visited]  # (k, m)
+        # None: no feature of the training set has missing values (the common, fast case)
+        visited_missing = n_missing[visited] if self.missing_features.size else None
         values = self.X_flat.take(self.row_start[visited][:, None] + samples)  # (k, m) sorted
         if p.splitter == "random":
             split = random_split(
-                values, samples, visited, thresholds, missing_left, n_missing[visited], stats,
+                values, samples, visited, thresholds, missing_left, visited_missing, stats,
                 p.criterion, p.min_samples_leaf, p.min_weight_leaf,
             )  # fmt: skip
         else:
             split = best_split(
-                values, samples, visited, n_missing[visited], stats, p.criterion,
+                values, samples, visited, visited_missing, stats, p.criterion,
                 p.min_samples_leaf, p.min_weight_leaf,
             )  # fmt: skip
         return split, n_constants
@@ -332,10 +342,9 @@ class TreeBuilder:
     def _count_missing(self, sorted_samples):
         """Number of missing values of each feature in the node (NaNs sit at row ends)."""
         n_missing = np.zeros(len(self.feature_ids), dtype=np.intp)
-        if self.missing_features.size:
-            rows = sorted_samples[self.missing_features]  # (f, m) features that have NaNs
-            values = self.X_flat.take(self.row_start[self.missing_features][:, None] + rows)
-            n_missing[self.missing_features] = np.isnan(values).sum(axis=1)
+        rows = sorted_samples[self.missing_features]  # (f, m) features that have NaNs
+        values = self.X_flat.take(self.row_start[self.missing_features][:, None] + rows)
+        n_missing[self.missing_features] = np.isnan(values).sum(axis=1)
         return n_missing
 
     def partition(self, sorted_samples, split: Split):

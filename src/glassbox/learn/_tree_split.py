@@ -160,8 +160,8 @@ def best_split(
         Row ``j``: the node's sample indices in that sorted order.
     features : list of k int
         Candidate features, in the order they were drawn.
-    n_missing : ndarray of shape (k,), int
-        Number of missing values of each candidate feature in the node.
+    n_missing : ndarray of shape (k,), int, or None
+        Number of missing values of each candidate feature in the node (None: none).
     node : NodeStats
     criterion : {"gini", "entropy", "log_loss"}
     min_samples_leaf, min_weight_leaf : int, float
@@ -174,7 +174,7 @@ def best_split(
         drawing order, then the smallest threshold, wins (scikit-learn's ``>`` rule).
     """
     k, m = values.shape
-    if np.any(n_missing):
+    if n_missing is not None and np.any(n_missing):
         return _best_split_with_missing(
             values, samples, features, n_missing, node, criterion, min_samples_leaf,
             min_weight_leaf,
@@ -444,13 +444,14 @@ def random_split(
         The threshold drawn for each candidate feature.
     missing_left : list of k bool
         The side drawn for the missing values of each feature (used where it has some).
-    n_missing : ndarray of shape (k,), int
+    n_missing : ndarray of shape (k,), int, or None
     Other parameters as for :func:`best_split`.
     """
     impurity_of = CRITERIA[criterion]
     k, m = values.shape
     goes_left = values.astype(np.float64) <= np.asarray(thresholds)[:, None]  # (k, m)
-    goes_left |= np.isnan(values) & np.asarray(missing_left, dtype=bool)[:, None]
+    if n_missing is not None:
+        goes_left |= np.isnan(values) & np.asarray(missing_left, dtype=bool)[:, None]
     n_left = goes_left.sum(axis=1)  # (k,)
     # class weights of each left child: (C, k, m) summed over the samples -> (C, k)
     left_counts = np.where(goes_left, node.y_weights[:, samples], 0.0).sum(axis=2)
@@ -479,5 +480,9 @@ def random_split(
         impurity_left=float(impurity_left[row]),
         impurity_right=float(impurity_right[row]),
         improvement=float(improvement),
-        missing_go_to_left=missing_left[row] if n_missing[row] else count_left > m - count_left,
+        missing_go_to_left=(
+            missing_left[row]
+            if n_missing is not None and n_missing[row]
+            else count_left > m - count_left
+        ),
     )
