@@ -710,6 +710,7 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
         y : ndarray of shape (n_queries,)
             Predicted labels.
         """
+        check_is_fitted(self)
         if self.weights != "distance":
             return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
