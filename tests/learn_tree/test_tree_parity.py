@@ -51,6 +51,8 @@ def assert_same_tree(ours, theirs, X_test):
     np.testing.assert_array_equal(ours.predict(X_test), theirs.predict(X_test))
     np.testing.assert_array_equal(ours.predict_proba(X_test), theirs.predict_proba(X_test))
     np.testing.assert_array_equal(ours.apply(X_test), theirs.apply(X_test))
+    path, sk_path = ours.decision_path(X_test), theirs.decision_path(X_test)
+    np.testing.assert_array_equal(path.toarray(), sk_path.toarray())
     np.testing.assert_array_equal(ours.classes_, theirs.classes_)
     assert ours.n_classes_ == theirs.n_classes_
     assert ours.max_features_ == theirs.max_features_

@@ -165,6 +165,33 @@ class Tree:
             active = self.children_left[node] != TREE_LEAF
         return node
 
+    def decision_path(self, X):
+        """Sparse indicator (n_samples, node_count): 1 where a sample passes a node."""
+        from scipy.sparse import csr_matrix
+
+        node = np.zeros(X.shape[0], dtype=np.intp)
+        rows = np.arange(X.shape[0])
+        visited_rows, visited_nodes = [rows], [node]
+        active = self.children_left[node] != TREE_LEAF
+        while np.any(active):
+            at = node[active]
+            x = X[rows[active], self.feature[at]]
+            goes_left = np.where(
+                np.isnan(x), self.missing_go_to_left[at] == 1, x <= self.threshold[at]
+            )
+            node = node.copy()
+            node[active] = np.where(goes_left, self.children_left[at], self.children_right[at])
+            visited_rows.append(rows[active])
+            visited_nodes.append(node[active])
+            active = self.children_left[node] != TREE_LEAF
+        rows_all, nodes_all = np.concatenate(visited_rows), np.concatenate(visited_nodes)
+        indicator = csr_matrix(
+            (np.ones(len(rows_all), dtype=np.intp), (rows_all, nodes_all)),
+            shape=(X.shape[0], self.node_count),
+        )
+        indicator.sort_indices()
+        return indicator
+
     def predict(self, X):
         """Class fractions of the leaf of each row: (n_samples, 1, n_classes)."""
         return self.value[self.apply(X)]

@@ -317,6 +317,20 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         """
         return self.tree_.apply(self._validate_X_predict(X))
 
+    def decision_path(self, X):
+        """The nodes each sample passes through, root to leaf.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        indicator : sparse matrix of shape (n_samples, n_nodes)
+            CSR matrix with 1 at ``[i, j]`` when sample ``i`` goes through node ``j``.
+        """
+        return self.tree_.decision_path(self._validate_X_predict(X))
+
     def predict_proba(self, X):
         """Class fractions of the training samples in each sample's leaf.
 
