@@ -49,6 +49,13 @@ def _blas_controller():
     """One threadpoolctl controller (finding the BLAS libraries is slow: do it once)."""
     return ThreadpoolController()
 
+
+@cache
+def _thread_pool(n_threads):
+    """A pool of worker threads kept for the whole session, as OpenMP keeps its team
+    (starting threads on every call costs more than a small search)."""
+    return ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="glassbox-knn")
+
 # Names scikit-learn accepts for the metrics implemented here, and what they mean.
 _METRIC_ALIASES = {
     "euclidean": "euclidean",
@@ -143,13 +150,16 @@ _MAX_K_FOR_ARGMIN_PASSES = 32
 
 
 def _k_smallest_fast(reduced, n_neighbors):
-    """The ``k`` smallest values of each row: ``(indices, values)``, increasing.
+    """The ``k`` smallest values of each row, increasing: ``(indices, values, next_value)``.
 
-    Small k: pick the row minimum, mask it with +inf, repeat k times, then restore the
-    masked entries. ``argmin`` returns the first of equal minima (lowest index first).
+    ``next_value`` is the (k+1)-th smallest value of each row (None when not computed): a
+    row where it equals the k-th has a tie straddling the k-th place.
+
+    Small k: pick the row minimum, mask it with +inf, repeat k times (one more ``min``
+    gives the next value), then restore the masked entries. ``argmin`` returns the first
+    of equal minima (lowest index first).
     Large k: ``np.argpartition`` selects the k smallest in linear time, then only those k
-    are sorted by (value, index); which of several values tied with the k-th it keeps is
-    arbitrary, and :func:`_select_k_nearest` repairs those rows.
+    are sorted by (value, index).
     """
     n_queries, n_fit = reduced.shape
     rows = np.arange(n_queries)
@@ -161,9 +171,10 @@ def _k_smallest_fast(reduced, n_neighbors):
             indices[:, rank] = nearest
             values[:, rank] = reduced[rows, nearest]
             reduced[rows, nearest] = np.inf
+        next_value = reduced.min(axis=1) if n_neighbors < n_fit else None
         for rank in range(n_neighbors):  # undo the masking
             reduced[rows, indices[:, rank]] = values[:, rank]
-        return indices, values
+        return indices, values, next_value
 
     rows = rows[:, np.newaxis]
     if n_neighbors < n_fit:
@@ -172,7 +183,7 @@ def _k_smallest_fast(reduced, n_neighbors):
         indices = np.broadcast_to(np.arange(n_fit), (n_queries, n_fit)).copy()
     values = reduced[rows, indices]  # (n_queries, k)
     order = np.lexsort((indices, values), axis=1)  # last key is the primary one
-    return indices[rows, order], values[rows, order]
+    return indices[rows, order], values[rows, order], None
 
 
 # --------------------------------------------------------------------------------------
@@ -366,15 +377,17 @@ def _select_k_nearest(reduced, n_neighbors, exact_order=True, scan_ranges=None):
     always when the tie straddles the k-th place (it decides which points vote), and for
     ties among the k when ``exact_order`` (it only decides their order).
     """
-    indices, values = _k_smallest_fast(reduced, n_neighbors)
+    indices, values, next_value = _k_smallest_fast(reduced, n_neighbors)
     n_queries, n_fit = reduced.shape
-    if n_neighbors < n_fit:
-        # a value equal to the k-th one outside the k chosen means a choice among equals
-        kth_value = values[:, -1]
+    kth_value = values[:, -1]
+    # a value equal to the k-th one outside the k chosen means a choice among equals
+    if n_neighbors >= n_fit:
+        needs_heap = np.zeros(n_queries, dtype=bool)
+    elif next_value is not None:
+        needs_heap = next_value == kth_value
+    else:
         n_at_most_kth = np.count_nonzero(reduced <= kth_value[:, np.newaxis], axis=1)
         needs_heap = n_at_most_kth > n_neighbors
-    else:
-        needs_heap = np.zeros(n_queries, dtype=bool)
     if exact_order:
         needs_heap |= np.any(values[:, 1:] == values[:, :-1], axis=1)
     for row in np.flatnonzero(needs_heap):
@@ -580,8 +593,7 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
         # with a single-threaded BLAS, as scikit-learn does; nesting BLAS threads inside
         # our threads would oversubscribe the cores.
         with _blas_controller().limit(limits=1, user_api="blas"):
-            with ThreadPoolExecutor(max_workers=n_threads) as pool:
-                return list(pool.map(search, starts))
+            return list(_thread_pool(n_threads).map(search, starts))
 
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
         """Find the k nearest training points of each query.
