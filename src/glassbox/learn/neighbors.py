@@ -21,6 +21,7 @@ predictions, probabilities and neighbour lists are the twin's, ties included.
 The twin is :class:`sklearn.neighbors.KNeighborsClassifier` with ``algorithm="brute"``.
 """
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from math import ceil
@@ -51,9 +52,11 @@ def _blas_controller():
 
 
 @cache
-def _thread_pool(n_threads):
+def _thread_pool(n_threads, process_id):
     """A pool of worker threads kept for the whole session, as OpenMP keeps its team
-    (starting threads on every call costs more than a small search)."""
+    (starting threads on every call costs more than a small search). Keyed by process
+    id: a forked child inherits the pool object but not its threads, so it gets its own.
+    """
     return ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="glassbox-knn")
 
 # Names scikit-learn accepts for the metrics implemented here, and what they mean.
@@ -593,7 +596,7 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
         # with a single-threaded BLAS, as scikit-learn does; nesting BLAS threads inside
         # our threads would oversubscribe the cores.
         with _blas_controller().limit(limits=1, user_api="blas"):
-            return list(_thread_pool(n_threads).map(search, starts))
+            return list(_thread_pool(n_threads, os.getpid()).map(search, starts))
 
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
         """Find the k nearest training points of each query.
