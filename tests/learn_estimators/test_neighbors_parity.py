@@ -147,6 +147,16 @@ def test_large_k_uses_argpartition_path():
     assert_same_as_sklearn(X[fit], y[fit], X[~fit], n_neighbors=40, weights="distance")
 
 
+def _squared_inverse(distances):
+    return 1.0 / (1.0 + distances**2)
+
+
+def test_callable_weights_match_sklearn():
+    X, y = load_wine(return_X_y=True)
+    fit = np.arange(len(X)) % 3 == 0
+    assert_same_as_sklearn(X[fit], y[fit], X[~fit], n_neighbors=7, weights=_squared_inverse)
+
+
 def test_distance_weights_on_duplicates():
     # a query sitting on two training points: only those vote (weights 1 each)
     X = np.array([[0.0], [0.0], [1.0], [5.0]])

@@ -424,10 +424,11 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
     ----------
     n_neighbors : int, default=5
         Number of neighbours ``k`` that vote.
-    weights : {"uniform", "distance"} or None, default="uniform"
-        ``"uniform"``: every neighbour counts 1. ``"distance"``: a neighbour counts
-        ``1 / distance``; when a query coincides with training points (distance 0), only
-        those points vote, with weight 1 each (as scikit-learn).
+    weights : {"uniform", "distance"}, callable or None, default="uniform"
+        ``"uniform"`` (or None): every neighbour counts 1. ``"distance"``: a neighbour
+        counts ``1 / distance``; when a query coincides with training points (distance
+        0), only those points vote, with weight 1 each (as scikit-learn). A callable
+        maps the ``(n_queries, k)`` distances to weights of the same shape.
     algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
         Accepted for compatibility; glassbox always searches by brute force.
     leaf_size : int, default=30
@@ -491,7 +492,7 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
-        "weights": [StrOptions({"uniform", "distance"}), None],
+        "weights": [StrOptions({"uniform", "distance"}), callable, None],
         "algorithm": [StrOptions({"auto", "ball_tree", "kd_tree", "brute"})],
         "leaf_size": [Interval(Integral, 1, None, closed="left")],
         "p": [Interval(Real, 0, None, closed="right")],
@@ -690,10 +691,10 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
             ``proba[i, c] = sum_{j in N(i), y_j = c} w_j / sum_{j in N(i)} w_j``.
         """
         check_is_fitted(self)
-        if self.weights == "distance":
+        if self._weighted_by_distance():
             # the order among tied neighbours does not change the vote: skip ordering them
             neigh_dist, neigh_ind = self._kneighbors(X, None, True, exact_order=False)
-            weights = _inverse_distance_weights(neigh_dist)
+            weights = self._neighbour_weights(neigh_dist)
         else:
             # NOTE: for uniform votes with a metric other than euclidean, scikit-learn uses
             # a dedicated search that scans each query in one pass ("ArgKminClassMode");
@@ -726,20 +727,36 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
             Predicted labels.
         """
         check_is_fitted(self)
-        if self.weights != "distance":
+        if not self._weighted_by_distance():
             return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
         # Distance weights: the score of class c is the sum of the weights of its
         # neighbours. NOTE: summed as a masked row (zeros for the other classes), as
         # sklearn's weighted_mode does, so that rounding, and hence near-ties, match.
         neigh_dist, neigh_ind = self.kneighbors(X)
-        weights = _inverse_distance_weights(neigh_dist)
+        weights = self._neighbour_weights(neigh_dist)
         neighbour_classes = self._y[neigh_ind]  # (n_queries, k)
         scores = np.empty((neigh_ind.shape[0], self.classes_.size))
         for class_index in range(self.classes_.size):
             in_class = neighbour_classes == class_index
             scores[:, class_index] = np.sum(np.where(in_class, weights, 0.0), axis=1)
         return self.classes_[np.argmax(scores, axis=1)]
+
+    def _weighted_by_distance(self):
+        """True for ``weights="distance"`` or a callable."""
+        return self.weights not in (None, "uniform")
+
+    def _neighbour_weights(self, neigh_dist):
+        """Vote weights of shape (n_queries, k) from the neighbour distances."""
+        if self.weights == "distance":
+            return _inverse_distance_weights(neigh_dist)
+        weights = np.asarray(self.weights(neigh_dist), dtype=np.float64)
+        if np.any(np.all(weights == 0, axis=1)):
+            raise ValueError(
+                "All neighbors of some sample is getting zero weights. Please modify "
+                "'weights' to avoid this case if you are using a user-defined function."
+            )
+        return weights
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
