@@ -62,9 +62,14 @@ def gini(class_weights, weight_sum):
     """
     # NOTE: summed class by class in class order, exactly as scikit-learn's Gini, so that
     # two splits with equal counts get bit-identical impurities (ties break the same way).
-    square_sum = 0.0
-    for count in class_weights:
-        square_sum = square_sum + count * count
+    # NOTE: np.cumsum adds in sequence (its last row is the sum in class order); np.sum
+    # may pair the terms differently and round differently.
+    if np.ndim(class_weights) >= 2:
+        square_sum = np.cumsum(class_weights * class_weights, axis=0)[-1]
+    else:
+        square_sum = 0.0
+        for count in class_weights:
+            square_sum = square_sum + count * count
     return 1.0 - square_sum / (weight_sum * weight_sum)
 
 
@@ -73,6 +78,11 @@ def entropy(class_weights, weight_sum):
 
     Parameters and return value as for :func:`gini`. ``log_loss`` is the same criterion.
     """
+    if np.ndim(class_weights) >= 2:
+        # all classes at once; -(t_0 + t_1 + ...) equals scikit-learn's 0 - t_0 - t_1 - ...
+        fraction = class_weights / weight_sum
+        terms = np.where(class_weights > 0.0, fraction * (np.log(fraction) / _LN_2), 0.0)
+        return -np.cumsum(terms, axis=0)[-1]  # in class order, see gini
     result = 0.0
     for count in class_weights:
         fraction = count / weight_sum
