@@ -59,6 +59,7 @@ def _thread_pool(n_threads, process_id):
     """
     return ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="glassbox-knn")
 
+
 # Names scikit-learn accepts for the metrics implemented here, and what they mean.
 _METRIC_ALIASES = {
     "euclidean": "euclidean",
@@ -95,7 +96,9 @@ def _squared_row_norms(X):
     would sum in another order, and the last-bit differences would break near-ties the
     other way.
     """
-    return np.vecdot(X, X)
+    if hasattr(np, "vecdot"):  # NumPy >= 2.0
+        return np.vecdot(X, X)
+    return np.einsum("ij,ij->i", X, X)
 
 
 def _squared_euclidean(X, Y, Y_norm_squared):
