@@ -374,14 +374,16 @@ def _sklearn_scan_ranges(n_queries, n_fit):
     return ranges
 
 
-def _select_k_nearest(reduced, n_neighbors, exact_order=True, scan_ranges=None):
+def _select_k_nearest(reduced, n_neighbors, exact_order=True, scan_ranges=None, labels=None):
     """Indices of the ``k`` nearest training points of each query, nearest first.
 
     Rows whose ``k`` smallest distances are distinct and strictly below the next one have
     a unique answer, found by the fast vectorised path. Rows with ties are redone by
     :func:`_heap_select_row`, which reproduces scikit-learn's choice among equal distances:
     always when the tie straddles the k-th place (it decides which points vote), and for
-    ties among the k when ``exact_order`` (it only decides their order).
+    ties among the k when ``exact_order`` (it only decides their order). Given the training
+    ``labels`` (only the vote matters), a straddling tie among points of a single class is
+    left alone: whichever of them is kept, the vote is the same.
     """
     indices, values, next_value = _k_smallest_fast(reduced, n_neighbors)
     n_queries, n_fit = reduced.shape
@@ -397,6 +399,10 @@ def _select_k_nearest(reduced, n_neighbors, exact_order=True, scan_ranges=None):
     if exact_order:
         needs_heap |= np.any(values[:, 1:] == values[:, :-1], axis=1)
     for row in np.flatnonzero(needs_heap):
+        if labels is not None:
+            tied_labels = labels[reduced[row] == kth_value[row]]
+            if np.all(tied_labels == tied_labels[0]):
+                continue
         indices[row] = _heap_select_row(reduced[row], n_neighbors, scan_ranges)
     return indices
 
@@ -569,7 +575,9 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
     def _kneighbors_block(self, X, n_neighbors, return_distance, exact_order, scan_ranges):
         """``(distances or None, indices)`` of the k nearest for one block of queries."""
         reduced = self._reduced_distances(X)  # (n_block, n_fit)
-        indices = _select_k_nearest(reduced, n_neighbors, exact_order, scan_ranges)
+        # without exact order only the vote matters, and the labels can spare tie work
+        labels = None if exact_order else self._y
+        indices = _select_k_nearest(reduced, n_neighbors, exact_order, scan_ranges, labels)
         if not return_distance:
             return None, indices
         rows = np.arange(indices.shape[0])[:, np.newaxis]
