@@ -4,8 +4,9 @@ Course sections 3.3.2 and 3.4: LeNet-5 (LeCun et al., 1998) as in the course's t
 32x32 input, 6@5x5 convolutions, 2x2 average pooling, 16@5x5, pooling, 120@5x5, 84,
 10, tanh — trained on the 60,000 MNIST training digits (54,000 to train, 6,000 to
 validate) with Adam and a cosine learning-rate decay, and tested on the 10,000 test
-digits. LeCun et al. report 0.95 % test error without distortions (99.05 % accuracy);
-the full run here reaches at least 99.0 %. The report shows the learning curves, the
+digits. LeCun et al. report 0.95 % test error without distortions (99.05 % accuracy) and
+0.8 % with them; the full run here, with random shifts of up to two pixels, reaches at
+least 99.0 %. The report shows the learning curves, the
 confusion matrix, per-class F1, and the first layer's learned kernels and feature maps
 beside the hand-made kernels of the ``kernels`` lab.
 """
@@ -16,7 +17,11 @@ import time
 
 import numpy as np
 
+from glassbox.data.transforms import RandomCrop
 from glassbox.lab._common import (
+    MNIST_MEAN,
+    MNIST_STD,
+    AugmentedLoader,
     mnist_nchw,
     plot_confusion_matrix,
     plot_learning_curves,
@@ -50,7 +55,7 @@ def run(ctx: LabContext) -> None:
     n_val = 6000
     x_train, y_train = x_all[order[n_val:]], y_all[order[n_val:]]
     x_val, y_val = x_all[order[:n_val]], y_all[order[:n_val]]
-    epochs, batch_size, lr = 12, 64, 2e-3
+    epochs, batch_size, lr = 20, 64, 2e-3
     if ctx.quick:
         x_train, y_train = subsample(x_train, y_train, 3000, ctx.rng)
         x_val, y_val = subsample(x_val, y_val, 1000, ctx.rng)
@@ -60,8 +65,11 @@ def run(ctx: LabContext) -> None:
     model = lenet5(nn=engine.nn)
     optimizer = engine.optim.Adam(model.parameters(), lr=lr)
     scheduler = engine.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
-    train_loader = engine.data_loader(x_train, y_train, batch_size=batch_size, shuffle=True,
-                                      seed=ctx.seed)
+    # Random shifts of up to 2 pixels (a crop of the 32x32 image padded to 36x36 with
+    # the background value): the same digit, a new image every epoch.
+    background = float(-MNIST_MEAN / MNIST_STD)
+    shift = RandomCrop(32, padding=2, fill=background, generator=ctx.rng)
+    train_loader = AugmentedLoader(engine, x_train, y_train, batch_size, ctx.rng, shift)
     val_loader = engine.data_loader(x_val, y_val, batch_size=1000)
     started = time.perf_counter()
     history = fit(model, train_loader, val_loader, engine.nn.CrossEntropyLoss(), optimizer,
@@ -96,7 +104,9 @@ def run(ctx: LabContext) -> None:
     report.section("Training")
     report.text(f"{len(x_train):,} training and {len(x_val):,} validation images; Adam "
                 f"(lr {lr:g}) with cosine decay to 0 over {epochs} epochs, batches of "
-                f"{batch_size}, cross-entropy on the logits. Training took "
+                f"{batch_size}, cross-entropy on the logits; each training image is shifted "
+                "by up to 2 pixels at random every epoch (LeCun et al. report 0.8 % error "
+                "with such distortions, 0.95 % without). Training took "
                 f"{train_seconds:.0f} s ({train_seconds / epochs:.1f} s per epoch) on the "
                 f"{engine.name} engine.")
     report.figure(plot_learning_curves({"LeNet-5": history}), "learning_curves",
