@@ -2,8 +2,8 @@
 
 Run: ``python benchmarks/bench_learn.py [--repeats N]``
 
-Each case times glassbox and scikit-learn alternately (so both see the same machine
-load) and prints the best and the median time of each, and the ratio
+Each case times glassbox and scikit-learn in alternating rounds (so both see the same
+machine load) and prints the best and the median time of each, and the ratio
 glassbox / scikit-learn (below 1: glassbox is faster). Goals from issue 5:
 kNN predict <= 1.0x, logistic regression fit <= 2x, PCA fit <= 1.2x.
 
@@ -31,17 +31,21 @@ from glassbox.learn.linear_model import LogisticRegression
 from glassbox.learn.neighbors import KNeighborsClassifier
 
 
-def time_alternately(ours, theirs, repeats):
-    """Call both functions ``repeats`` times, alternating; return their timings (s)."""
-    ours(), theirs()  # warm up: imports, caches, BLAS thread pools
+def time_alternately(ours, theirs, repeats, calls_per_round=10):
+    """Time both functions in alternating rounds; return each call's time (s).
+
+    NOTE: rounds of several calls rather than strict alternation: after a call,
+    scikit-learn's OpenMP threads keep spinning for a while, and a call started right
+    then competes with them for the cores. Within a round only the first call pays.
+    """
+    ours(), theirs()  # warm up: imports, caches, thread pools
     our_times, their_times = [], []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        ours()
-        our_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        theirs()
-        their_times.append(time.perf_counter() - start)
+    for _ in range(max(1, repeats // calls_per_round)):
+        for function, times in ((ours, our_times), (theirs, their_times)):
+            for _ in range(calls_per_round):
+                start = time.perf_counter()
+                function()
+                times.append(time.perf_counter() - start)
     return np.array(our_times), np.array(their_times)
 
 

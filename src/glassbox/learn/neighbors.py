@@ -24,6 +24,7 @@ The twin is :class:`sklearn.neighbors.KNeighborsClassifier` with ``algorithm="br
 import os
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
+from itertools import count
 from math import ceil
 from numbers import Integral, Real
 
@@ -591,6 +592,7 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
         class-vote path); otherwise as its ``kneighbors`` does for this many queries.
         """
         scan_ranges = None if one_pass else _sklearn_scan_ranges(X.shape[0], self.n_samples_fit_)
+        n_threads = _openmp_effective_n_threads()
         row_bytes = self._fit_X.itemsize * self.n_samples_fit_
         rows_per_block = max(_MIN_QUERIES_PER_BLOCK, _CACHE_BLOCK_BYTES // row_bytes)
         starts = range(0, X.shape[0], rows_per_block)
@@ -601,14 +603,31 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
                 block, n_neighbors, return_distance, exact_order, scan_ranges
             )
 
-        n_threads = min(_openmp_effective_n_threads(), len(starts))
+        n_threads = min(n_threads, len(starts))
         if n_threads == 1:
             return [search(start) for start in starts]
-        # Blocks are independent: one per thread (NumPy and BLAS release the GIL), each
-        # with a single-threaded BLAS, as scikit-learn does; nesting BLAS threads inside
-        # our threads would oversubscribe the cores.
+        # Blocks are independent: the calling thread and n_threads - 1 workers take them
+        # one at a time from a shared counter (NumPy and BLAS release the GIL while they
+        # compute). Each uses a single-threaded BLAS, as scikit-learn does: BLAS threads
+        # inside our threads would oversubscribe the cores.
+        results = [None] * len(starts)
+        block_counter = count()  # next() on it is atomic under the GIL
+
+        def work():
+            for block_index in iter(lambda: next(block_counter), None):
+                if block_index >= len(starts):
+                    return
+                results[block_index] = search(starts[block_index])
+
         with _blas_controller().limit(limits=1, user_api="blas"):
-            return list(_thread_pool(n_threads, os.getpid()).map(search, starts))
+            workers = [
+                _thread_pool(n_threads - 1, os.getpid()).submit(work)
+                for _ in range(n_threads - 1)
+            ]
+            work()
+            for worker in workers:
+                worker.result()  # re-raises a worker's exception, if any
+        return results
 
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
         """Find the k nearest training points of each query.
