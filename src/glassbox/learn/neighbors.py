@@ -614,19 +614,20 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
         block_counter = count()  # next() on it is atomic under the GIL
 
         def work():
-            for block_index in iter(lambda: next(block_counter), None):
+            while True:
+                block_index = next(block_counter)
                 if block_index >= len(starts):
                     return
                 results[block_index] = search(starts[block_index])
 
         with _blas_controller().limit(limits=1, user_api="blas"):
-            workers = [
-                _thread_pool(n_threads - 1, os.getpid()).submit(work)
-                for _ in range(n_threads - 1)
-            ]
-            work()
-            for worker in workers:
-                worker.result()  # re-raises a worker's exception, if any
+            pool = _thread_pool(n_threads - 1, os.getpid())
+            workers = [pool.submit(work) for _ in range(n_threads - 1)]
+            try:
+                work()
+            finally:
+                for worker in workers:
+                    worker.result()  # waits, and re-raises a worker's exception
         return results
 
     def kneighbors(self, X=None, n_neighbors=None, return_distance=True):
