@@ -13,6 +13,9 @@ prediction time, in three vectorised steps:
    linear time, then only those ``k`` are sorted;
 3. a vote: each neighbour adds its weight (1, or 1 / distance) to its class.
 
+Steps 1-2 run on blocks of queries small enough for the distances to stay in cache, the
+blocks shared between threads (as scikit-learn's own brute force does).
+
 When several training points are exactly as far as each other, which of them are "the
 k nearest" is a convention. glassbox follows scikit-learn's exactly (section "Ties"
 below): rows with such ties are redone by a small port of scikit-learn's heap scan, so
