@@ -36,20 +36,6 @@ def subsample(x: np.ndarray, y: np.ndarray, n: int | None,
     return x[index], y[index]
 
 
-def predict(model: Any, engine: Any, x: np.ndarray, batch_size: int = 1000) -> np.ndarray:
-    """The model's outputs on ``x`` as a NumPy array (eval mode, no graph)."""
-    was_training = model.training
-    model.eval()
-    outputs = []
-    try:
-        with engine.no_grad():
-            for start in range(0, len(x), batch_size):
-                outputs.append(engine.to_numpy(model(engine.tensor(x[start:start + batch_size]))))
-    finally:
-        model.train(was_training)
-    return np.concatenate(outputs)
-
-
 def seconds_per_step(build: Callable[[Any], Any], engine: Any, x: np.ndarray, y: np.ndarray,
                      steps: int = 20, warmup: int = 3) -> float:
     """Mean wall time of one training step (forward, cross-entropy, backward, Adam)."""
@@ -72,40 +58,43 @@ def seconds_per_step(build: Callable[[Any], Any], engine: Any, x: np.ndarray, y:
     return (time.perf_counter() - start) / steps
 
 
-def plot_learning_curves(histories: dict[str, Any], title: str = "Learning curves"):
+def plot_learning_curves(histories: dict[str, Any], title: str | None = None,
+                         loss_name: str = "loss", loss_scale: str = "linear"):
     """Loss and accuracy per epoch, training (solid) against validation (dashed)."""
     import matplotlib.pyplot as plt
 
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
     for (label, history), color in zip(histories.items(), plt.cm.tab10.colors):
         epochs = np.arange(1, len(history["train_loss"]) + 1)
-        ax_loss.plot(epochs, history["train_loss"], "-", color=color, label=f"{label} train")
-        ax_loss.plot(epochs, history["val_loss"], "--", color=color, label=f"{label} val")
+        ax_loss.plot(epochs, history["train_loss"], "-", color=color, label=f"{label}: train")
+        ax_loss.plot(epochs, history["val_loss"], "--", color=color, label=f"{label}: val")
         if "train_accuracy" in history:
             ax_acc.plot(epochs, history["train_accuracy"], "-", color=color)
             ax_acc.plot(epochs, history["val_accuracy"], "--", color=color)
-    ax_loss.set(xlabel="epoch", ylabel="loss", title="loss")
+    ax_loss.set(xlabel="epoch", ylabel=loss_name, title="loss", yscale=loss_scale)
     ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
     ax_loss.legend(fontsize=8)
-    fig.suptitle(title)
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     return fig
 
 
-def plot_confusion_matrix(matrix: np.ndarray, labels: Sequence[Any], title: str):
+def plot_confusion_matrix(matrix: np.ndarray, labels: Sequence[Any], title: str | None = None):
     """A confusion matrix as a heat map with the counts written in."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(5.2, 4.6))
+    size = (5.2, 4.6) if len(labels) > 2 else (4, 3.6)
+    fig, ax = plt.subplots(figsize=size)
     ax.imshow(matrix, cmap="Blues")
     for i in range(matrix.shape[0]):
         for j in range(matrix.shape[1]):
             color = "white" if matrix[i, j] > matrix.max() / 2 else "black"
-            ax.text(j, i, f"{matrix[i, j]:g}", ha="center", va="center", color=color,
-                    fontsize=7)
+            ax.text(j, i, f"{matrix[i, j]:,}", ha="center", va="center", color=color,
+                    fontsize=7 if len(labels) > 2 else 10)
     ax.set_xticks(range(len(labels)), labels)
     ax.set_yticks(range(len(labels)), labels)
-    ax.set(xlabel="predicted", ylabel="true", title=title)
+    ax.set(xlabel="predicted", ylabel="true", title=title or "")
     fig.tight_layout()
     return fig
 

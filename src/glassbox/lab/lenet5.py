@@ -25,13 +25,12 @@ from glassbox.lab._common import (
     mnist_nchw,
     plot_confusion_matrix,
     plot_learning_curves,
-    predict,
     seconds_per_step,
     subsample,
 )
 from glassbox.lab.runner import LabContext
 from glassbox.learn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
-from glassbox.models import lenet5, summary
+from glassbox.models import extract_features, lenet5, summary
 from glassbox.train import fit, get_engine
 from glassbox.vision import correlate2d, kernels
 
@@ -76,7 +75,7 @@ def run(ctx: LabContext) -> None:
                   epochs=epochs, scheduler=scheduler, metrics=["accuracy"],
                   checkpoint_dir=ctx.path("checkpoints"), progress=ctx.show_progress)
     train_seconds = time.perf_counter() - started
-    logits = predict(model, engine, x_test)
+    logits = extract_features(model, x_test)
     predicted = logits.argmax(axis=1)
     test_accuracy = float(np.mean(predicted == y_test))
     ctx.metrics.update({

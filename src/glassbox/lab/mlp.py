@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from glassbox.data import load_mnist, train_val_test_split
+from glassbox.lab._common import plot_confusion_matrix, plot_learning_curves
 from glassbox.lab.runner import LabContext
 from glassbox.learn.metrics import (
     accuracy_score,
@@ -32,6 +33,7 @@ from glassbox.learn.metrics import (
     precision_recall_fscore_support,
     specificity_score,
 )
+from glassbox.models import extract_features
 from glassbox.train import EarlyStopping, fit, get_engine
 
 NAME = "mlp"
@@ -39,6 +41,7 @@ TITLE = "Training an MLP: odd or even MNIST digits"
 SECTION = "2.1 Training an artificial neural network / 2.2.1 Binary classification"
 
 CLASS_NAMES = ["even", "odd"]  # label 1 = odd: the positive class of precision and recall
+CURVE_OPTIONS = {"loss_name": "binary cross-entropy", "loss_scale": "log"}
 
 
 def build_mlp(nn: Any, sizes: list[int], dropout: float = 0.0) -> Any:
@@ -69,15 +72,9 @@ def _count_parameters(model: Any) -> int:
     return int(sum(np.prod(tuple(p.shape)) for p in model.parameters()))
 
 
-def _predict_proba(model: Any, engine: Any, x: np.ndarray, batch_size: int = 2000) -> np.ndarray:
+def _predict_proba(model: Any, x: np.ndarray) -> np.ndarray:
     """P(odd) for every row of ``x`` (eval mode, no graph), shape (N,)."""
-    model.eval()
-    outputs = []
-    with engine.no_grad():
-        for start in range(0, len(x), batch_size):
-            outputs.append(engine.to_numpy(model(engine.tensor(x[start:start + batch_size]))))
-    model.train()
-    return np.concatenate(outputs).reshape(-1)
+    return extract_features(model, x, batch_size=2000).reshape(-1)
 
 
 def _load_data(ctx: LabContext) -> dict[str, np.ndarray]:
@@ -158,7 +155,7 @@ def run(ctx: LabContext) -> None:
     report.code(repr(model))
 
     report.section("Learning curves")
-    report.figure(_plot_curves({"MLP": history}), "learning_curves",
+    report.figure(plot_learning_curves({"MLP": history}, **CURVE_OPTIONS), "learning_curves",
                   caption="Training (solid) and validation (dashed) loss and accuracy per epoch.")
     report.text(
         "Late in training the validation loss can rise while the validation accuracy still "
@@ -174,14 +171,14 @@ def run(ctx: LabContext) -> None:
                  caption=f"Per-epoch history (best validation loss at epoch {best_epoch}).")
 
     # ------------------------------------------------------------------ test results
-    proba = _predict_proba(model, engine, data["x_test"])
+    proba = _predict_proba(model, data["x_test"])
     y_true = data["y_test"].reshape(-1).astype(int)
     y_pred = (proba > 0.5).astype(int)
     precision, recall, f1, _ = precision_recall_fscore_support(y_true, y_pred, average="binary")
     test_accuracy = float(accuracy_score(y_true, y_pred))
     dev_accuracy = float(accuracy_score(
         data["y_dev"].reshape(-1).astype(int),
-        (_predict_proba(model, engine, data["x_dev"]) > 0.5).astype(int)))
+        (_predict_proba(model, data["x_dev"]) > 0.5).astype(int)))
     matrix = confusion_matrix(y_true, y_pred, labels=[0, 1])
     report.section("Test results")
     report.text("Positive class: odd. Precision = TP / (TP + FP), recall = TP / (TP + FN), "
@@ -194,7 +191,7 @@ def run(ctx: LabContext) -> None:
         {"metric": "specificity", "value": float(specificity_score(y_true, y_pred))},
         {"metric": "F1 (odd)", "value": float(f1)},
     ], caption=f"{len(y_true):,} test images")
-    report.figure(_plot_confusion(matrix), "confusion_matrix",
+    report.figure(plot_confusion_matrix(matrix, CLASS_NAMES), "confusion_matrix",
                   caption="Confusion matrix on the test set (rows: true class).")
     digits = data["d_test"]
     error_by_digit = [float(np.mean(y_pred[digits == d] != y_true[digits == d]))
@@ -221,7 +218,8 @@ def run(ctx: LabContext) -> None:
         "over-fitting; the main run keeps it small with "
         f"{len(data['y_train']) / overfit_setup['train_size']:.0f} times more data, dropout "
         "and early stopping.")
-    report.figure(_plot_curves({"main run": history, "over-fitting run": overfit_history}),
+    report.figure(plot_learning_curves({"main run": history, "over-fitting run": overfit_history},
+                                       **CURVE_OPTIONS),
                   "overfitting", caption="Main run vs the over-fitting run: train (solid) and "
                                          "validation (dashed).")
     gap = overfit_history["val_loss"][-1] - overfit_history["train_loss"][-1]
@@ -294,39 +292,6 @@ def _plot_examples(x: np.ndarray, digits: np.ndarray):
         ax.imshow(image.reshape(28, 28), cmap="gray_r")
         ax.set_title(f"{digit}: {CLASS_NAMES[digit % 2]}", fontsize=8)
         ax.axis("off")
-    fig.tight_layout()
-    return fig
-
-
-def _plot_curves(histories: dict[str, Any]):
-    import matplotlib.pyplot as plt
-
-    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 3.8))
-    for (label, history), color in zip(histories.items(), plt.cm.tab10.colors):
-        epochs = history["epoch"]
-        ax_loss.plot(epochs, history["train_loss"], "-", color=color, label=f"{label}: train")
-        ax_loss.plot(epochs, history["val_loss"], "--", color=color, label=f"{label}: val")
-        ax_acc.plot(epochs, history["train_accuracy"], "-", color=color)
-        ax_acc.plot(epochs, history["val_accuracy"], "--", color=color)
-    ax_loss.set(xlabel="epoch", ylabel="binary cross-entropy", title="loss", yscale="log")
-    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="accuracy")
-    ax_loss.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def _plot_confusion(matrix: np.ndarray):
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(4, 3.6))
-    ax.imshow(matrix, cmap="Blues")
-    for i in range(2):
-        for j in range(2):
-            color = "white" if matrix[i, j] > matrix.max() / 2 else "black"
-            ax.text(j, i, f"{matrix[i, j]:,}", ha="center", va="center", color=color)
-    ax.set_xticks([0, 1], CLASS_NAMES)
-    ax.set_yticks([0, 1], CLASS_NAMES)
-    ax.set(xlabel="predicted", ylabel="true")
     fig.tight_layout()
     return fig
 

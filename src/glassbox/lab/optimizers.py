@@ -19,8 +19,9 @@ import time
 
 import numpy as np
 
-from glassbox.lab._common import mnist_nchw, predict, subsample
+from glassbox.lab._common import mnist_nchw, subsample
 from glassbox.lab.runner import LabContext
+from glassbox.models import extract_features
 from glassbox.train import get_engine
 
 NAME = "optimizers"
@@ -102,7 +103,7 @@ def run(ctx: LabContext) -> None:
                     losses.append(training_loss(model))
             if scheduler is not None:
                 scheduler.step()
-        accuracy = float(np.mean(predict(model, engine, x_test).argmax(1) == y_test))
+        accuracy = float(np.mean(extract_features(model, x_test).argmax(1) == y_test))
         curves[label] = (steps, seconds, losses)
         results.append({"run": label, "batch": batch, "learning rate": lr, "steps": step,
                         "train seconds": elapsed, "ms per step": 1000 * elapsed / step,

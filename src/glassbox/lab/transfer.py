@@ -22,7 +22,7 @@ import numpy as np
 
 from glassbox.data import load_mnist, train_val_test_split
 from glassbox.data.transforms import RandomAffine
-from glassbox.lab._common import AugmentedLoader, predict
+from glassbox.lab._common import AugmentedLoader
 from glassbox.lab.runner import LabContext
 from glassbox.models import extract_features, freeze, parameter_groups
 from glassbox.train import fit, get_engine
@@ -149,7 +149,7 @@ def run(ctx: LabContext) -> None:
                           loss_fn, engine.optim.Adam(groups, lr=1e-3), epochs=epochs,
                           metrics=["accuracy"], progress=False)
         model.eval()
-        accuracy = float(np.mean(predict(model, engine, x_test).argmax(1) == y_test))
+        accuracy = float(np.mean(extract_features(model, x_test).argmax(1) == y_test))
         label = f"{method}{' + augmentation' if aug else ''}"
         results.append({"images per class": n, "method": label, "test accuracy": accuracy,
                         "epochs": epochs})
