@@ -281,22 +281,49 @@ class TreeBuilder:
         self.tree = Tree(n_features, n_classes)
 
     # --- one node -------------------------------------------------------------------
-    def node_stats(self, sorted_samples, impurity):
-        samples = sorted_samples[0]  # any row lists the node's samples
-        class_counts = np.bincount(self.y[samples], minlength=self.n_classes)
-        if self.weight is None:
-            class_totals = class_counts.astype(np.float64)
-            weighted_n = float(len(samples))
+    def node_stats(self, sorted_samples, impurity, class_totals=None):
+        """The node's class weights, total weight and impurity.
+
+        ``class_totals`` may come from the parent (see :meth:`children_class_totals`);
+        ``impurity`` is None at the root, else the one the parent's search computed.
+        """
+        if class_totals is not None:
+            # integer weights: the sum is exact, the same as summing the samples' weights
+            weighted_n = float(np.sum(class_totals))
         else:
-            weight = self.weight[samples]
-            class_totals = np.bincount(self.y[samples], weights=weight, minlength=self.n_classes)
-            weighted_n = float(np.sum(weight))
+            samples = sorted_samples[0]  # any row lists the node's samples
+            if self.weight is None:
+                class_totals = np.bincount(self.y[samples], minlength=self.n_classes)
+                class_totals = class_totals.astype(np.float64)
+                weighted_n = float(len(samples))
+            else:
+                weight = self.weight[samples]
+                class_totals = np.bincount(
+                    self.y[samples], weights=weight, minlength=self.n_classes
+                )  # fmt: skip
+                weighted_n = float(np.sum(weight))
         if impurity is None:  # the root: nobody computed it yet
             impurity = float(CRITERIA[self.params.criterion](class_totals, weighted_n))
         return NodeStats(
-            self.y, self.weight, self.y_weights, class_counts, class_totals, weighted_n,
+            self.y, self.weight, self.y_weights, class_totals, weighted_n,
             self.weighted_n_samples, impurity, self.integer_weights,
         )  # fmt: skip
+
+    def children_class_totals(self, stats: NodeStats, split: Split):
+        """The class weights of both children, without a pass over their samples.
+
+        With integer weights every class weight is a whole number held exactly, so the
+        right child's is the parent's minus the left child's. Otherwise (None, None): each
+        child sums its own samples, as scikit-learn does, so the rounding agrees.
+        """
+        if not self.integer_weights:
+            return None, None
+        left = split.class_totals_left
+        if left is None:  # the search did not keep them: one pass over the left samples
+            weights = None if self.weight is None else self.weight[split.left]
+            left = np.bincount(self.y[split.left], weights=weights, minlength=self.n_classes)
+            left = left.astype(np.float64)
+        return left, stats.class_totals - left
 
     def is_leaf_before_search(self, n_samples, depth, stats):
         p = self.params
@@ -386,9 +413,13 @@ class TreeBuilder:
         right = np.compress(~goes_left, flat).reshape(n_features, split.n_right)
         return left, right
 
-    def grow_node(self, sorted_samples, depth, parent, is_left, impurity, n_known_constants):
-        """Search a split for a node and add it; returns (node_id, split or None, n_const)."""
-        stats = self.node_stats(sorted_samples, impurity)
+    def grow_node(self, sorted_samples, depth, parent, is_left, impurity, n_known_constants,
+                  class_totals=None):  # fmt: skip
+        """Search a split for a node and add it.
+
+        Returns (node_id, split or None, number of known constant features, NodeStats).
+        """
+        stats = self.node_stats(sorted_samples, impurity, class_totals)
         n_samples = sorted_samples.shape[1]
         split, n_constants = None, n_known_constants
         if not self.is_leaf_before_search(n_samples, depth, stats):
@@ -402,7 +433,7 @@ class TreeBuilder:
             parent, is_left, split is None, split, stats.impurity, n_samples,
             stats.weighted_n_node_samples, stats.class_totals / stats.weighted_n_node_samples,
         )  # fmt: skip
-        return node_id, split, n_constants
+        return node_id, split, n_constants, stats
 
     # --- whole tree -----------------------------------------------------------------
     def build(self) -> Tree:
@@ -415,18 +446,21 @@ class TreeBuilder:
         return self.tree.finish()
 
     def _build_depth_first(self):
-        # (sorted_samples, depth, parent, is_left, impurity, n_known_constants)
-        stack = [(self.root_samples, 0, TREE_UNDEFINED, False, None, 0)]
+        # (sorted_samples, depth, parent, is_left, impurity, n_known_constants, class_totals)
+        stack = [(self.root_samples, 0, TREE_UNDEFINED, False, None, 0, None)]
         while stack:
-            sorted_samples, depth, parent, is_left, impurity, n_known = stack.pop()
-            node_id, split, n_constants = self.grow_node(
-                sorted_samples, depth, parent, is_left, impurity, n_known
+            sorted_samples, depth, parent, is_left, impurity, n_known, totals = stack.pop()
+            node_id, split, n_constants, stats = self.grow_node(
+                sorted_samples, depth, parent, is_left, impurity, n_known, totals
             )
             if split is not None:
                 left, right = self.partition(sorted_samples, split)
+                totals_left, totals_right = self.children_class_totals(stats, split)
                 # right pushed first so that the left child is grown first
-                stack.append((right, depth + 1, node_id, False, split.impurity_right, n_constants))
-                stack.append((left, depth + 1, node_id, True, split.impurity_left, n_constants))
+                stack.append((right, depth + 1, node_id, False, split.impurity_right,
+                              n_constants, totals_right))  # fmt: skip
+                stack.append((left, depth + 1, node_id, True, split.impurity_left,
+                              n_constants, totals_left))  # fmt: skip
 
     def _build_best_first(self):
         # Every node's split is searched when the node is created; the open node with the
@@ -439,7 +473,9 @@ class TreeBuilder:
         def open_node(sorted_samples, depth, parent, is_left, impurity):
             nonlocal counter
             # best-first growth forgets the parent's constant features (as scikit-learn)
-            node_id, split, _ = self.grow_node(sorted_samples, depth, parent, is_left, impurity, 0)
+            node_id, split, _, _ = self.grow_node(
+                sorted_samples, depth, parent, is_left, impurity, 0
+            )  # fmt: skip
             improvement = 0.0 if split is None else split.improvement
             heapq.heappush(frontier, (-improvement, counter, node_id, sorted_samples, depth, split))
             counter += 1

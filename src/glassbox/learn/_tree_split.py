@@ -44,6 +44,17 @@ _MAX_BLOCK_NUMBERS = 1 << 22
 
 _LN_2 = np.log(2.0)
 
+# Small nodes (most nodes of a deep tree hold a few dozen samples) pay for the number of
+# NumPy calls, not for arithmetic. There, :func:`_gini_children_small` gets the per-class
+# running sums as one matrix product with a triangular matrix of ones (about 10 calls
+# instead of about 30). That product costs C * k * m * m multiply-adds, so it is used only
+# while that stays below _SMALL_NODE_WORK, and for nodes of at most _SMALL_NODE_SAMPLES.
+_SMALL_NODE_SAMPLES = 256
+_SMALL_NODE_WORK = 1 << 19
+# _PREFIX_SUM_MATRIX[i, p] = 1 if i <= p: ``counts @ _PREFIX_SUM_MATRIX[:m, :m]`` is the
+# running sum of each row of counts (m samples). Its top-left m x m corner serves any m.
+_PREFIX_SUM_MATRIX = np.triu(np.ones((_SMALL_NODE_SAMPLES, _SMALL_NODE_SAMPLES)))
+
 
 def gini(class_weights, weight_sum):
     """Gini index ``1 - sum_k p_k**2`` with ``p_k = class_weights[k] / weight_sum``.
@@ -102,7 +113,8 @@ class Split:
     ``left`` holds the (global) indices of the samples sent to the left child;
     ``improvement`` is the weighted impurity decrease defined in the module docstring;
     ``missing_go_to_left`` where a missing value goes (when the node had none in training:
-    to the child with more samples, as scikit-learn).
+    to the child with more samples, as scikit-learn). ``class_totals_left`` (C,) is the
+    left child's weight of each class when the search computed it (else None).
     """
 
     feature: int
@@ -114,6 +126,7 @@ class Split:
     impurity_right: float
     improvement: float
     missing_go_to_left: bool
+    class_totals_left: np.ndarray | None = None
 
 
 @dataclass
@@ -124,15 +137,14 @@ class NodeStats:
     the sample weights, or None when they are all 1 (then a left child of ``p`` samples
     weighs exactly ``p``); ``y_weights`` (C, n): weight if the sample is of class ``k``,
     else 0 (used by the entropy). These three cover the whole training set; a node
-    picks its samples out of them. ``class_counts`` and ``class_totals`` (C,) are the
-    node's number and weight of samples of each class. ``integer_weights`` says whether
+    picks its samples out of them. ``class_totals`` (C,) is the node's weight of samples
+    of each class. ``integer_weights`` says whether
     all weights are whole numbers (then Gini sums are exact, see :func:`_gini_children`).
     """
 
     y: np.ndarray
     weight: np.ndarray | None
     y_weights: np.ndarray
-    class_counts: np.ndarray
     class_totals: np.ndarray
     weighted_n_node_samples: float
     weighted_n_samples: float
@@ -211,7 +223,7 @@ def best_split(
     if best is None:
         return None
 
-    row, p, weight_left, impurity_left, impurity_right = best
+    row, p, weight_left, impurity_left, impurity_right, class_totals_left = best
     # Threshold halfway between the two neighbouring distinct values, computed in float64
     # from the float32 values as scikit-learn does (halves first, so no overflow to inf).
     threshold = float(np.float64(values[row, p - 1]) / 2.0 + np.float64(values[row, p]) / 2.0)
@@ -227,6 +239,7 @@ def best_split(
         impurity_right=float(impurity_right),
         improvement=float(improvement),
         missing_go_to_left=p > m - p,
+        class_totals_left=class_totals_left,
     )
 
 
@@ -329,26 +342,39 @@ def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest,
     after = values[:, lowest : highest + 1]  # (k, P) value at p
     allowed = after > before + FEATURE_THRESHOLD  # in float32, see FEATURE_THRESHOLD
 
-    if node.weight is None:
-        weight = None
-        # unit weights: the left child at position p weighs exactly p
-        weight_left = np.arange(lowest, highest + 1, dtype=np.float64)[None, :]  # (1, P)
+    k, m = samples.shape
+    n_classes = len(node.class_totals)
+    if (
+        criterion == "gini"
+        and node.integer_weights
+        and m <= _SMALL_NODE_SAMPLES
+        and n_classes * k * m * m <= _SMALL_NODE_WORK
+    ):
+        weight_left, impurity_left, impurity_right, left_counts = _gini_children_small(
+            samples, node, lowest, highest
+        )
+        weight_right = node.weighted_n_node_samples - weight_left
     else:
-        weight = node.weight[samples]  # (k, m) in sorted order
-        weight_left = np.cumsum(weight, axis=1)[:, lowest - 1 : highest]  # (k, P)
-    weight_right = node.weighted_n_node_samples - weight_left
+        if node.weight is None:
+            weight = None
+            # unit weights: the left child at position p weighs exactly p
+            weight_left = np.arange(lowest, highest + 1, dtype=np.float64)[None, :]  # (1, P)
+        else:
+            weight = node.weight[samples]  # (k, m) in sorted order
+            weight_left = np.cumsum(weight, axis=1)[:, lowest - 1 : highest]  # (k, P)
+        weight_right = node.weighted_n_node_samples - weight_left
+        left_counts = None
+        # with few classes the per-class sums take fewer operations than the trick
+        if criterion == "gini" and node.integer_weights and n_classes > 4:
+            impurity_left, impurity_right = _gini_children(
+                samples, weight, node, lowest, highest, weight_left, weight_right
+            )
+        else:
+            impurity_left, impurity_right = _children_by_class(
+                CRITERIA[criterion], samples, node, lowest, highest, weight_left, weight_right
+            )
     if min_weight_leaf > 0.0:
         allowed &= (weight_left >= min_weight_leaf) & (weight_right >= min_weight_leaf)
-
-    # with few classes the per-class sums take fewer operations than the trick
-    if criterion == "gini" and node.integer_weights and len(node.class_totals) > 4:
-        impurity_left, impurity_right = _gini_children(
-            samples, weight, node, lowest, highest, weight_left, weight_right
-        )
-    else:
-        impurity_left, impurity_right = _children_by_class(
-            CRITERIA[criterion], samples, node, lowest, highest, weight_left, weight_right
-        )
     proxy = -weight_right * impurity_right - weight_left * impurity_left
     proxy = np.where(allowed, proxy, -np.inf)
 
@@ -356,7 +382,8 @@ def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest,
     row, column = divmod(int(np.argmax(proxy)), proxy.shape[1])
     if not np.isfinite(proxy[row, column]):
         return None
-    weight_left_best = weight_left[0 if node.weight is None else row, column]
+    # weight_left has one row (unit weights: the same in every row) or one per feature
+    weight_left_best = weight_left[0 if weight_left.shape[0] == 1 else row, column]
     return (
         proxy[row, column],
         row,
@@ -364,6 +391,8 @@ def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest,
         float(weight_left_best),
         impurity_left[row, column],
         impurity_right[row, column],
+        # the left child's class weights, when this search had them at hand
+        None if left_counts is None else left_counts[:, row, column],
     )
 
 
@@ -380,6 +409,7 @@ def _gini_children(samples, weight, node: NodeStats, lowest, highest, weight_lef
     """
     k, m = samples.shape
     classes = node.y[samples]  # (k, m) class of each sample in sorted order
+    class_counts = np.bincount(classes[0], minlength=len(node.class_totals))  # (C,)
     # Group each row's samples by class with a stable sort (a radix sort on small ints):
     # inside a group they stay in sorted-value order. Every row has the same class counts,
     # so the groups start at the same columns in every row.
@@ -389,14 +419,14 @@ def _gini_children(samples, weight, node: NodeStats, lowest, highest, weight_lef
     flat_by_class = (by_class + np.arange(0, k * m, m)[:, None]).ravel()
     if weight is None:
         # the j-th sample of a class has j - 1 of its class before it: rank inside the group
-        group_start = np.repeat(np.cumsum(node.class_counts) - node.class_counts, node.class_counts)
+        group_start = np.repeat(np.cumsum(class_counts) - class_counts, class_counts)
         running_grouped = np.tile(np.arange(m, dtype=np.float64) - group_start, k)  # (k * m,)
         w = 1.0
     else:
         # weight of the class before each sample: running sum minus the earlier groups
         w_grouped = weight.ravel()[flat_by_class]  # (k * m,)
         class_weight_start = np.cumsum(node.class_totals) - node.class_totals  # (C,)
-        group_weight_start = np.repeat(class_weight_start, node.class_counts)  # (m,)
+        group_weight_start = np.repeat(class_weight_start, class_counts)  # (m,)
         running_grouped = np.cumsum(w_grouped.reshape(k, m), axis=1).ravel()
         running_grouped -= w_grouped
         running_grouped -= np.tile(group_weight_start, k)
@@ -415,6 +445,38 @@ def _gini_children(samples, weight, node: NodeStats, lowest, highest, weight_lef
     impurity_left = 1.0 - square_left / (weight_left * weight_left)
     impurity_right = 1.0 - square_right / (weight_right * weight_right)
     return impurity_left, impurity_right
+
+
+def _gini_children_small(samples, node: NodeStats, lowest, highest):
+    """Left weight and Gini impurity of both children at every position, for small nodes.
+
+    Same numbers as :func:`_gini_children` (integer weights: every sum is an integer held
+    exactly in float64, whatever the order of the additions), in fewer NumPy calls:
+    the left class weights ``L[c, j, p]`` at every position come from one matrix product
+    of the one-hot class weights with a triangular matrix of ones, and ``sum_c L_c**2`` is
+    one ``einsum``.
+
+    Returns
+    -------
+    weight_left, impurity_left, impurity_right : ndarray of shape (k, P)
+    left : ndarray of shape (C, k, P)
+        The left child's weight of each class at every position.
+    """
+    k, m = samples.shape
+    one_hot = node.y_weights.take(samples, axis=1)  # (C, k, m) class weights, sorted order
+    # column p of the prefix matrix adds samples 0..p: left counts after p + 1 samples,
+    # kept for p + 1 = lowest .. highest
+    prefix_sums = _PREFIX_SUM_MATRIX[:m, lowest - 1 : highest]  # (m, P)
+    left = one_hot @ prefix_sums  # (C, k, P)
+    right = node.class_totals[:, None, None] - left  # (C, k, P)
+    weight_left = np.einsum("ckp->kp", left)  # (k, P) sum over classes, exact
+    weight_right = node.weighted_n_node_samples - weight_left
+    # 1 - sum_c (L_c / N_L)**2, written as scikit-learn: 1 - (sum_c L_c**2) / N_L**2
+    impurity_left = 1.0 - np.einsum("ckp,ckp->kp", left, left) / (weight_left * weight_left)
+    impurity_right = 1.0 - np.einsum("ckp,ckp->kp", right, right) / (
+        weight_right * weight_right
+    )
+    return weight_left, impurity_left, impurity_right, left
 
 
 def _children_by_class(
