@@ -33,6 +33,10 @@ from glassbox.learn._tree_split import (
 TREE_LEAF = -1  # children_left / children_right of a leaf
 TREE_UNDEFINED = -2  # feature / threshold of a leaf
 
+# Nodes of at most this many samples are "small": they keep a plain list of their samples
+# and sort their few candidate features themselves (see TreeBuilder).
+SMALL_NODE_SAMPLES = 256
+
 # The per-node arrays of a tree and their dtypes (scikit-learn's names).
 _NODE_FIELDS = {
     "children_left": np.intp,
@@ -244,6 +248,13 @@ class TreeBuilder:
     samples by increasing ``x[f]``. Splitting a node keeps each row's order: a stable
     partition (``np.compress`` with the "goes left" mask) hands each child its rows
     already sorted. A node then costs O(n_features * m) instead of O(k * m log m).
+
+    Small nodes (at most ``SMALL_NODE_SAMPLES`` samples, most nodes of a deep tree) work
+    the other way: the node is a 1-D array of its samples, and :meth:`find_split` sorts
+    only the ``k`` candidate features. Its children are then two slices of the chosen
+    feature's sorted samples, with no partition of all the features (the partition was a
+    fifth of the time of a forest). Used where the order of samples with tied values
+    cannot change a result: integer weights (every sum exact) and no missing values.
     """
 
     def __init__(self, X_T, y, sample_weight, n_classes, params: BuildParams, sampler):
@@ -277,6 +288,9 @@ class TreeBuilder:
         self.feature_ids = np.arange(n_features)
         # features with a missing value (NaN) somewhere: only they need counting per node
         self.missing_features = np.flatnonzero(np.isnan(X_T).any(axis=1))
+        self.small_nodes_as_lists = self.integer_weights and self.missing_features.size == 0
+        # the samples as rows (n_samples, n_features), for small nodes: see find_split
+        self.X_rows = np.ascontiguousarray(X_T.T) if self.small_nodes_as_lists else None
         self.no_missing = np.zeros(n_features, dtype=np.intp)
         self.tree = Tree(n_features, n_classes)
 
@@ -289,9 +303,10 @@ class TreeBuilder:
         """
         if class_totals is not None:
             # integer weights: the sum is exact, the same as summing the samples' weights
-            weighted_n = float(np.sum(class_totals))
+            weighted_n = float(class_totals.sum())
         else:
-            samples = sorted_samples[0]  # any row lists the node's samples
+            # a small node's list of samples, or any row of the sorted matrix
+            samples = sorted_samples if sorted_samples.ndim == 1 else sorted_samples[0]
             if self.weight is None:
                 class_totals = np.bincount(self.y[samples], minlength=self.n_classes)
                 class_totals = class_totals.astype(np.float64)
@@ -338,15 +353,24 @@ class TreeBuilder:
     def find_split(self, sorted_samples, stats, n_known_constants) -> tuple[Split | None, int]:
         """The node's best allowed split (or None) and its count of constant features."""
         p = self.params
-        m = sorted_samples.shape[1]
+        m = sorted_samples.shape[-1]
+        if sorted_samples.ndim == 1:
+            # a small node, its samples in no particular order (never missing values)
+            node_rows = self.X_rows.take(sorted_samples, axis=0)  # (m, n_features)
+            # NOTE: reducing over the samples axis of (m, n_features) runs along whole
+            # rows at once; the same reduction on (n_features, m) loops over short rows
+            lowest, highest = node_rows.min(axis=0), node_rows.max(axis=0)
+            n_missing = self.no_missing
+            is_constant = highest <= lowest + FEATURE_THRESHOLD
         # Rows are sorted with missing values (NaN) last: a feature's minimum is its first
         # value and its maximum the last value before the NaNs.
-        lowest = self.X_flat.take(self.row_start + sorted_samples[:, 0])
-        if self.missing_features.size == 0:
+        elif self.missing_features.size == 0:
+            lowest = self.X_flat.take(self.row_start + sorted_samples[:, 0])
             n_missing = self.no_missing
             highest = self.X_flat.take(self.row_start + sorted_samples[:, -1])
             is_constant = highest <= lowest + FEATURE_THRESHOLD
         else:
+            lowest = self.X_flat.take(self.row_start + sorted_samples[:, 0])
             n_missing = self._count_missing(sorted_samples)  # (n_features,)
             last_present = np.maximum(m - n_missing - 1, 0)
             highest = self.X_flat.take(
@@ -377,10 +401,18 @@ class TreeBuilder:
         )
         if not visited:
             return None, n_constants
-        samples = sorted_samples[visited]  # (k, m)
         # None: no feature of the training set has missing values (the common, fast case)
         visited_missing = n_missing[visited] if self.missing_features.size else None
-        values = self.X_flat.take(self.row_start[visited][:, None] + samples)  # (k, m) sorted
+        if sorted_samples.ndim == 1:
+            # sort the candidate features of the small node (how ties are ordered does not
+            # matter here: with integer weights every sum over a child is exact)
+            unsorted = node_rows.T[visited]  # (k, m)
+            order = unsorted.argsort(axis=1)  # (k, m)
+            values = np.sort(unsorted, axis=1)  # (k, m), the same as unsorted[order]
+            samples = sorted_samples[order]  # (k, m)
+        else:
+            samples = sorted_samples[visited]  # (k, m)
+            values = self.X_flat.take(self.row_start[visited][:, None] + samples)  # (k, m)
         if p.splitter == "random":
             split = random_split(
                 values, samples, visited, thresholds, missing_left, visited_missing, stats,
@@ -413,6 +445,16 @@ class TreeBuilder:
         right = np.compress(~goes_left, flat).reshape(n_features, split.n_right)
         return left, right
 
+    def children_samples(self, sorted_samples, split: Split):
+        """The children's samples: lists for small children, else sorted matrices."""
+        if (
+            self.small_nodes_as_lists
+            and split.right is not None
+            and max(split.n_left, split.n_right) <= SMALL_NODE_SAMPLES
+        ):
+            return split.left, split.right
+        return self.partition(sorted_samples, split)
+
     def grow_node(self, sorted_samples, depth, parent, is_left, impurity, n_known_constants,
                   class_totals=None):  # fmt: skip
         """Search a split for a node and add it.
@@ -420,7 +462,7 @@ class TreeBuilder:
         Returns (node_id, split or None, number of known constant features, NodeStats).
         """
         stats = self.node_stats(sorted_samples, impurity, class_totals)
-        n_samples = sorted_samples.shape[1]
+        n_samples = sorted_samples.shape[-1]
         split, n_constants = None, n_known_constants
         if not self.is_leaf_before_search(n_samples, depth, stats):
             split, n_constants = self.find_split(sorted_samples, stats, n_known_constants)
@@ -454,7 +496,7 @@ class TreeBuilder:
                 sorted_samples, depth, parent, is_left, impurity, n_known, totals
             )
             if split is not None:
-                left, right = self.partition(sorted_samples, split)
+                left, right = self.children_samples(sorted_samples, split)
                 totals_left, totals_right = self.children_class_totals(stats, split)
                 # right pushed first so that the left child is grown first
                 stack.append((right, depth + 1, node_id, False, split.impurity_right,

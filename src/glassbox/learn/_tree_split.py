@@ -25,6 +25,7 @@ builder runs the whole search under ``np.errstate(divide="ignore", invalid="igno
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -45,15 +46,13 @@ _MAX_BLOCK_NUMBERS = 1 << 22
 _LN_2 = np.log(2.0)
 
 # Small nodes (most nodes of a deep tree hold a few dozen samples) pay for the number of
-# NumPy calls, not for arithmetic. There, :func:`_gini_children_small` gets the per-class
-# running sums as one matrix product with a triangular matrix of ones (about 10 calls
-# instead of about 30). That product costs C * k * m * m multiply-adds, so it is used only
-# while that stays below _SMALL_NODE_WORK, and for nodes of at most _SMALL_NODE_SAMPLES.
-_SMALL_NODE_SAMPLES = 256
+# NumPy calls, not for arithmetic. There, :func:`_best_in_small_block` gets the class
+# weights of both children at every position from one matrix product (about 15 calls
+# instead of about 40). That product costs 2 * C * k * m * m multiply-adds, so it is used
+# for nodes of at most _SMALL_NODE_SAMPLES samples and while C * k * m * m stays below
+# _SMALL_NODE_WORK.
+_SMALL_NODE_SAMPLES = 64
 _SMALL_NODE_WORK = 1 << 19
-# _PREFIX_SUM_MATRIX[i, p] = 1 if i <= p: ``counts @ _PREFIX_SUM_MATRIX[:m, :m]`` is the
-# running sum of each row of counts (m samples). Its top-left m x m corner serves any m.
-_PREFIX_SUM_MATRIX = np.triu(np.ones((_SMALL_NODE_SAMPLES, _SMALL_NODE_SAMPLES)))
 
 
 def gini(class_weights, weight_sum):
@@ -110,7 +109,8 @@ CRITERIA = {"gini": gini, "entropy": entropy, "log_loss": entropy}
 class Split:
     """The best split found for a node.
 
-    ``left`` holds the (global) indices of the samples sent to the left child;
+    ``left`` holds the (global) indices of the samples sent to the left child, ``right``
+    those sent right (None where the search did not list them);
     ``improvement`` is the weighted impurity decrease defined in the module docstring;
     ``missing_go_to_left`` where a missing value goes (when the node had none in training:
     to the child with more samples, as scikit-learn). ``class_totals_left`` (C,) is the
@@ -127,6 +127,7 @@ class Split:
     improvement: float
     missing_go_to_left: bool
     class_totals_left: np.ndarray | None = None
+    right: np.ndarray | None = None
 
 
 @dataclass
@@ -240,6 +241,7 @@ def best_split(
         improvement=float(improvement),
         missing_go_to_left=p > m - p,
         class_totals_left=class_totals_left,
+        right=samples[row, p:],
     )
 
 
@@ -350,29 +352,25 @@ def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest,
         and m <= _SMALL_NODE_SAMPLES
         and n_classes * k * m * m <= _SMALL_NODE_WORK
     ):
-        weight_left, impurity_left, impurity_right, left_counts = _gini_children_small(
-            samples, node, lowest, highest
-        )
-        weight_right = node.weighted_n_node_samples - weight_left
+        return _best_in_small_block(samples, node, lowest, highest, min_weight_leaf, allowed)
+
+    if node.weight is None:
+        weight = None
+        # unit weights: the left child at position p weighs exactly p
+        weight_left = np.arange(lowest, highest + 1, dtype=np.float64)[None, :]  # (1, P)
     else:
-        if node.weight is None:
-            weight = None
-            # unit weights: the left child at position p weighs exactly p
-            weight_left = np.arange(lowest, highest + 1, dtype=np.float64)[None, :]  # (1, P)
-        else:
-            weight = node.weight[samples]  # (k, m) in sorted order
-            weight_left = np.cumsum(weight, axis=1)[:, lowest - 1 : highest]  # (k, P)
-        weight_right = node.weighted_n_node_samples - weight_left
-        left_counts = None
-        # with few classes the per-class sums take fewer operations than the trick
-        if criterion == "gini" and node.integer_weights and n_classes > 4:
-            impurity_left, impurity_right = _gini_children(
-                samples, weight, node, lowest, highest, weight_left, weight_right
-            )
-        else:
-            impurity_left, impurity_right = _children_by_class(
-                CRITERIA[criterion], samples, node, lowest, highest, weight_left, weight_right
-            )
+        weight = node.weight[samples]  # (k, m) in sorted order
+        weight_left = np.cumsum(weight, axis=1)[:, lowest - 1 : highest]  # (k, P)
+    weight_right = node.weighted_n_node_samples - weight_left
+    # with few classes the per-class sums take fewer operations than the trick
+    if criterion == "gini" and node.integer_weights and n_classes > 4:
+        impurity_left, impurity_right = _gini_children(
+            samples, weight, node, lowest, highest, weight_left, weight_right
+        )
+    else:
+        impurity_left, impurity_right = _children_by_class(
+            CRITERIA[criterion], samples, node, lowest, highest, weight_left, weight_right
+        )
     if min_weight_leaf > 0.0:
         allowed &= (weight_left >= min_weight_leaf) & (weight_right >= min_weight_leaf)
     proxy = -weight_right * impurity_right - weight_left * impurity_left
@@ -382,8 +380,7 @@ def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest,
     row, column = divmod(int(np.argmax(proxy)), proxy.shape[1])
     if not np.isfinite(proxy[row, column]):
         return None
-    # weight_left has one row (unit weights: the same in every row) or one per feature
-    weight_left_best = weight_left[0 if weight_left.shape[0] == 1 else row, column]
+    weight_left_best = weight_left[0 if node.weight is None else row, column]
     return (
         proxy[row, column],
         row,
@@ -391,8 +388,7 @@ def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest,
         float(weight_left_best),
         impurity_left[row, column],
         impurity_right[row, column],
-        # the left child's class weights, when this search had them at hand
-        None if left_counts is None else left_counts[:, row, column],
+        None,  # the left child's class weights: not at hand here
     )
 
 
@@ -447,36 +443,59 @@ def _gini_children(samples, weight, node: NodeStats, lowest, highest, weight_lef
     return impurity_left, impurity_right
 
 
-def _gini_children_small(samples, node: NodeStats, lowest, highest):
-    """Left weight and Gini impurity of both children at every position, for small nodes.
+@lru_cache(maxsize=256)
+def _left_and_right_sums(m, lowest, highest):
+    """The (m, 2P) matrix of 0s and 1s that sums the samples of each child at each position.
 
-    Same numbers as :func:`_gini_children` (integer weights: every sum is an integer held
-    exactly in float64, whatever the order of the additions), in fewer NumPy calls:
-    the left class weights ``L[c, j, p]`` at every position come from one matrix product
-    of the one-hot class weights with a triangular matrix of ones, and ``sum_c L_c**2`` is
-    one ``einsum``.
+    Column ``j`` (``j < P``) has ones on samples ``0 .. p-1`` (the left child at position
+    ``p = lowest + j``), column ``P + j`` on samples ``p .. m-1`` (the right child), so
+    ``counts (.., m) @ matrix`` gives the class weights of both children at every position.
+    Cached: within a tree ``lowest`` and ``highest`` depend on m only.
+    """
+    position = np.arange(lowest, highest + 1)  # (P,) samples sent left
+    sample = np.arange(m)[:, None]  # (m, 1)
+    return np.concatenate([sample < position, sample >= position], axis=1).astype(np.float64)
 
-    Returns
-    -------
-    weight_left, impurity_left, impurity_right : ndarray of shape (k, P)
-    left : ndarray of shape (C, k, P)
-        The left child's weight of each class at every position.
+
+def _best_in_small_block(samples, node: NodeStats, lowest, highest, min_weight_leaf, allowed):
+    """:func:`_best_in_block` for Gini with integer weights on a small node.
+
+    The same numbers in fewer NumPy calls. With integer weights every class weight and
+    every sum of squares is an integer held exactly in float64, whatever the order of the
+    additions, so:
+
+    * the class weights of both children at every position are one matrix product of the
+      one-hot class weights with :func:`_left_and_right_sums` (left half, right half);
+    * the weight of a child is the sum of its class weights, ``sum_c L_c**2`` one einsum;
+    * scikit-learn's proxy ``-N_R * gini_R - N_L * gini_L`` is, bit for bit, minus
+      ``N_L * gini_L + N_R * gini_R`` (rounding is symmetric), which is ranked with
+      argmin (the first minimum: first feature, then smallest threshold).
     """
     k, m = samples.shape
+    n_positions = highest - lowest + 1  # P
     one_hot = node.y_weights.take(samples, axis=1)  # (C, k, m) class weights, sorted order
-    # column p of the prefix matrix adds samples 0..p: left counts after p + 1 samples,
-    # kept for p + 1 = lowest .. highest
-    prefix_sums = _PREFIX_SUM_MATRIX[:m, lowest - 1 : highest]  # (m, P)
-    left = one_hot @ prefix_sums  # (C, k, P)
-    right = node.class_totals[:, None, None] - left  # (C, k, P)
-    weight_left = np.einsum("ckp->kp", left)  # (k, P) sum over classes, exact
-    weight_right = node.weighted_n_node_samples - weight_left
-    # 1 - sum_c (L_c / N_L)**2, written as scikit-learn: 1 - (sum_c L_c**2) / N_L**2
-    impurity_left = 1.0 - np.einsum("ckp,ckp->kp", left, left) / (weight_left * weight_left)
-    impurity_right = 1.0 - np.einsum("ckp,ckp->kp", right, right) / (
-        weight_right * weight_right
+    # [:, :, :P] left child, [:, :, P:] right child, at each position
+    children = one_hot @ _left_and_right_sums(m, lowest, highest)  # (C, k, 2P)
+    weight = np.einsum("ckq->kq", children)  # (k, 2P) weight of each child
+    # Gini as scikit-learn writes it: 1 - (sum_c N_c**2) / N**2
+    impurity = 1.0 - np.einsum("ckq,ckq->kq", children, children) / (weight * weight)
+    weighted = weight * impurity  # (k, 2P)
+    cost = weighted[:, :n_positions] + weighted[:, n_positions:]  # N_L gini_L + N_R gini_R
+    if min_weight_leaf > 0.0:
+        allowed &= (weight >= min_weight_leaf).reshape(k, 2, n_positions).all(axis=1)
+    cost = np.where(allowed, cost, np.inf)
+    row, column = divmod(int(np.argmin(cost)), n_positions)
+    if not np.isfinite(cost[row, column]):
+        return None
+    return (
+        -cost[row, column],  # the proxy
+        row,
+        lowest + column,
+        float(weight[row, column]),
+        impurity[row, column],
+        impurity[row, n_positions + column],
+        children[:, row, column],  # the left child's class weights
     )
-    return weight_left, impurity_left, impurity_right, left
 
 
 def _children_by_class(
@@ -547,6 +566,7 @@ def random_split(
         feature=features[row],
         threshold=float(thresholds[row]),
         left=samples[row][goes_left[row]],
+        right=samples[row][~goes_left[row]],
         n_left=count_left,
         n_right=m - count_left,
         impurity_left=float(impurity_left[row]),
