@@ -237,6 +237,18 @@ class BuildParams:
     min_impurity_decrease: float
 
 
+def presort(X_T):
+    """Sample indices sorting each feature (a row of ``X_T``): (n_features, n_samples).
+
+    A stable sort (ties in sample order, NaN last). A random forest sorts once for all
+    its trees: restricted to a tree's bootstrap samples, this order is the one the tree
+    would have computed (see :class:`TreeBuilder`).
+    """
+    n_samples = X_T.shape[1]
+    index_dtype = np.int32 if n_samples < 2**31 else np.intp
+    return np.argsort(X_T, axis=1, kind="stable").astype(index_dtype)
+
+
 class TreeBuilder:
     """Grows a :class:`Tree` on float32 data ``X_T`` (n_features, n_samples).
 
@@ -257,7 +269,8 @@ class TreeBuilder:
     cannot change a result: integer weights (every sum exact) and no missing values.
     """
 
-    def __init__(self, X_T, y, sample_weight, n_classes, params: BuildParams, sampler):
+    def __init__(self, X_T, y, sample_weight, n_classes, params: BuildParams, sampler,
+                 presorted=None):  # fmt: skip
         self.X_T = X_T
         self.params = params
         self.sampler: FeatureSampler = sampler
@@ -276,10 +289,15 @@ class TreeBuilder:
         # scikit-learn ignores samples of zero weight (a bootstrap's out-of-bag samples)
         kept = np.flatnonzero(weight != 0.0)
         self.weighted_n_samples = float(np.sum(weight[kept]))
-        index_dtype = np.int32 if n_samples < 2**31 else np.intp
         # each feature sorted once: (n_features, n_kept) sample indices
-        order = np.argsort(X_T[:, kept], axis=1, kind="stable")
-        self.root_samples = kept.astype(index_dtype)[order]
+        if presorted is None:
+            self.root_samples = presort(X_T[:, kept])
+            self.root_samples = kept.astype(self.root_samples.dtype)[self.root_samples]
+        else:
+            # ``presorted`` (from presort(X_T)) with the zero-weight samples taken out:
+            # each row keeps its order, and every row keeps the same len(kept) samples
+            is_kept = (weight != 0.0)[presorted]  # (n_features, n_samples)
+            self.root_samples = presorted[is_kept].reshape(n_features, len(kept))
         self.goes_left = np.zeros(n_samples, dtype=bool)  # scratch mask for partitions
         # X_T flattened, and where each feature's row starts in it: gathering values as
         # X_flat[row_start[f] + i] is one 1-D take, cheaper than 2-D fancy indexing

@@ -19,6 +19,7 @@ from sklearn.utils._param_validation import Hidden, Interval, RealNotInt, StrOpt
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from glassbox.learn._tree_build import presort
 from glassbox.learn.tree import DecisionTreeClassifier
 
 __all__ = ["RandomForestClassifier"]
@@ -51,6 +52,9 @@ def _fit_trees(trees, seeds, X_T, y_encoded, sample_weight, bootstrap, n_samples
                class_weight):  # fmt: skip
     """Grow a batch of trees (one joblib task): each on its bootstrap sample."""
     n_samples = X_T.shape[1]
+    # every feature sorted once for the whole batch; each tree keeps its own samples of
+    # this order instead of sorting again (the sort was a tenth of a small tree's time)
+    presorted = presort(X_T)
     for tree, seed in zip(trees, seeds):
         if bootstrap:
             indices = _bootstrap_indices(seed, n_samples, n_samples_bootstrap, sample_weight)
@@ -60,7 +64,7 @@ def _fit_trees(trees, seeds, X_T, y_encoded, sample_weight, bootstrap, n_samples
                 weight *= compute_sample_weight("balanced", y_encoded, indices=indices)
         else:
             weight = sample_weight
-        tree._fit_encoded(X_T, y_encoded, weight, np.random.RandomState(seed))
+        tree._fit_encoded(X_T, y_encoded, weight, np.random.RandomState(seed), presorted)
     return trees
 
 

@@ -226,11 +226,12 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         self._fit_encoded(X_T, y_encoded, sample_weight, random_state)
         return self
 
-    def _fit_encoded(self, X_T, y_encoded, sample_weight, random_state):
+    def _fit_encoded(self, X_T, y_encoded, sample_weight, random_state, presorted=None):
         """Grow the tree on validated data (also used by the random forest).
 
         ``X_T`` is float32 of shape (n_features, n_samples), ``y_encoded`` holds class
-        indices into ``self.classes_``, ``random_state`` is a RandomState.
+        indices into ``self.classes_``, ``random_state`` is a RandomState; ``presorted``
+        is ``presort(X_T)`` when the caller already has it (a forest sorts once).
         """
         n_features, n_samples = X_T.shape
         self.n_features_in_ = n_features
@@ -238,7 +239,9 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         if sample_weight is not None and np.all(sample_weight == 1.0):
             sample_weight = None  # unit weights take the faster path (weight = count)
         sampler = FeatureSampler(n_features, SklearnRandom(draw_seed(random_state)))
-        builder = TreeBuilder(X_T, y_encoded, sample_weight, self.n_classes_, params, sampler)
+        builder = TreeBuilder(
+            X_T, y_encoded, sample_weight, self.n_classes_, params, sampler, presorted
+        )
         self.tree_ = builder.build()
         if self.ccp_alpha > 0.0:
             self.tree_ = prune(self.tree_, self.ccp_alpha)
