@@ -48,11 +48,13 @@ _LN_2 = np.log(2.0)
 # Small nodes (most nodes of a deep tree hold a few dozen samples) pay for the number of
 # NumPy calls, not for arithmetic. There, :func:`_best_in_small_block` gets the class
 # weights of both children at every position from one matrix product (about 15 calls
-# instead of about 40). That product costs 2 * C * k * m * m multiply-adds, so it is used
-# for nodes of at most _SMALL_NODE_SAMPLES samples and while C * k * m * m stays below
-# _SMALL_NODE_WORK.
-_SMALL_NODE_SAMPLES = 64
-_SMALL_NODE_WORK = 1 << 19
+# instead of about 40). That product costs 2 * C' * k * m * m multiply-adds (C' classes
+# present in the node), so it is used for nodes of at most _SMALL_NODE_SAMPLES samples and
+# while C' * k * m * m stays below _SMALL_NODE_WORK. NOTE: that bound also keeps the
+# product under OpenBLAS's threshold for starting threads (2**18 multiply-adds): a
+# threaded product per node was 50 % slower on 2 busy cores.
+_SMALL_NODE_SAMPLES = 128
+_SMALL_NODE_WORK = 1 << 17
 
 
 def gini(class_weights, weight_sum):
@@ -346,13 +348,13 @@ def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest,
 
     k, m = samples.shape
     n_classes = len(node.class_totals)
-    if (
-        criterion == "gini"
-        and node.integer_weights
-        and m <= _SMALL_NODE_SAMPLES
-        and n_classes * k * m * m <= _SMALL_NODE_WORK
-    ):
-        return _best_in_small_block(samples, node, lowest, highest, min_weight_leaf, allowed)
+    if criterion == "gini" and node.integer_weights and m <= _SMALL_NODE_SAMPLES:
+        # only the classes present in the node can change a sum (deep nodes hold few)
+        present = np.flatnonzero(node.class_totals)
+        if len(present) * k * m * m <= _SMALL_NODE_WORK:
+            return _best_in_small_block(
+                samples, node, present, lowest, highest, min_weight_leaf, allowed
+            )
 
     if node.weight is None:
         weight = None
@@ -457,8 +459,13 @@ def _left_and_right_sums(m, lowest, highest):
     return np.concatenate([sample < position, sample >= position], axis=1).astype(np.float64)
 
 
-def _best_in_small_block(samples, node: NodeStats, lowest, highest, min_weight_leaf, allowed):
+def _best_in_small_block(
+    samples, node: NodeStats, present, lowest, highest, min_weight_leaf, allowed
+):
     """:func:`_best_in_block` for Gini with integer weights on a small node.
+
+    ``present`` lists the classes of nonzero weight in the node (C' of them); the others
+    add exact zeros to every sum below, so they are left out.
 
     The same numbers in fewer NumPy calls. With integer weights every class weight and
     every sum of squares is an integer held exactly in float64, whatever the order of the
@@ -473,9 +480,11 @@ def _best_in_small_block(samples, node: NodeStats, lowest, highest, min_weight_l
     """
     k, m = samples.shape
     n_positions = highest - lowest + 1  # P
-    one_hot = node.y_weights.take(samples, axis=1)  # (C, k, m) class weights, sorted order
+    # class weights of the samples in sorted order, as (C' k, m): one 2-D matrix product
+    one_hot = node.y_weights.take(samples, axis=1)[present].reshape(-1, m)  # (C' k, m)
     # [:, :, :P] left child, [:, :, P:] right child, at each position
-    children = one_hot @ _left_and_right_sums(m, lowest, highest)  # (C, k, 2P)
+    children = one_hot @ _left_and_right_sums(m, lowest, highest)  # (C' k, 2P)
+    children = children.reshape(len(present), k, 2 * n_positions)  # (C', k, 2P)
     weight = np.einsum("ckq->kq", children)  # (k, 2P) weight of each child
     # Gini as scikit-learn writes it: 1 - (sum_c N_c**2) / N**2
     impurity = 1.0 - np.einsum("ckq,ckq->kq", children, children) / (weight * weight)
@@ -494,8 +503,15 @@ def _best_in_small_block(samples, node: NodeStats, lowest, highest, min_weight_l
         float(weight[row, column]),
         impurity[row, column],
         impurity[row, n_positions + column],
-        children[:, row, column],  # the left child's class weights
+        _scatter(children[:, row, column], present, len(node.class_totals)),  # left child's
     )
+
+
+def _scatter(values, indices, size):
+    """A vector of ``size`` zeros with ``values`` at ``indices``."""
+    full = np.zeros(size)
+    full[indices] = values
+    return full
 
 
 def _children_by_class(
