@@ -358,15 +358,30 @@ class TreeBuilder:
             left = left.astype(np.float64)
         return left, stats.class_totals - left
 
-    def is_leaf_before_search(self, n_samples, depth, stats):
+    def is_leaf_before_search(self, n_samples, depth, weighted_n_samples, impurity):
         p = self.params
         return (
             depth >= p.max_depth
             or n_samples < p.min_samples_split
             or n_samples < 2 * p.min_samples_leaf
-            or stats.weighted_n_node_samples < 2 * p.min_weight_leaf
-            or stats.impurity <= EPSILON
+            or weighted_n_samples < 2 * p.min_weight_leaf
+            or impurity <= EPSILON
         )
+
+    def add_leaf(self, parent, is_left, n_samples, impurity, class_totals):
+        """Append a leaf known from its parent's split (no search, no NodeStats)."""
+        weighted_n = float(class_totals.sum())  # exact: integer weights
+        return self.tree.append(
+            parent, is_left, TREE_UNDEFINED, float(TREE_UNDEFINED), impurity, n_samples,
+            weighted_n, 0, class_totals / weighted_n,
+        )  # fmt: skip
+
+    def is_leaf_child(self, n_samples, depth, impurity, class_totals):
+        """Whether a child will be a leaf, known before growing it (None: unknown)."""
+        if class_totals is None:
+            return False
+        weighted_n = float(class_totals.sum())
+        return self.is_leaf_before_search(n_samples, depth, weighted_n, impurity)
 
     def find_split(self, sorted_samples, stats, n_known_constants) -> tuple[Split | None, int]:
         """The node's best allowed split (or None) and its count of constant features."""
@@ -463,15 +478,21 @@ class TreeBuilder:
         right = np.compress(~goes_left, flat).reshape(n_features, split.n_right)
         return left, right
 
-    def children_samples(self, sorted_samples, split: Split):
-        """The children's samples: lists for small children, else sorted matrices."""
+    def children_samples(self, sorted_samples, split: Split, which="both"):
+        """The children's samples: lists for small children, else sorted matrices.
+
+        ``which="right"``: only the right child's.
+        """
+        n_largest = split.n_right if which == "right" else max(split.n_left, split.n_right)
         if (
             self.small_nodes_as_lists
             and split.right is not None
-            and max(split.n_left, split.n_right) <= SMALL_NODE_SAMPLES
+            and n_largest <= SMALL_NODE_SAMPLES
         ):
-            return split.left, split.right
-        return self.partition(sorted_samples, split)
+            children = split.left, split.right
+        else:
+            children = self.partition(sorted_samples, split)
+        return children[1] if which == "right" else children
 
     def grow_node(self, sorted_samples, depth, parent, is_left, impurity, n_known_constants,
                   class_totals=None):  # fmt: skip
@@ -482,7 +503,9 @@ class TreeBuilder:
         stats = self.node_stats(sorted_samples, impurity, class_totals)
         n_samples = sorted_samples.shape[-1]
         split, n_constants = None, n_known_constants
-        if not self.is_leaf_before_search(n_samples, depth, stats):
+        if not self.is_leaf_before_search(
+            n_samples, depth, stats.weighted_n_node_samples, stats.impurity
+        ):
             split, n_constants = self.find_split(sorted_samples, stats, n_known_constants)
             if (
                 split is not None
@@ -513,12 +536,25 @@ class TreeBuilder:
             node_id, split, n_constants, stats = self.grow_node(
                 sorted_samples, depth, parent, is_left, impurity, n_known, totals
             )
-            if split is not None:
+            if split is None:
+                continue
+            totals_left, totals_right = self.children_class_totals(stats, split)
+            # A child that is a leaf anyway (pure, too small, too deep) is appended at
+            # once, without a search or its samples, where depth-first order puts it:
+            # the left child right after its parent, the right child after the left
+            # child's subtree, i.e. now only if the left child is a leaf too.
+            if self.is_leaf_child(split.n_left, depth + 1, split.impurity_left, totals_left):
+                self.add_leaf(node_id, True, split.n_left, split.impurity_left, totals_left)
+                if self.is_leaf_child(split.n_right, depth + 1, split.impurity_right, totals_right):
+                    self.add_leaf(node_id, False, split.n_right, split.impurity_right, totals_right)
+                    continue
+                left, right = None, self.children_samples(sorted_samples, split, "right")
+            else:
                 left, right = self.children_samples(sorted_samples, split)
-                totals_left, totals_right = self.children_class_totals(stats, split)
-                # right pushed first so that the left child is grown first
-                stack.append((right, depth + 1, node_id, False, split.impurity_right,
-                              n_constants, totals_right))  # fmt: skip
+            # right pushed first so that the left child is grown first
+            stack.append((right, depth + 1, node_id, False, split.impurity_right,
+                          n_constants, totals_right))  # fmt: skip
+            if left is not None:
                 stack.append((left, depth + 1, node_id, True, split.impurity_left,
                               n_constants, totals_left))  # fmt: skip
 

@@ -229,7 +229,10 @@ def best_split(
     row, p, weight_left, impurity_left, impurity_right, class_totals_left = best
     # Threshold halfway between the two neighbouring distinct values, computed in float64
     # from the float32 values as scikit-learn does (halves first, so no overflow to inf).
-    threshold = float(np.float64(values[row, p - 1]) / 2.0 + np.float64(values[row, p]) / 2.0)
+    # NOTE: .item() gives the float32 value as a Python float (a float64, exactly), and
+    # arithmetic on Python floats is float64 arithmetic: the same numbers, fewer calls.
+    threshold = values.item(row, p - 1) / 2.0 + values.item(row, p) / 2.0
+    impurity_left, impurity_right = float(impurity_left), float(impurity_right)
     weight_right = node.weighted_n_node_samples - weight_left
     improvement = _improvement(node, weight_left, weight_right, impurity_left, impurity_right)
     return Split(
@@ -238,8 +241,8 @@ def best_split(
         left=samples[row, :p],
         n_left=p,
         n_right=m - p,
-        impurity_left=float(impurity_left),
-        impurity_right=float(impurity_right),
+        impurity_left=impurity_left,
+        impurity_right=impurity_right,
         improvement=float(improvement),
         missing_go_to_left=p > m - p,
         class_totals_left=class_totals_left,
