@@ -421,26 +421,28 @@ def _gini_children(samples, weight, node: NodeStats, lowest, highest, weight_lef
     if weight is None:
         # the j-th sample of a class has j - 1 of its class before it: rank inside the group
         group_start = np.repeat(np.cumsum(class_counts) - class_counts, class_counts)
-        running_grouped = np.tile(np.arange(m, dtype=np.float64) - group_start, k)  # (k * m,)
+        rank = np.arange(m, dtype=np.float64) - group_start  # (m,) the same in every row
+        running_grouped = np.broadcast_to(rank, (k, m))  # (k, m)
         w = 1.0
     else:
         # weight of the class before each sample: running sum minus the earlier groups
         w_grouped = weight.ravel()[flat_by_class]  # (k * m,)
         class_weight_start = np.cumsum(node.class_totals) - node.class_totals  # (C,)
         group_weight_start = np.repeat(class_weight_start, class_counts)  # (m,)
-        running_grouped = np.cumsum(w_grouped.reshape(k, m), axis=1).ravel()
+        w_grouped = w_grouped.reshape(k, m)
+        running_grouped = np.cumsum(w_grouped, axis=1)  # (k, m)
         running_grouped -= w_grouped
-        running_grouped -= np.tile(group_weight_start, k)
+        running_grouped -= group_weight_start  # the same group starts in every row
         w = weight
     running = np.empty(k * m)
-    running[flat_by_class] = running_grouped
+    running[flat_by_class] = running_grouped.ravel()
     running = running.reshape(k, m)  # back in sorted-value order
 
     columns = slice(lowest - 1, highest)
     square_left = np.cumsum(w * (2.0 * running + w), axis=1)[:, columns]  # (k, P)
     cross = np.cumsum(node.class_totals[classes] * w, axis=1)[:, columns]  # sum_c T_c L_c
     square_total = 0.0
-    for total in node.class_totals:  # class by class, as scikit-learn sums
+    for total in node.class_totals.tolist():  # class by class, as scikit-learn sums
         square_total += total * total
     square_right = square_total - 2.0 * cross + square_left
     impurity_left = 1.0 - square_left / (weight_left * weight_left)
