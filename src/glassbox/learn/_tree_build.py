@@ -93,11 +93,15 @@ class Tree:
         """Append a node with the given fields, link it to its parent, return its id."""
         columns = self._columns
         node_id = len(self._values)
-        for name, field in zip(
-            _NODE_FIELDS,
-            (TREE_LEAF, TREE_LEAF, feature, threshold, impurity, n_samples, weight, go_left),
-        ):
-            columns[name].append(field)
+        # one line per field (in _NODE_FIELDS order): this runs once per node
+        columns["children_left"].append(TREE_LEAF)
+        columns["children_right"].append(TREE_LEAF)
+        columns["feature"].append(feature)
+        columns["threshold"].append(threshold)
+        columns["impurity"].append(impurity)
+        columns["n_node_samples"].append(n_samples)
+        columns["weighted_n_node_samples"].append(weight)
+        columns["missing_go_to_left"].append(go_left)
         self._values.append(value)
         if parent != TREE_UNDEFINED:
             columns["children_left" if is_left else "children_right"][parent] = node_id

@@ -508,15 +508,10 @@ def _best_in_small_block(
         float(weight[row, column]),
         impurity[row, column],
         impurity[row, n_positions + column],
-        _scatter(children[:, row, column], present, len(node.class_totals)),  # left child's
+        # the left child's class weights, zeros put back for the absent classes (each
+        # index once: the sums are the values themselves)
+        np.bincount(present, weights=children[:, row, column], minlength=len(node.class_totals)),
     )
-
-
-def _scatter(values, indices, size):
-    """A vector of ``size`` zeros with ``values`` at ``indices``."""
-    full = np.zeros(size)
-    full[indices] = values
-    return full
 
 
 def _children_by_class(
