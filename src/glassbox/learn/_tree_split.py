@@ -214,15 +214,19 @@ def best_split(
     # entropy stay within _MAX_BLOCK_NUMBERS.
     per_feature = m * (node.y_weights.shape[0] if criterion != "gini" else 4)
     block = max(1, _MAX_BLOCK_NUMBERS // per_feature)
-    best_proxy, best = -np.inf, None
-    for start in range(0, k, block):
-        rows = slice(start, min(k, start + block))
-        found = _best_in_block(
-            values[rows], samples[rows], node, criterion, lowest, highest, min_weight_leaf
-        )
-        # strictly greater: on a tie the earlier feature stays, as in scikit-learn
-        if found is not None and found[0] > best_proxy:
-            best_proxy, best = found[0], (start + found[1],) + found[2:]
+    if block >= k:  # one block (the common case): no slicing, no bookkeeping
+        found = _best_in_block(values, samples, node, criterion, lowest, highest, min_weight_leaf)
+        best = None if found is None else found[1:]  # without the proxy
+    else:
+        best_proxy, best = -np.inf, None
+        for start in range(0, k, block):
+            rows = slice(start, min(k, start + block))
+            found = _best_in_block(
+                values[rows], samples[rows], node, criterion, lowest, highest, min_weight_leaf
+            )
+            # strictly greater: on a tie the earlier feature stays, as in scikit-learn
+            if found is not None and found[0] > best_proxy:
+                best_proxy, best = found[0], (start + found[1],) + found[2:]
     if best is None:
         return None
 
