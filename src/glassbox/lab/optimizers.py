@@ -80,7 +80,9 @@ def run(ctx: LabContext) -> None:
         batch = batch_size or len(x_train)
         steps_per_epoch = -(-len(x_train) // batch)
         total_steps = epochs * steps_per_epoch
-        log_every = max(1, total_steps // 30)
+        # NOTE: the loss is logged at ~40 log-spaced steps (1, 2, 4, ...), so the first
+        # steps of a 30,000-step run are drawn as well as the last.
+        log_at = set(np.unique(np.geomspace(1, total_steps, 40).astype(int)).tolist())
         rng = np.random.default_rng(ctx.seed)  # every run sees the same shuffles
         steps, seconds, losses = [0], [0.0], [training_loss(model)]
         elapsed, step = 0.0, 0
@@ -95,7 +97,7 @@ def run(ctx: LabContext) -> None:
                 optimizer.step()
                 elapsed += time.perf_counter() - began
                 step += 1
-                if step % log_every == 0 or step == total_steps:
+                if step in log_at:
                     # NOTE: measuring the loss is not part of training: its time is
                     # left out of the wall-time axis.
                     steps.append(step)
@@ -117,19 +119,19 @@ def run(ctx: LabContext) -> None:
     report.text(f"A 784-64-10 ReLU network on {len(x_train):,} MNIST training digits, "
                 f"{epochs} epochs for every run, all from the same initial weights and the "
                 f"same shuffles, on the {engine.name} engine. The training loss is measured on "
-                f"{len(x_eval):,} training images about 30 times per run (not counted in the "
-                f"wall time). Decay multiplies the learning rate by {DECAY_PER_EPOCH} after "
-                "every epoch (ExponentialLR).")
+                f"{len(x_eval):,} training images at about 40 log-spaced steps per run (not "
+                f"counted in the wall time). Decay multiplies the learning rate by "
+                f"{DECAY_PER_EPOCH} after every epoch (ExponentialLR).")
     fig, (ax_steps, ax_time) = plt.subplots(1, 2, figsize=(11, 4.2))
-    for (label, (steps, seconds, losses)), color in zip(curves.items(),
-                                                        plt.cm.tab10.colors * 2):
+    for (label, (steps, seconds, losses)), color in zip(curves.items(), plt.cm.tab10.colors):
         style = "--" if "decay" in label else "-"
         ax_steps.plot(np.maximum(steps, 1), losses, style, color=color, label=label)
-        ax_time.plot(seconds, losses, style, color=color, label=label)
+        ax_time.plot(np.maximum(seconds, 1e-4), losses, style, color=color, label=label)
     ax_steps.set_xscale("log")
+    ax_time.set_xscale("log")
     ax_steps.set(xlabel="optimizer steps (log)", ylabel="training loss",
                  title="Loss against steps")
-    ax_time.set(xlabel="training wall time (s)", ylabel="training loss",
+    ax_time.set(xlabel="training wall time (s, log)", ylabel="training loss",
                 title="Loss against wall time")
     ax_time.legend(fontsize=7)
     fig.tight_layout()
