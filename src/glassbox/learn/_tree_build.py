@@ -449,9 +449,9 @@ class TreeBuilder:
         if sorted_samples.ndim == 1:
             # sort the candidate features of the small node (how ties are ordered does not
             # matter here: with integer weights every sum over a child is exact)
-            unsorted = node_rows.T[visited]  # (k, m)
-            order = unsorted.argsort(axis=1)  # (k, m)
-            values = np.sort(unsorted, axis=1)  # (k, m), the same as unsorted[order]
+            values = node_rows.T[visited]  # (k, m), a copy
+            order = values.argsort(axis=1)  # (k, m)
+            values.sort(axis=1)  # in place: the same as values[order]
             samples = sorted_samples[order]  # (k, m)
         else:
             samples = sorted_samples[visited]  # (k, m)

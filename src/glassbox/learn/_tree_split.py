@@ -24,6 +24,7 @@ builder runs the whole search under ``np.errstate(divide="ignore", invalid="igno
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -386,17 +387,18 @@ def _best_in_block(values, samples, node: NodeStats, criterion, lowest, highest,
     proxy = np.where(allowed, proxy, -np.inf)
 
     # argmax returns the first maximum: lowest feature row, then smallest threshold.
-    row, column = divmod(int(np.argmax(proxy)), proxy.shape[1])
-    if not np.isfinite(proxy[row, column]):
+    row, column = divmod(int(proxy.argmax()), proxy.shape[1])
+    best_proxy = proxy.item(row, column)
+    if not math.isfinite(best_proxy):
         return None
-    weight_left_best = weight_left[0 if node.weight is None else row, column]
+    weight_left_best = weight_left.item(0 if node.weight is None else row, column)
     return (
-        proxy[row, column],
+        best_proxy,
         row,
         lowest + column,
-        float(weight_left_best),
-        impurity_left[row, column],
-        impurity_right[row, column],
+        weight_left_best,
+        impurity_left.item(row, column),
+        impurity_right.item(row, column),
         None,  # the left child's class weights: not at hand here
     )
 
@@ -483,6 +485,7 @@ def _best_in_small_block(
     * the class weights of both children at every position are one matrix product of the
       one-hot class weights with :func:`_left_and_right_sums` (left half, right half);
     * the weight of a child is the sum of its class weights, ``sum_c L_c**2`` one einsum;
+    * the chosen entries are read with ``.item()`` (Python floats: cheaper to handle);
     * scikit-learn's proxy ``-N_R * gini_R - N_L * gini_L`` is, bit for bit, minus
       ``N_L * gini_L + N_R * gini_R`` (rounding is symmetric), which is ranked with
       argmin (the first minimum: first feature, then smallest threshold).
@@ -494,7 +497,7 @@ def _best_in_small_block(
     # [:, :, :P] left child, [:, :, P:] right child, at each position
     children = one_hot @ _left_and_right_sums(m, lowest, highest)  # (C' k, 2P)
     children = children.reshape(len(present), k, 2 * n_positions)  # (C', k, 2P)
-    weight = np.einsum("ckq->kq", children)  # (k, 2P) weight of each child
+    weight = children.sum(axis=0)  # (k, 2P) weight of each child
     # Gini as scikit-learn writes it: 1 - (sum_c N_c**2) / N**2
     impurity = 1.0 - np.einsum("ckq,ckq->kq", children, children) / (weight * weight)
     weighted = weight * impurity  # (k, 2P)
@@ -502,16 +505,17 @@ def _best_in_small_block(
     if min_weight_leaf > 0.0:
         allowed &= (weight >= min_weight_leaf).reshape(k, 2, n_positions).all(axis=1)
     cost = np.where(allowed, cost, np.inf)
-    row, column = divmod(int(np.argmin(cost)), n_positions)
-    if not np.isfinite(cost[row, column]):
+    row, column = divmod(int(cost.argmin()), n_positions)
+    best_cost = cost.item(row, column)
+    if not math.isfinite(best_cost):
         return None
     return (
-        -cost[row, column],  # the proxy
+        -best_cost,  # the proxy
         row,
         lowest + column,
-        float(weight[row, column]),
-        impurity[row, column],
-        impurity[row, n_positions + column],
+        weight.item(row, column),
+        impurity.item(row, column),
+        impurity.item(row, n_positions + column),
         # the left child's class weights, zeros put back for the absent classes (each
         # index once: the sums are the values themselves)
         np.bincount(present, weights=children[:, row, column], minlength=len(node.class_totals)),
