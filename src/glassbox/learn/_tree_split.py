@@ -77,9 +77,11 @@ def gini(class_weights, weight_sum):
     # two splits with equal counts get bit-identical impurities (ties break the same way).
     # NOTE: np.cumsum adds in sequence (its last row is the sum in class order); np.sum
     # may pair the terms differently and round differently.
-    if np.ndim(class_weights) >= 2:
+    if np.ndim(class_weights) >= 2 and len(class_weights) > 4:
         square_sum = np.cumsum(class_weights * class_weights, axis=0)[-1]
     else:
+        # with few classes, the same sequence of additions in 2 C operations on arrays
+        # of one class each is cheaper than squaring and cumulating the whole stack
         square_sum = 0.0
         for count in class_weights:
             square_sum = square_sum + count * count
