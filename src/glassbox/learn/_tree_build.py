@@ -33,9 +33,9 @@ from glassbox.learn._tree_split import (
 TREE_LEAF = -1  # children_left / children_right of a leaf
 TREE_UNDEFINED = -2  # feature / threshold of a leaf
 
-# Nodes of at most this many samples are "small": they keep a plain list of their samples
-# and sort their few candidate features themselves (see TreeBuilder).
-SMALL_NODE_SAMPLES = 256
+# Nodes of at most this many samples keep a plain list of their samples and sort their
+# few candidate features themselves, instead of a presorted matrix (see TreeBuilder).
+LIST_NODE_SAMPLES = 256
 
 # The per-node arrays of a tree and their dtypes (scikit-learn's names).
 _NODE_FIELDS = {
@@ -242,9 +242,12 @@ class BuildParams:
 
 
 def _exact_sum(class_totals):
-    """Sum of whole-number class weights (exact in any order, so equal to the sum of the
-    node's sample weights). NOTE: Python's sum of a short list is a few times cheaper than
-    NumPy's reduction machinery, and this runs several times per node."""
+    """Sum of whole-number class weights, as a Python float.
+
+    Exact in any order, so equal to the sum of the node's sample weights. NOTE: Python's
+    sum of a short list is several times cheaper than a NumPy reduction, and this runs
+    several times per node.
+    """
     return sum(class_totals.tolist())
 
 
@@ -272,7 +275,7 @@ class TreeBuilder:
     partition (``np.compress`` with the "goes left" mask) hands each child its rows
     already sorted. A node then costs O(n_features * m) instead of O(k * m log m).
 
-    Small nodes (at most ``SMALL_NODE_SAMPLES`` samples, most nodes of a deep tree) work
+    Small nodes (at most ``LIST_NODE_SAMPLES`` samples, most nodes of a deep tree) work
     the other way: the node is a 1-D array of its samples, and :meth:`find_split` sorts
     only the ``k`` candidate features. Its children are then two slices of the chosen
     feature's sorted samples, with no partition of all the features (the partition was a
@@ -389,7 +392,11 @@ class TreeBuilder:
         )  # fmt: skip
 
     def is_leaf_child(self, n_samples, depth, impurity, class_totals):
-        """Whether a child will be a leaf, known before growing it (None: unknown)."""
+        """Whether a child will be a leaf, known from its parent's split.
+
+        False when its class weights are unknown (non-integer weights): it is then grown
+        as any node, and found to be a leaf there.
+        """
         if class_totals is None:
             return False
         weighted_n = _exact_sum(class_totals)
@@ -496,11 +503,7 @@ class TreeBuilder:
         ``which="right"``: only the right child's.
         """
         n_largest = split.n_right if which == "right" else max(split.n_left, split.n_right)
-        if (
-            self.small_nodes_as_lists
-            and split.right is not None
-            and n_largest <= SMALL_NODE_SAMPLES
-        ):
+        if self.small_nodes_as_lists and split.right is not None and n_largest <= LIST_NODE_SAMPLES:
             children = split.left, split.right
         else:
             children = self.partition(sorted_samples, split)

@@ -458,7 +458,7 @@ def _gini_children(samples, weight, node: NodeStats, lowest, highest, weight_lef
     return impurity_left, impurity_right
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=128)  # at most 128 sizes m: about 11 MB
 def _left_and_right_sums(m, lowest, highest):
     """The (m, 2P) matrix of 0s and 1s that sums the samples of each child at each position.
 
