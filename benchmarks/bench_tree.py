@@ -7,8 +7,9 @@ and the ratio is glassbox / scikit-learn (lower is better; the goal is <= 5x).
     python benchmarks/bench_tree.py --quick    # small sizes, a smoke test
 
 The forest uses n_jobs=2 on both sides (glassbox: joblib processes, warmed up first so
-worker start-up is not counted; scikit-learn: threads). On a shared machine the absolute
-times are noisy; the ratios, measured back to back, are the figures to read.
+worker start-up is not counted; scikit-learn: threads), best of ``--repeat`` runs too (a
+single run of scikit-learn's threaded forest varies by 20 % or more). On a shared machine
+the absolute times are noisy; the ratios, measured back to back, are the figures to read.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def main():
             f"forest {n_trees} trees n_jobs=2  {name}",
             RandomForestClassifier(n_estimators=n_trees, n_jobs=2, random_state=0),
             SkForest(n_estimators=n_trees, n_jobs=2, random_state=0),
-            X, y, 1,
+            X, y, repeat,
         )  # fmt: skip
 
     print("\ngrowth with n (make_classification, 20 features, 10 informative)")
@@ -90,7 +91,7 @@ def main():
             f"forest {trees} trees n_jobs=2  n={n}",
             RandomForestClassifier(n_estimators=trees, n_jobs=2, random_state=0),
             SkForest(n_estimators=trees, n_jobs=2, random_state=0),
-            X, y, 1,
+            X, y, 1 if n >= 100000 else repeat,
         )  # fmt: skip
 
 
