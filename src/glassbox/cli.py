@@ -3,6 +3,7 @@
     glassbox lab list
     glassbox lab run kernels --quick
     glassbox lab run all --out lab-out
+    glassbox summary alexnet
 """
 
 from __future__ import annotations
@@ -66,6 +67,44 @@ def lab_run(
     else:
         path = runner.run_lab(name, **options)
     typer.echo(f"Report written to {path}")
+
+
+@app.command("summary")
+def summary_command(
+    model: Annotated[str, typer.Argument(help="A zoo model: lenet5, alexnet, vgg16, vgg16_bn, "
+                                              "resnet18, resnet50, googlenet, mobilenet_v1, "
+                                              "densenet121.")],
+    input_size: Annotated[tuple[int, int, int] | None, typer.Option(
+        help="Channels, height, width of one input (default: the model's own).")] = None,
+    num_classes: Annotated[int | None, typer.Option(min=1, help="Output classes.")] = None,
+    engine: Annotated[str, typer.Option(help="glassbox or torch.")] = "glassbox",
+) -> None:
+    """Print a zoo model's layer table: output shapes, parameters, multiply-adds."""
+    from glassbox import models
+
+    builders = {name: getattr(models, name) for name in (
+        "lenet5", "alexnet", "vgg16", "vgg16_bn", "resnet18", "resnet50", "googlenet",
+        "mobilenet_v1", "densenet121")}
+    if model not in builders:
+        raise typer.BadParameter(f"unknown model {model!r}; expected one of: "
+                                 f"{', '.join(builders)}", param_hint="MODEL")
+    if engine not in ("glassbox", "torch"):
+        raise typer.BadParameter(f"expected glassbox or torch, received {engine!r}",
+                                 param_hint="--engine")
+    if engine == "torch":
+        import torch.nn as nn
+    else:
+        import glassbox.nn as nn
+    defaults = {"lenet5": (1, 32, 32), "alexnet": (3, 227, 227)}
+    size = input_size or defaults.get(model, (3, 224, 224))
+    options = {"in_channels": size[0]}
+    if num_classes is not None:
+        options["num_classes"] = num_classes
+    try:
+        table = models.summary(builders[model](nn=nn, **options), size)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--input-size") from None
+    typer.echo(str(table))
 
 
 def main() -> None:

@@ -132,3 +132,21 @@ def test_cli_lists_the_real_labs():
     assert result.exit_code == 0
     for name in ("kernels", "classic", "mlp", "zoo", "lenet5", "transfer", "optimizers"):
         assert name in result.output
+
+
+def test_cli_summary_prints_the_course_table():
+    result = CliRunner().invoke(app, ["summary", "lenet5"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "Total params: 61,706" in result.output
+    assert "1x6x28x28" in result.output and "Total mult-adds: 416,520" in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["summary", "vgg19"], "unknown model 'vgg19'"),
+    (["summary", "lenet5", "--input-size", "1", "16", "16"], "too small"),
+    (["summary", "lenet5", "--engine", "jax"], "received 'jax'"),
+])
+def test_cli_summary_bad_input(args, message):
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "300", "NO_COLOR": "1"})
+    assert result.exit_code != 0
+    assert message in " ".join(result.output.split())
