@@ -45,7 +45,14 @@ DECAY_PER_EPOCH = 0.5  # ExponentialLR's gamma, stepped once per epoch
 
 
 def mlp(nn):
-    """784-64-10 with ReLU: small enough that batch-1 SGD runs in seconds."""
+    """784-64-10 with ReLU: small enough that batch-1 SGD runs in seconds.
+
+    Examples
+    --------
+    >>> import glassbox as gb, glassbox.nn as nn
+    >>> mlp(nn)(gb.zeros(3, 1, 28, 28)).shape
+    (3, 10)
+    """
     return nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10))
 
 

@@ -79,6 +79,11 @@ def available_labs() -> dict[str, ModuleType]:
     """Every lab module of ``glassbox.lab`` by its CLI name (adding a lab = adding a module).
 
     A lab module defines ``NAME``, ``TITLE``, ``SECTION`` and ``run(ctx)``.
+
+    Examples
+    --------
+    >>> "kernels" in available_labs()
+    True
     """
     import glassbox.lab as package
 
@@ -100,7 +105,13 @@ def available_labs() -> dict[str, ModuleType]:
 
 
 def get_lab(name: str) -> ModuleType:
-    """The lab module called ``name``; a ValueError lists the valid names otherwise."""
+    """The lab module called ``name``; a ValueError lists the valid names otherwise.
+
+    Examples
+    --------
+    >>> get_lab("kernels").SECTION
+    '3.1 Convolutions from scratch'
+    """
     # NOTE: import only the lab asked for (labs import heavy libraries); the full
     # discovery runs only to list the valid names in the error.
     module_name = name.replace("-", "_")
@@ -156,6 +167,13 @@ def run_lab(name: str, quick: bool = False, seed: int = 0, out_dir: str | os.Pat
         Where datasets are looked for first (before ``$GLASSBOX_DATA`` and the cache).
     engine : {"glassbox", "torch"}
         The engine for labs that train networks.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = run_lab("kernels", quick=True, out_dir=tempfile.mkdtemp(), show_progress=False)
+    >>> path.name, sorted(p.name for p in path.parent.iterdir())
+    ('report.html', ['config.json', 'figures', 'metrics.json', 'report.html'])
     """
     if engine not in ENGINES:
         raise ValueError(f"Unknown engine {engine!r}. Expected one of: {', '.join(ENGINES)}.")
@@ -209,7 +227,10 @@ def run_lab(name: str, quick: bool = False, seed: int = 0, out_dir: str | os.Pat
 def run_all(quick: bool = False, seed: int = 0, out_dir: str | os.PathLike = "lab-out",
             data_dir: str | os.PathLike | None = None, engine: str = "glassbox",
             show_progress: bool = True) -> Path:
-    """Run every lab and write ``out_dir/index.html`` linking each report."""
+    """Run every lab and write ``out_dir/index.html`` linking each report.
+
+    Takes the options of :func:`run_lab`; ``glassbox lab run all`` calls it.
+    """
     rows = []
     for name, module in available_labs().items():
         path = run_lab(name, quick=quick, seed=seed, out_dir=out_dir, data_dir=data_dir,

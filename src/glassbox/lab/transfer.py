@@ -41,6 +41,12 @@ def small_cnn(nn, num_classes: int = 5):
     flatten (32·5·5 = 800). Head: linear 64 -> ReLU -> linear ``num_classes``. As in the
     course, what is transferred is everything up to the last convolutional layer; the
     fully connected layers are specific to the task and are always trained anew.
+
+    Examples
+    --------
+    >>> import glassbox as gb, glassbox.nn as nn
+    >>> small_cnn(nn)(gb.zeros(2, 1, 28, 28)).shape
+    (2, 5)
     """
     base = nn.Sequential(
         nn.Conv2d(1, 16, kernel_size=3), nn.ReLU(), nn.MaxPool2d(2),   # (N, 16, 13, 13)

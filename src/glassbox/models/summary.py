@@ -25,7 +25,15 @@ __all__ = ["Summary", "summary"]
 
 @dataclass
 class Summary:
-    """The result of :func:`summary`: one row per layer, plus totals."""
+    """The result of :func:`summary`: one row per layer, plus totals (``print`` shows a table).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from glassbox.models import lenet5
+    >>> str(summary(lenet5(nn=torch.nn), (1, 32, 32))).splitlines()[-1]
+    'Total mult-adds: 416,520'
+    """
 
     rows: list[dict[str, Any]]
     input_size: tuple[int, ...]
