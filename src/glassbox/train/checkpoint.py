@@ -139,6 +139,8 @@ def save_checkpoint(path: str | Path, model: Any, optimizer: Any = None, schedul
         "epoch": int(epoch),
         "optimizer": None if optimizer is None else flatten_state(
             optimizer.state_dict(), "optimizer", tensors),
+        "optimizer_class": None if optimizer is None else type(optimizer).__name__,
+        "scheduler_class": None if scheduler is None else type(scheduler).__name__,
         "scheduler": None if scheduler is None else flatten_state(
             scheduler.state_dict(), "scheduler", tensors),
         "rng": None if rng_state is None else flatten_state(dict(rng_state), "rng", tensors),
@@ -182,6 +184,15 @@ def check_state_dict_matches(expected: Mapping[str, Any], found: Mapping[str, An
             f"different architecture. " + "; ".join(parts) + ". Build the same model as the "
             "run that saved it, or start afresh (resume=False or a new checkpoint_dir)."
         )
+
+
+def _check_same_class(what: str, saved_class: str | None, obj: Any, path: Path) -> None:
+    """Refuse to load one optimizer's (or scheduler's) state into another kind."""
+    if saved_class is not None and saved_class != type(obj).__name__:
+        raise ValueError(f"The checkpoint {path} holds the state of a {saved_class} {what}, "
+                         f"received a {type(obj).__name__}. Resume with a {saved_class}, as "
+                         "the run that saved it, or start afresh (resume=False or a new "
+                         "checkpoint_dir).")
 
 
 def load_checkpoint(path: str | Path, model: Any, optimizer: Any = None, scheduler: Any = None,
@@ -228,8 +239,17 @@ def load_checkpoint(path: str | Path, model: Any, optimizer: Any = None, schedul
         return engine.tensor(array, dtype=array.dtype)
 
     if optimizer is not None and state["optimizer"] is not None:
-        optimizer.load_state_dict(unflatten_state(state["optimizer"], tensors, as_engine_tensor))
+        _check_same_class("optimizer", state.get("optimizer_class"), optimizer, path)
+        try:
+            optimizer.load_state_dict(unflatten_state(state["optimizer"], tensors,
+                                                      as_engine_tensor))
+        except (KeyError, ValueError) as error:
+            raise ValueError(f"The optimizer state in {path} does not fit this "
+                             f"{type(optimizer).__name__} ({type(error).__name__}: {error}). "
+                             "Build the optimizer as the run that saved it did (same class, "
+                             "same parameter groups).") from None
     if scheduler is not None and state["scheduler"] is not None:
+        _check_same_class("scheduler", state.get("scheduler_class"), scheduler, path)
         scheduler.load_state_dict(unflatten_state(state["scheduler"], tensors))
     rng = None if state["rng"] is None else unflatten_state(state["rng"], tensors)
     if restore_rng and rng is not None:

@@ -23,10 +23,13 @@ loaders and a ``torch.nn`` model on torch loaders.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from glassbox.io import load_metadata
 from glassbox.train.callbacks import Callback
@@ -35,14 +38,20 @@ from glassbox.train.engines import Engine, engine_of, get_engine, to_numpy
 from glassbox.train.history import History
 from glassbox.train.metrics import resolve_metrics
 
-__all__ = ["fit", "evaluate", "NonFiniteLossError", "LAST_CHECKPOINT", "BEST_CHECKPOINT"]
+__all__ = ["fit", "evaluate", "first_non_finite", "NonFiniteLossError", "LAST_CHECKPOINT",
+           "BEST_CHECKPOINT"]
 
 LAST_CHECKPOINT = "last.safetensors"
 BEST_CHECKPOINT = "best.safetensors"
 
 
 class NonFiniteLossError(FloatingPointError):
-    """The training loss became NaN or infinite; training was stopped."""
+    """A loss or a weight became NaN or infinite; training was stopped.
+
+    Raised when a training loss, a validation loss, or a parameter or buffer of the
+    model is not finite. The checkpoint of the last good epoch is left untouched: a
+    checkpoint is only written once all of them were checked.
+    """
 
 
 def _progress_bar(iterable: Iterable[Any], enabled: bool, **options: Any) -> Any:
@@ -68,6 +77,76 @@ def _loader_generators(loader: Any) -> list[Any]:
         if generator is not None and all(generator is not other for other in found):
             found.append(generator)
     return found
+
+
+def _unpack(batch: Any, batch_index: int, caller: str) -> tuple[Any, Any]:
+    """The (input, target) pair of a batch, or a ValueError saying what the loader gave."""
+    if isinstance(batch, (tuple, list)) and len(batch) == 2:
+        return batch[0], batch[1]
+    received = (f"a {type(batch).__name__} of {len(batch)} items"
+                if isinstance(batch, (tuple, list)) else f"a {type(batch).__name__}")
+    raise ValueError(f"{caller}: expected the loader to yield (input, target) pairs, "
+                     f"received {received} at batch {batch_index + 1}. Wrap the loader so "
+                     "each batch is a pair, e.g. ((x, y) for x, y, _ in loader).")
+
+
+def first_non_finite(state_dict: Any) -> str | None:
+    """The first entry of a state dict holding NaN or inf, described; None if all finite.
+
+    Parameters
+    ----------
+    state_dict : mapping of str to tensor (either engine) or ndarray
+        Typically ``model.state_dict()`` (parameters and buffers, in module order).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> first_non_finite({"a": np.ones(3), "b": np.array([1.0, np.nan, np.inf])})
+    "'b' (1 NaN and 1 inf among 3 values)"
+    >>> first_non_finite({"a": np.ones(3)}) is None
+    True
+    """
+    for name, value in state_dict.items():
+        array = to_numpy(value)
+        if array.dtype.kind not in "fc" or bool(np.isfinite(array).all()):
+            continue
+        n_nan = int(np.isnan(array).sum())
+        return (f"{name!r} ({n_nan} NaN and {int(array.size - n_nan - np.isfinite(array).sum())}"
+                f" inf among {array.size} values)")
+    return None
+
+
+def _check_monitor(monitor: str, callbacks: Sequence[Callback], metric_fns: dict[str, Any],
+                   has_validation: bool) -> None:
+    """Refuse, before any training, a monitored name that no epoch log will contain."""
+    names = ["train_loss", *(f"train_{name}" for name in metric_fns)]
+    if has_validation:
+        names += ["val_loss", *(f"val_{name}" for name in metric_fns)]
+    names.append("lr")
+    watched = [("monitor", monitor)] + [
+        (f"{type(callback).__name__}.monitor", callback.monitor) for callback in callbacks
+        if isinstance(getattr(callback, "monitor", None), str)]
+    for what, name in watched:
+        if name not in names:
+            hint = (" The 'val_*' values need a val_loader." if name.startswith("val_")
+                    and not has_validation else "")
+            raise ValueError(f"{what}: expected one of {names}, received {name!r}.{hint} "
+                             "Metrics are named after the metrics= argument.")
+
+
+def _prepare_checkpoint_dir(checkpoint_dir: Path) -> None:
+    """Create the checkpoint folder now, so a bad path fails before the first epoch."""
+    if checkpoint_dir.exists() and not checkpoint_dir.is_dir():
+        raise ValueError(f"checkpoint_dir: expected a folder, received {checkpoint_dir}, "
+                         "which is a file. Pass a folder path (it is created if missing).")
+    try:
+        checkpoint_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValueError(f"checkpoint_dir: cannot create the folder {checkpoint_dir} "
+                         f"({error.strerror or error}). Pass a writable folder.") from None
+    if not os.access(checkpoint_dir, os.W_OK | os.X_OK):
+        raise ValueError(f"checkpoint_dir: the folder {checkpoint_dir} is not writable. "
+                         "Pass a writable folder.")
 
 
 def evaluate(model: Any, loader: Iterable[Any], loss_fn: Callable[[Any, Any], Any],
@@ -105,7 +184,8 @@ def evaluate(model: Any, loader: Iterable[Any], loss_fn: Callable[[Any, Any], An
     was_training = getattr(model, "training", True)
     model.eval()
     with engine.no_grad():
-        for inputs, target in loader:
+        for batch_index, batch in enumerate(loader):
+            inputs, target = _unpack(batch, batch_index, "evaluate")
             output = model(inputs)
             n = _batch_size(target)
             totals["loss"] += float(loss_fn(output, target).item()) * n
@@ -208,7 +288,10 @@ def fit(model: Any, train_loader: Iterable[Any], val_loader: Iterable[Any] | Non
     callbacks = list(callbacks or [])
     if val_loader is None and monitor.startswith("val_"):
         monitor = "train_" + monitor[len("val_"):]
+    _check_monitor(monitor, callbacks, metric_fns, val_loader is not None)
     checkpoint_dir = None if checkpoint_dir is None else Path(checkpoint_dir)
+    if checkpoint_dir is not None:
+        _prepare_checkpoint_dir(checkpoint_dir)
     last_path = None if checkpoint_dir is None else checkpoint_dir / LAST_CHECKPOINT
     best_path = None if checkpoint_dir is None else checkpoint_dir / BEST_CHECKPOINT
 
@@ -241,8 +324,22 @@ def fit(model: Any, train_loader: Iterable[Any], val_loader: Iterable[Any] | Non
         started = time.perf_counter()
         logs = _train_one_epoch(model, train_loader, loss_fn, optimizer, metric_fns, epoch,
                                 epochs, progress, last_path)
+        # NOTE: a step can turn weights into NaN while the loss that led to it was finite
+        # (Adam with eps=0 on a gradient that is always 0, say). Check every parameter and
+        # buffer before validating (torch's BCELoss refuses NaN probabilities) and before
+        # any checkpoint is written: a checkpoint must never hold NaN weights.
+        bad_tensor = first_non_finite(model.state_dict())
+        if bad_tensor is not None:
+            epoch_bar.close()
+            raise NonFiniteLossError(_non_finite_weights_message(bad_tensor, epoch, last_path))
         if val_loader is not None:
             validation = evaluate(model, val_loader, loss_fn, metric_fns, engine=engine)
+            if not math.isfinite(validation["loss"]):
+                epoch_bar.close()
+                raise NonFiniteLossError(
+                    f"Training stopped: the validation loss is {validation['loss']} at the "
+                    f"end of epoch {epoch} (the weights are finite; check the validation "
+                    f"inputs and targets for NaN or inf). {_kept(last_path)}")
             logs.update({f"val_{name}": value for name, value in validation.items()})
         logs = {"epoch": epoch, **logs, "lr": float(optimizer.param_groups[0]["lr"])}
         if scheduler is not None:
@@ -294,15 +391,17 @@ def _train_one_epoch(model: Any, loader: Iterable[Any], loss_fn: Callable[[Any, 
     batch_bar = _progress_bar(loader, progress, desc=f"epoch {epoch}/{epochs}",
                               total=n_batches, leave=False)
     previous_loss = None
-    for batch_index, (inputs, target) in enumerate(batch_bar):
+    for batch_index, batch in enumerate(batch_bar):
+        inputs, target = _unpack(batch, batch_index, "fit")
         optimizer.zero_grad()
         output = model(inputs)
         loss = loss_fn(output, target)
         loss_value = float(loss.item())
         if not math.isfinite(loss_value):
             batch_bar.close()
-            raise NonFiniteLossError(_non_finite_message(loss_value, epoch, batch_index,
-                                                         n_batches, previous_loss, last_path))
+            raise NonFiniteLossError(_non_finite_message(
+                loss_value, epoch, batch_index, n_batches, previous_loss, last_path,
+                first_non_finite(model.state_dict())))
         loss.backward()
         optimizer.step()
 
@@ -323,20 +422,36 @@ def _train_one_epoch(model: Any, loader: Iterable[Any], loss_fn: Callable[[Any, 
     return {f"train_{name}": total / count for name, total in totals.items()}
 
 
+def _kept(last_path: Path | None) -> str:
+    """What the message says about the last good checkpoint."""
+    if last_path is not None and last_path.is_file():
+        saved_epoch = load_metadata(last_path).get("epoch", "?")
+        return (f"The last good checkpoint, from the end of epoch {saved_epoch}, is kept at "
+                f"{last_path}; resume from it with resume=True after fixing the cause.")
+    if last_path is not None:
+        return "No checkpoint had been written yet (the failure came in the first epoch)."
+    return "No checkpoint is kept: pass checkpoint_dir= to keep the last good one."
+
+
+_CAUSES = ("Usual causes: a learning rate too high, NaN or inf in the inputs or targets, "
+           "log(0) in a hand-written loss (nn.BCEWithLogitsLoss and nn.CrossEntropyLoss are "
+           "stable), or a division by zero in the optimizer (eps=0).")
+
+
+def _non_finite_weights_message(bad_tensor: str, epoch: int, last_path: Path | None) -> str:
+    return (f"Training stopped: the model's weights are not finite at the end of epoch "
+            f"{epoch}, though every training loss was; the first bad tensor is {bad_tensor}. "
+            f"{_kept(last_path)} {_CAUSES}")
+
+
 def _non_finite_message(loss: float, epoch: int, batch_index: int, n_batches: int | None,
-                        previous_loss: float | None, last_path: Path | None) -> str:
+                        previous_loss: float | None, last_path: Path | None,
+                        bad_tensor: str | None = None) -> str:
     where = f"epoch {epoch}, batch {batch_index + 1}" + (
         f" of {n_batches}" if n_batches is not None else "")
     before = "" if previous_loss is None else f" (the previous batch's loss was " \
                                               f"{previous_loss:.6g})"
-    if last_path is not None and last_path.is_file():
-        saved_epoch = load_metadata(last_path).get("epoch", "?")
-        kept = (f"The last good checkpoint, from the end of epoch {saved_epoch}, is kept at "
-                f"{last_path}; resume from it with resume=True after fixing the cause.")
-    elif last_path is not None:
-        kept = "No checkpoint had been written yet (the failure came in the first epoch)."
-    else:
-        kept = "No checkpoint is kept: pass checkpoint_dir= to keep the last good one."
-    return (f"Training stopped: the loss is {loss} at {where}{before}. {kept} Usual causes: "
-            "a learning rate too high, NaN or inf in the inputs or targets, or log(0) in a "
-            "hand-written loss (nn.BCEWithLogitsLoss and nn.CrossEntropyLoss are stable).")
+    weights = ("" if bad_tensor is None else
+               f" The weights were already not finite: the first bad tensor is {bad_tensor}.")
+    return (f"Training stopped: the loss is {loss} at {where}{before}.{weights} "
+            f"{_kept(last_path)} {_CAUSES}")
