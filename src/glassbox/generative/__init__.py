@@ -1,0 +1,21 @@
+"""Deep generative models (course section 5): autoencoders, the VAE, GANs and WGANs.
+
+Written with the operations both engines share, so every function takes glassbox
+Tensors or torch tensors, as ``glassbox.models`` does.
+"""
+
+from glassbox.generative.gan import (
+    GAN_LOSSES,
+    clip_weights,
+    discriminator_loss,
+    generator_loss,
+    gradient_penalty,
+    noisy_labels,
+    soft_labels,
+    wasserstein_estimate,
+)
+
+__all__ = [
+    "GAN_LOSSES", "clip_weights", "discriminator_loss", "generator_loss",
+    "gradient_penalty", "noisy_labels", "soft_labels", "wasserstein_estimate",
+]
