@@ -14,8 +14,23 @@ from glassbox.generative.gan import (
     soft_labels,
     wasserstein_estimate,
 )
+from glassbox.generative.vae import (
+    elbo,
+    gaussian_kl,
+    iwae_bound,
+    log_importance_weights,
+    log_likelihood,
+    log_likelihood_estimate,
+    log_normal,
+    logsumexp,
+    renyi_bound,
+    reparameterize,
+)
 
 __all__ = [
     "GAN_LOSSES", "clip_weights", "discriminator_loss", "generator_loss",
     "gradient_penalty", "noisy_labels", "soft_labels", "wasserstein_estimate",
 ]
+__all__ += ["elbo", "gaussian_kl", "iwae_bound", "log_importance_weights", "log_likelihood",
+            "log_likelihood_estimate", "log_normal", "logsumexp", "renyi_bound",
+            "reparameterize"]

@@ -5,6 +5,7 @@ identical torch model, with the same ``state_dict`` keys, so weights move betwee
 """
 
 from glassbox.models.alexnet import alexnet
+from glassbox.models.autoencoder import autoencoder
 from glassbox.models.densenet import densenet121
 from glassbox.models.gan import (
     dcgan_discriminator,
@@ -25,6 +26,7 @@ from glassbox.models.transfer import (
     parameter_groups,
     unfreeze,
 )
+from glassbox.models.vae import conv_vae, vae_mlp
 from glassbox.models.vgg import vgg16, vgg16_bn
 
 __all__ = ["Summary", "summary", "alexnet", "densenet121", "googlenet", "lenet5",
@@ -32,3 +34,4 @@ __all__ = ["Summary", "summary", "alexnet", "densenet121", "googlenet", "lenet5"
            "extract_features", "freeze", "layer_names", "parameter_groups", "unfreeze"]
 __all__ += ["mlp_generator", "mlp_discriminator", "dcgan_generator", "dcgan_discriminator",
             "wgan_gp_critic"]
+__all__ += ["autoencoder", "conv_vae", "vae_mlp"]
