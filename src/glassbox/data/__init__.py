@@ -16,6 +16,7 @@
 """
 
 from glassbox.data import transforms
+from glassbox.data.compas import load_compas
 from glassbox.data.dataloader import DataLoader, default_collate, numpy_collate
 from glassbox.data.dataset import ConcatDataset, Dataset, Subset, TensorDataset, random_split
 from glassbox.data.datasets import (
@@ -35,7 +36,7 @@ __all__ = [
     "Dataset", "TensorDataset", "Subset", "ConcatDataset", "random_split",
     "DataLoader", "default_collate", "numpy_collate",
     "Sampler", "SequentialSampler", "RandomSampler", "BatchSampler",
-    "load_mnist", "MNIST", "cache_dir",
+    "load_mnist", "MNIST", "cache_dir", "load_compas",
     "load_digits", "load_breast_cancer", "load_iris", "load_wine", "load_sample_image",
     "make_circle", "make_xor", "make_gaussian", "make_spiral",
     "train_val_test_split", "StandardScaler", "standardize",
