@@ -14,6 +14,7 @@ from glassbox.generative.gan import (
     soft_labels,
     wasserstein_estimate,
 )
+from glassbox.generative.training import GANOptimizers, fit_gan, generate, sample_noise
 from glassbox.generative.vae import (
     elbo,
     gaussian_kl,
@@ -34,3 +35,4 @@ __all__ = [
 __all__ += ["elbo", "gaussian_kl", "iwae_bound", "log_importance_weights", "log_likelihood",
             "log_likelihood_estimate", "log_normal", "logsumexp", "renyi_bound",
             "reparameterize"]
+__all__ += ["GANOptimizers", "fit_gan", "generate", "sample_noise"]
