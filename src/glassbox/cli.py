@@ -4,6 +4,7 @@
     glassbox lab run kernels --quick
     glassbox lab run all --out lab-out
     glassbox summary alexnet
+    glassbox audit predictions.csv --y-true y --y-pred h --sensitive race
 """
 
 from __future__ import annotations
@@ -105,6 +106,37 @@ def summary_command(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--input-size") from None
     typer.echo(str(table))
+
+
+@app.command("audit")
+def audit_command(
+    predictions: Annotated[Path, typer.Argument(help="CSV file: one row per decision.")],
+    y_true: Annotated[str, typer.Option("--y-true", help="Column of the true outcome.")],
+    y_pred: Annotated[str, typer.Option("--y-pred", help="Column of the decision.")],
+    sensitive: Annotated[list[str], typer.Option(
+        "--sensitive", help="Column of a protected attribute (repeat for several).")],
+    score: Annotated[str | None, typer.Option(
+        "--score", help="Column of the model's score: ROC and calibration by group.")] = None,
+    pos_label: Annotated[str | None, typer.Option(
+        "--pos-label", help="The positive outcome (default: 1, true or yes).")] = None,
+    out: Annotated[Path, typer.Option(help="Writes OUT/report.html and OUT/metrics.json.")]
+    = Path("audit-out"),
+) -> None:
+    """Audit anyone's predictions for fairness: rates and parity gaps by group."""
+    import json
+
+    from glassbox.fairness.audit import AuditError, run_audit
+
+    try:
+        path = run_audit(predictions, y_true, y_pred, sensitive, score=score,
+                         pos_label=pos_label, out_dir=out)
+    except AuditError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(2) from None
+    metrics = json.loads((path.parent / "metrics.json").read_text())
+    for note in metrics["warnings"]:
+        typer.echo(f"Warning: {note}", err=True)
+    typer.echo(f"Audit report written to {path}")
 
 
 def main() -> None:
