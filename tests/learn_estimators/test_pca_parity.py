@@ -120,3 +120,18 @@ def test_bad_input_same_errors(estimator_class):
         estimator_class().fit(np.where(X > 7, np.nan, X))
     with pytest.raises(ValueError, match="features"):
         estimator_class(n_components=2).fit(X).transform(X[:, :3])
+
+
+@pytest.mark.parametrize("params", [{"n_components": 2}, {"n_components": 3, "whiten": True},
+                                    {"n_components": None}, {"n_components": 0}])
+def test_probabilistic_pca_likelihood_equal(params):
+    X = load_wine(return_X_y=True)[0]
+    ours = PCA(**params).fit(X[::2])
+    theirs = sklearn.decomposition.PCA(**params).fit(X[::2])
+    for method in ("get_covariance", "get_precision"):
+        expected = getattr(theirs, method)()
+        np.testing.assert_allclose(getattr(ours, method)(), expected, rtol=1e-6,
+                                   atol=1e-9 * np.abs(expected).max(), err_msg=method)
+    np.testing.assert_allclose(ours.score_samples(X[1::2]), theirs.score_samples(X[1::2]),
+                               rtol=1e-8)
+    assert ours.score(X[1::2]) == pytest.approx(theirs.score(X[1::2]), rel=1e-8)

@@ -126,8 +126,11 @@ def test_grid_search_refit_false_and_integer_cv(iris):
                                refit=False).fit(X, y)
     assert ours.best_params_ == theirs.best_params_
     assert not hasattr(ours, "best_estimator_")
-    with pytest.raises(AttributeError, match="refit=False"):
+    # as in scikit-learn: hasattr is False, and the cause names refit=False
+    assert hasattr(ours, "predict") is hasattr(theirs, "predict") is False
+    with pytest.raises(AttributeError, match="has no attribute 'predict'") as error:
         ours.predict(X)
+    assert "refit=False" in str(error.value.__cause__)
 
 
 def test_nested_cross_validation_equals_sklearn_composition(iris):

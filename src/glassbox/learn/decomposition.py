@@ -309,6 +309,101 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
             return X @ scaled_components + self.mean_
         return X @ self.components_ + self.mean_
 
+    # -- probabilistic PCA (Tipping & Bishop): X ~ N(mean_, W Wᵀ + noise_variance_ I) --
+    def _loadings_and_excess_variance(self):
+        """Axes (rescaled if whitened) and the variance each carries above the noise."""
+        components = self.components_
+        variance = self.explained_variance_
+        if self.whiten:
+            components = components * np.sqrt(variance[:, np.newaxis])
+        excess = np.where(variance > self.noise_variance_, variance - self.noise_variance_, 0.0)
+        return components, excess
+
+    def get_covariance(self):
+        """Covariance of the generative model: ``Vᵀ diag(λ - σ²) V + σ² I``.
+
+        ``λ`` are the kept variances, ``V`` the kept axes and ``σ²`` the noise variance
+        (the mean of the discarded variances).
+
+        Returns
+        -------
+        cov : ndarray of shape (n_features, n_features)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from glassbox.learn.decomposition import PCA
+        >>> X = np.random.default_rng(0).normal(size=(50, 3))
+        >>> np.allclose(PCA().fit(X).get_covariance(), np.cov(X.T))
+        True
+        """
+        check_is_fitted(self)
+        components, excess = self._loadings_and_excess_variance()
+        covariance = (components.T * excess) @ components
+        covariance.flat[:: covariance.shape[0] + 1] += self.noise_variance_
+        return covariance
+
+    def get_precision(self):
+        """Inverse of :meth:`get_covariance`, by the matrix inversion lemma.
+
+        Returns
+        -------
+        precision : ndarray of shape (n_features, n_features)
+        """
+        check_is_fitted(self)
+        n_features = self.components_.shape[1]
+        if self.n_components_ == 0:
+            return np.eye(n_features) / self.noise_variance_
+        if self.noise_variance_ == 0.0:
+            return linalg.inv(self.get_covariance())
+        # (V D Vᵀ + σ² I)⁻¹ = I/σ² - Vᵀ (V Vᵀ/σ² + D⁻¹)⁻¹ V / σ⁴: a k x k inverse only
+        components, excess = self._loadings_and_excess_variance()
+        inner = components @ components.T / self.noise_variance_
+        inner.flat[:: inner.shape[0] + 1] += 1.0 / excess
+        precision = components.T @ linalg.inv(inner) @ components
+        precision /= -(self.noise_variance_**2)
+        precision.flat[:: n_features + 1] += 1.0 / self.noise_variance_
+        return precision
+
+    def score_samples(self, X):
+        """Log-likelihood of each sample under the probabilistic PCA model.
+
+        ``log N(x; mean_, C) = -(x - mean_)ᵀ C⁻¹ (x - mean_) / 2 - (d log 2π - log|C⁻¹|) / 2``
+        with ``C`` from :meth:`get_covariance`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_likelihood : ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        centred = X - self.mean_
+        precision = self.get_precision()
+        log_likelihood = -0.5 * np.sum(centred * (centred @ precision), axis=1)
+        sign, log_det = np.linalg.slogdet(precision)
+        log_det = log_det if sign > 0 else -np.inf
+        log_likelihood -= 0.5 * (X.shape[1] * np.log(2.0 * np.pi) - log_det)
+        return log_likelihood
+
+    def score(self, X, y=None):
+        """Mean log-likelihood of the samples (what cross-validation maximises).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        log_likelihood : float
+        """
+        return float(np.mean(self.score_samples(X)))
+
     @property
     def _n_features_out(self):
         """Number of output features, for ``get_feature_names_out``."""

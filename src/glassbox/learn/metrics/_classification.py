@@ -1,4 +1,4 @@
-"""Classification and regression metrics, written to be read (the twin of ``sklearn.metrics``).
+"""Classification metrics from the confusion matrix (``sklearn.metrics._classification``).
 
 Every per-class score comes from one table: the *multilabel confusion matrix*, one 2x2
 matrix per class, built by three ``np.bincount`` calls (class c is "positive", every
@@ -20,196 +20,27 @@ and ``average`` says how the per-class numbers become one: ``"binary"`` (only
 ``pos_label``), ``"macro"`` (plain mean), ``"weighted"`` (mean weighted by support),
 ``"micro"`` (sum TP, FP, FN over classes first, then divide) or ``None`` (one per class).
 
-The ranking metrics (``roc_curve``, ``precision_recall_curve``, ``roc_auc_score``) sort
-the scores once and read TP and FP counts at every distinct threshold from cumulative
-sums.
+``log_loss`` (the cross-entropy of predicted probabilities) sits here too, as in
+scikit-learn.
 """
 
 from __future__ import annotations
 
 import numbers
 import warnings
-from itertools import combinations
 
 import numpy as np
 from sklearn.exceptions import UndefinedMetricWarning
 from sklearn.utils import check_consistent_length, column_or_1d
-from sklearn.utils.multiclass import type_of_target, unique_labels
 
-__all__ = [
-    "accuracy_score",
-    "auc",
-    "classification_report",
-    "confusion_matrix",
-    "f1_score",
-    "fbeta_score",
-    "log_loss",
-    "mean_squared_error",
-    "multilabel_confusion_matrix",
-    "precision_recall_curve",
-    "precision_recall_fscore_support",
-    "precision_score",
-    "recall_score",
-    "roc_auc_score",
-    "roc_curve",
-    "specificity_score",
-]
-
-_AVERAGE_OPTIONS = (None, "micro", "macro", "weighted", "samples")
-
-
-# ---------------------------------------------------------------------------
-# Input checks
-# ---------------------------------------------------------------------------
-def _check_targets(y_true, y_pred, sample_weight=None):
-    """Return ``(y_type, present_labels, y_true, y_pred, sample_weight)`` for 1-D labels.
-
-    ``y_type`` is ``"binary"`` or ``"multiclass"``; ``present_labels`` are the sorted
-    labels seen in either array.
-    """
-    check_consistent_length(y_true, y_pred, sample_weight)
-    if _is_integer_vector(y_true) and _is_integer_vector(y_pred) and len(y_true) > 0:
-        # NOTE: fast path; 1-D integer labels are binary or multiclass, and which one is
-        # decided below from the labels present (type_of_target would sort each array).
-        type_true = type_pred = "binary"
-    else:
-        type_true = type_of_target(y_true, input_name="y_true")
-        type_pred = type_of_target(y_pred, input_name="y_pred")
-    if len(y_true) < 1:
-        raise ValueError(
-            "Found empty input array (e.g., `y_true` or `y_pred`) while a minimum of 1 "
-            "sample is required."
-        )
-    y_types = {type_true, type_pred}
-    if y_types == {"binary", "multiclass"}:
-        y_types = {"multiclass"}
-    if len(y_types) > 1:
-        raise ValueError(
-            f"Classification metrics can't handle a mix of {type_true} and {type_pred} "
-            "targets"
-        )
-    y_type = y_types.pop()
-    if y_type not in ("binary", "multiclass"):
-        raise ValueError(
-            f"{y_type} is not supported: glassbox metrics take 1-D class labels (binary "
-            "or multiclass). Pass y_true and y_pred as arrays of shape (n_samples,)."
-        )
-    y_true = column_or_1d(y_true, input_name="y_true")
-    y_pred = column_or_1d(y_pred, input_name="y_pred")
-    present_labels = _present_labels(y_true, y_pred)
-    if y_type == "binary" and len(present_labels) > 2:
-        y_type = "multiclass"
-    if sample_weight is not None:
-        sample_weight = _check_sample_weight(sample_weight)
-    return y_type, present_labels, y_true, y_pred, sample_weight
-
-
-def _is_integer_vector(y):
-    return isinstance(y, np.ndarray) and y.ndim == 1 and y.dtype.kind in "iu"
-
-
-def _present_labels(y_true, y_pred):
-    """Sorted labels found in either array (``unique_labels``, faster for small ints)."""
-    if y_true.dtype.kind in "iu" and y_pred.dtype.kind in "iu":
-        low = min(y_true.min(), y_pred.min())
-        high = max(y_true.max(), y_pred.max())
-        if int(high) - int(low) <= 2 * len(y_true) + 1000:
-            # Integer labels in a modest range: a bincount replaces two sorts.
-            span = int(high) - int(low) + 1
-            counts = (np.bincount((y_true - low).astype(np.intp), minlength=span)
-                      + np.bincount((y_pred - low).astype(np.intp), minlength=span))
-            return (np.flatnonzero(counts) + low).astype(np.result_type(y_true, y_pred))
-    return unique_labels(y_true, y_pred)
-
-
-def _check_sample_weight(sample_weight):
-    """Sample weights as a 1-D array with at least one non-zero weight."""
-    sample_weight = np.asarray(sample_weight)
-    if sample_weight.ndim != 1:
-        raise ValueError(
-            "Sample weights must be 1D array or scalar, got a "
-            f"{sample_weight.ndim}D array. Pass one weight per sample."
-        )
-    if np.all(sample_weight == 0):
-        raise ValueError("Sample weights must contain at least one non-zero number.")
-    return sample_weight
-
-
-def _check_zero_division(zero_division):
-    """The value a 0/0 score takes: 0.0 for "warn" and 0, 1.0 for 1, NaN for np.nan."""
-    if isinstance(zero_division, str) and zero_division == "warn":
-        return np.float64(0.0)
-    if isinstance(zero_division, numbers.Real) and not isinstance(zero_division, bool):
-        if zero_division in (0, 1):
-            return np.float64(zero_division)
-        if np.isnan(zero_division):
-            return np.float64(np.nan)
-    raise ValueError(
-        "The 'zero_division' parameter must be 'warn', 0.0, 1.0 or np.nan. "
-        f"Got zero_division={zero_division!r} instead."
-    )
-
-
-def _check_average(average, allowed=_AVERAGE_OPTIONS + ("binary",)):
-    if average not in allowed:
-        raise ValueError(
-            f"average has to be one of {_AVERAGE_OPTIONS}; got average={average!r}. "
-            "Use average='binary' for one class, 'macro'/'weighted'/'micro' to average "
-            "over classes or None for per-class scores."
-        )
-
-
-def _check_set_wise_labels(y_true, y_pred, average, labels, pos_label, sample_weight=None):
-    """Validate the targets once; the labels to score are ``[pos_label]`` for
-    ``average="binary"``, else ``labels``.
-
-    Returns ``(labels, present_labels, y_true, y_pred, sample_weight)``.
-    """
-    _check_average(average)
-    if average == "samples":
-        raise ValueError(
-            "Samplewise metrics are not available outside of multilabel classification."
-        )
-    y_type, present_labels, y_true, y_pred, sample_weight = _check_targets(
-        y_true, y_pred, sample_weight)
-    if average == "binary":
-        if y_type == "binary":
-            if pos_label not in present_labels and len(present_labels) >= 2:
-                raise ValueError(
-                    f"pos_label={pos_label} is not a valid label. It should be one of "
-                    f"{present_labels}"
-                )
-            labels = [pos_label]
-        else:
-            raise ValueError(
-                f"Target is {y_type} but average='binary'. Please choose another average "
-                "setting, one of [None, 'micro', 'macro', 'weighted']."
-            )
-    elif pos_label not in (None, 1):
-        warnings.warn(
-            f"Note that pos_label (set to {pos_label!r}) is ignored when average != "
-            f"'binary' (got {average!r}). You may use labels=[pos_label] to specify a "
-            "single positive class.",
-            UserWarning,
-            stacklevel=3,
-        )
-    return labels, present_labels, y_true, y_pred, sample_weight
-
-
-def _label_indices(values, labels):
-    """Position of each value in ``labels`` (any order), or ``len(labels)`` if absent.
-
-    One sort of ``labels`` and one binary search per value, instead of a Python dict
-    lookup per sample.
-    """
-    labels = np.asarray(labels)
-    values = np.asarray(values)
-    sorter = np.argsort(labels, kind="stable")
-    position = np.searchsorted(labels, values, sorter=sorter)
-    position = np.minimum(position, len(labels) - 1)  # values beyond the last label
-    index = sorter[position]
-    found = labels[index] == values
-    return np.where(found, index, len(labels))
+from glassbox.learn.metrics._checks import (
+    _check_finite,
+    _check_sample_weight,
+    _check_set_wise_labels,
+    _check_targets,
+    _check_zero_division,
+    _label_indices,
+)
 
 
 # ---------------------------------------------------------------------------
@@ -821,420 +652,12 @@ def classification_report(y_true, y_pred, *, labels=None, target_names=None,
     return text
 
 
-# ---------------------------------------------------------------------------
-# Ranking metrics: scores instead of labels
-# ---------------------------------------------------------------------------
-def _check_pos_label(pos_label, y_true):
-    """``pos_label``, or 1 when y_true is {0, 1} / {-1, 1} and none was given."""
-    if pos_label is not None:
-        return pos_label
-    classes = np.unique(y_true)
-    allowed = ([0, 1], [-1, 1], [0], [-1], [1])
-    if classes.dtype.kind in "OUS" or not any(
-        len(classes) == len(option) and np.all(classes == option) for option in allowed
-    ):
-        shown = ", ".join(repr(c) for c in classes.tolist())
-        raise ValueError(
-            f"y_true takes value in {{{shown}}} and pos_label is not specified: either "
-            "make y_true take value in {0, 1} or {-1, 1} or pass pos_label explicitly."
-        )
-    return 1
-
-
-def _binary_clf_curve(y_true, y_score, pos_label=None, sample_weight=None):
-    """False and true positive counts at each distinct score threshold, high to low.
-
-    Sort by score (descending); the cumulative sum of the positive (weights) up to
-    position i is the TP count when every sample ranked <= i is called positive. Only
-    the last position of each run of tied scores is a real threshold.
-
-    Returns
-    -------
-    fps, tps, thresholds : ndarray of shape (n_thresholds,)
-    """
-    y_type = type_of_target(y_true, input_name="y_true")
-    if not (y_type == "binary" or (y_type == "multiclass" and pos_label is not None)):
-        raise ValueError(f"{y_type} format is not supported")
-    check_consistent_length(y_true, y_score, sample_weight)
-    y_true = column_or_1d(y_true)
-    y_score = column_or_1d(y_score)
-    if not np.all(np.isfinite(y_score)):
-        raise ValueError("Input y_score contains NaN or infinity; pass finite scores.")
-    pos_label = _check_pos_label(pos_label, y_true)
-    y_true = (y_true == pos_label).astype(np.float64)
-    if sample_weight is not None:
-        sample_weight = column_or_1d(sample_weight).astype(np.float64)
-        nonzero = sample_weight != 0  # a zero-weight sample must not add a threshold
-        y_true, y_score, sample_weight = y_true[nonzero], y_score[nonzero], sample_weight[nonzero]
-
-    descending = np.argsort(y_score, kind="stable")[::-1]
-    y_score = y_score[descending]
-    y_true = y_true[descending]
-    weight = 1.0 if sample_weight is None else sample_weight[descending]
-
-    distinct = np.nonzero(np.diff(y_score))[0]  # last index of each run of ties
-    threshold_idxs = np.concatenate([distinct, [y_true.size - 1]])
-    tps = np.cumsum(y_true * weight)[threshold_idxs]
-    if sample_weight is None:
-        fps = 1 + threshold_idxs - tps  # samples called positive minus true positives
-    else:
-        fps = np.cumsum((1 - y_true) * weight)[threshold_idxs]
-    return fps, tps, y_score[threshold_idxs]
-
-
-def roc_curve(y_true, y_score, *, pos_label=None, sample_weight=None, drop_intermediate=True):
-    """Receiver operating characteristic: TPR against FPR as the threshold falls.
-
-    ``TPR = TP / (TP + FN)`` (recall), ``FPR = FP / (FP + TN)``, one point per distinct
-    score, starting at (0, 0) with threshold ``inf``.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,)
-        True binary labels.
-    y_score : array-like of shape (n_samples,)
-        Scores, higher meaning more likely positive (probabilities or decisions).
-    pos_label : int, float, bool or str, default=None
-        The positive class; default 1 when labels are {0, 1} or {-1, 1}.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    drop_intermediate : bool, default=True
-        Drop points on a straight segment (they do not change the curve or its area).
-
-    Returns
-    -------
-    fpr, tpr : ndarray of shape (n_thresholds,)
-    thresholds : ndarray of shape (n_thresholds,)
-        Decreasing; ``thresholds[0] = inf``.
-
-    See Also
-    --------
-    sklearn.metrics.roc_curve : The scikit-learn twin.
-
-    Examples
-    --------
-    >>> from glassbox.learn.metrics import roc_curve
-    >>> fpr, tpr, thresholds = roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
-    >>> fpr, tpr
-    (array([0. , 0. , 0.5, 0.5, 1. ]), array([0. , 0.5, 0.5, 1. , 1. ]))
-    """
-    fps, tps, thresholds = _binary_clf_curve(y_true, y_score, pos_label, sample_weight)
-    if drop_intermediate and fps.shape[0] > 2:
-        # A point is intermediate when both curves are straight there (2nd difference 0).
-        keep = np.concatenate([[True], np.logical_or(np.diff(fps, 2), np.diff(tps, 2)), [True]])
-        fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
-    tps = np.concatenate([[0.0], tps])
-    fps = np.concatenate([[0.0], fps])
-    thresholds = np.concatenate([[np.inf], thresholds.astype(np.float64)])
-    if fps[-1] <= 0:
-        warnings.warn(
-            "No negative samples in y_true, false positive value should be meaningless",
-            UndefinedMetricWarning, stacklevel=2,
-        )
-        fpr = np.full(fps.shape, np.nan)
-    else:
-        fpr = fps / fps[-1]
-    if tps[-1] <= 0:
-        warnings.warn(
-            "No positive samples in y_true, true positive value should be meaningless",
-            UndefinedMetricWarning, stacklevel=2,
-        )
-        tpr = np.full(tps.shape, np.nan)
-    else:
-        tpr = tps / tps[-1]
-    return fpr, tpr, thresholds
-
-
-def precision_recall_curve(y_true, y_score, *, pos_label=None, sample_weight=None,
-                           drop_intermediate=False):
-    """Precision and recall at every distinct score threshold.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,)
-        True binary labels.
-    y_score : array-like of shape (n_samples,)
-        Scores, higher meaning more likely positive.
-    pos_label : int, float, bool or str, default=None
-        The positive class.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    drop_intermediate : bool, default=False
-        Drop thresholds where recall does not change (they add nothing to the curve).
-
-    Returns
-    -------
-    precision, recall : ndarray of shape (n_thresholds + 1,)
-        Ending with precision 1 and recall 0.
-    thresholds : ndarray of shape (n_thresholds,)
-        Increasing.
-
-    See Also
-    --------
-    sklearn.metrics.precision_recall_curve : The scikit-learn twin.
-
-    Examples
-    --------
-    >>> from glassbox.learn.metrics import precision_recall_curve
-    >>> precision, recall, thresholds = precision_recall_curve(
-    ...     [0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
-    >>> precision, recall
-    (array([0.5 , 0.666..., 0.5 , 1. , 1. ]), array([1. , 1. , 0.5, 0.5, 0. ]))
-    """
-    fps, tps, thresholds = _binary_clf_curve(y_true, y_score, pos_label, sample_weight)
-    if drop_intermediate and fps.shape[0] > 2:
-        keep = np.concatenate(
-            [[True], np.logical_or(np.diff(tps[:-1]), np.diff(tps[1:])), [True]]
-        )
-        fps, tps, thresholds = fps[keep], tps[keep], thresholds[keep]
-    predicted_positive = tps + fps
-    with np.errstate(divide="ignore", invalid="ignore"):
-        precision = np.where(predicted_positive != 0, tps / predicted_positive, 0.0)
-    if tps[-1] == 0:
-        warnings.warn(
-            "No positive class found in y_true, recall is set to one for all thresholds.",
-            stacklevel=2,
-        )
-        recall = np.ones(tps.shape)
-    else:
-        recall = tps / tps[-1]
-    # Reverse so that recall decreases; append the (recall 0, precision 1) end point.
-    return (np.concatenate([precision[::-1], [1.0]]), np.concatenate([recall[::-1], [0.0]]),
-            thresholds[::-1])
-
-
-def auc(x, y):
-    """Area under a curve given by its points, by the trapezoidal rule.
-
-    ``sum_i (x[i+1] - x[i]) (y[i] + y[i+1]) / 2``; ``x`` must be monotonic.
-
-    Parameters
-    ----------
-    x : array-like of shape (n,)
-        Increasing or decreasing abscissas (e.g. false positive rates).
-    y : array-like of shape (n,)
-        Ordinates.
-
-    Returns
-    -------
-    auc : float
-
-    See Also
-    --------
-    sklearn.metrics.auc : The scikit-learn twin.
-
-    Examples
-    --------
-    >>> from glassbox.learn.metrics import auc
-    >>> auc([0.0, 0.5, 1.0], [0.0, 1.0, 1.0])
-    0.75
-    """
-    check_consistent_length(x, y)
-    x = column_or_1d(x)
-    y = column_or_1d(y)
-    if x.shape[0] < 2:
-        raise ValueError(
-            "At least 2 points are needed to compute area under curve, but x.shape = "
-            f"{x.shape}"
-        )
-    direction = 1
-    dx = np.diff(x)
-    if np.any(dx < 0):
-        if np.all(dx <= 0):
-            direction = -1
-        else:
-            raise ValueError(f"x is neither increasing nor decreasing : {x}.")
-    return float(direction * np.trapezoid(y, x))
-
-
-def _binary_roc_auc(y_true, y_score, sample_weight=None, max_fpr=None):
-    """Area under the ROC curve of 0/1 labels (NaN with a warning for one class)."""
-    if len(np.unique(y_true)) != 2:
-        warnings.warn(
-            "Only one class is present in y_true. ROC AUC score is not defined in that "
-            "case.",
-            UndefinedMetricWarning, stacklevel=3,
-        )
-        return np.nan
-    fpr, tpr, _ = roc_curve(y_true, y_score, sample_weight=sample_weight)
-    if max_fpr is None or max_fpr == 1:
-        return auc(fpr, tpr)
-    if max_fpr <= 0 or max_fpr > 1:
-        raise ValueError(f"Expected max_fpr in range (0, 1], got: {max_fpr!r}")
-    # Partial AUC up to max_fpr, standardised (McClish) so 0.5 is chance and 1 perfect.
-    stop = np.searchsorted(fpr, max_fpr, "right")
-    tpr = np.append(tpr[:stop], np.interp(max_fpr, fpr[stop - 1:stop + 1],
-                                          tpr[stop - 1:stop + 1]))
-    fpr = np.append(fpr[:stop], max_fpr)
-    partial_auc = auc(fpr, tpr)
-    min_area = 0.5 * max_fpr**2
-    max_area = max_fpr
-    return 0.5 * (1 + (partial_auc - min_area) / (max_area - min_area))
-
-
-def _one_vs_rest_average(y_true_onehot, y_score, average, sample_weight):
-    """Binary ROC AUC of each column (one class against the rest), then averaged."""
-    if average == "micro":
-        # Pool every (sample, class) pair into one binary problem.
-        weight = None if sample_weight is None else np.repeat(sample_weight,
-                                                              y_true_onehot.shape[1])
-        return float(_binary_roc_auc(y_true_onehot.ravel(), y_score.ravel(), weight))
-    n_classes = y_score.shape[1]
-    scores = np.array([
-        _binary_roc_auc(y_true_onehot[:, c], y_score[:, c], sample_weight)
-        for c in range(n_classes)
-    ])
-    if average is None:
-        return scores
-    if average == "weighted":
-        weights = (y_true_onehot.sum(axis=0) if sample_weight is None
-                   else (y_true_onehot * sample_weight[:, None]).sum(axis=0))
-        if np.isclose(np.sum(weights), 0):
-            return 0
-        scores[weights == 0] = 0
-        return float(np.average(scores, weights=weights))
-    return float(np.mean(scores))
-
-
-def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_fpr=None,
-                  multi_class="raise", labels=None):
-    """Area under the ROC curve: the chance that a random positive outscores a random negative.
-
-    Binary: ``y_score`` is the score of the greater label. Multiclass: ``y_score`` holds
-    class probabilities of shape (n_samples, n_classes) and ``multi_class`` is
-    ``"ovr"`` (each class against the rest, averaged by ``average``) or ``"ovo"`` (every
-    pair of classes, averaged).
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,)
-        True labels.
-    y_score : array-like of shape (n_samples,) or (n_samples, n_classes)
-        Scores or probabilities.
-    average : {"micro", "macro", "weighted"} or None, default="macro"
-        Averaging over classes (multiclass only).
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    max_fpr : float in (0, 1], default=None
-        Binary only: standardised partial AUC up to this false positive rate.
-    multi_class : {"raise", "ovr", "ovo"}, default="raise"
-        Multiclass scheme; "raise" refuses multiclass input.
-    labels : array-like of shape (n_classes,), default=None
-        Multiclass only: the classes of the columns of ``y_score``, sorted.
-
-    Returns
-    -------
-    auc : float (NaN with an ``UndefinedMetricWarning`` when y_true has one class)
-
-    See Also
-    --------
-    sklearn.metrics.roc_auc_score : The scikit-learn twin.
-
-    Examples
-    --------
-    >>> from glassbox.learn.metrics import roc_auc_score
-    >>> roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
-    0.75
-    """
-    y_type = type_of_target(y_true, input_name="y_true")
-    y_true = column_or_1d(y_true)
-    y_score = np.asarray(y_score, dtype=np.float64)
-    if not np.all(np.isfinite(y_score)):
-        raise ValueError("Input y_score contains NaN or infinity; pass finite scores.")
-    if sample_weight is not None:
-        sample_weight = column_or_1d(sample_weight).astype(np.float64)
-    check_consistent_length(y_true, y_score, sample_weight)
-    multiclass = y_type == "multiclass" or (
-        y_type == "binary" and y_score.ndim == 2 and y_score.shape[1] > 2
-    )
-    if not multiclass:
-        if y_type != "binary":
-            raise ValueError(f"{y_type} format is not supported")
-        if average not in _AVERAGE_OPTIONS:
-            raise ValueError(f"average has to be one of {_AVERAGE_OPTIONS}")
-        classes = np.unique(y_true)
-        y_true_positive = (y_true == classes[-1]).astype(int) if len(classes) == 2 else (
-            np.zeros(len(y_true), dtype=int))
-        return _binary_roc_auc(y_true_positive, column_or_1d(y_score), sample_weight, max_fpr)
-
-    if max_fpr is not None and max_fpr != 1.0:
-        raise ValueError(
-            "Partial AUC computation not available in multiclass setting, 'max_fpr' must "
-            f"be set to `None`, received `max_fpr={max_fpr}` instead"
-        )
-    if multi_class == "raise":
-        raise ValueError("multi_class must be in ('ovo', 'ovr')")
-    if y_score.ndim != 2:
-        raise ValueError(
-            "`y_score` needs to be of shape `(n_samples, n_classes)`, since `y_true` "
-            f"contains multiple classes. Got `y_score.shape={y_score.shape}`."
-        )
-    if not np.allclose(1, y_score.sum(axis=1)):
-        raise ValueError(
-            "Target scores need to be probabilities for multiclass roc_auc, i.e. they "
-            "should sum up to 1.0 over classes"
-        )
-    average_options = ("macro", "weighted", None)
-    if multi_class == "ovr":
-        average_options = ("micro",) + average_options
-    if average not in average_options:
-        raise ValueError(f"average must be one of {average_options} for multiclass problems")
-    if multi_class not in ("ovo", "ovr"):
-        raise ValueError(
-            f"multi_class='{multi_class}' is not supported for multiclass ROC AUC, "
-            "multi_class must be in ('ovo', 'ovr')"
-        )
-    if average is None and multi_class == "ovo":
-        raise NotImplementedError("average=None is not implemented for multi_class='ovo'.")
-    if labels is not None:
-        labels = column_or_1d(labels)
-        classes = np.unique(labels)
-        if len(classes) != len(labels):
-            raise ValueError("Parameter 'labels' must be unique")
-        if not np.array_equal(classes, labels):
-            raise ValueError("Parameter 'labels' must be ordered")
-        if len(classes) != y_score.shape[1]:
-            raise ValueError(
-                f"Number of given labels, {len(classes)}, not equal to the number of "
-                f"columns in 'y_score', {y_score.shape[1]}"
-            )
-        if len(np.setdiff1d(y_true, classes)):
-            raise ValueError("'y_true' contains labels not in parameter 'labels'")
-    else:
-        classes = np.unique(y_true)
-        if len(classes) != y_score.shape[1]:
-            raise ValueError(
-                "Number of classes in y_true not equal to the number of columns in "
-                "'y_score'"
-            )
-    # (n_samples, n_classes) 0/1 matrix: column c says "the sample is of class c".
-    y_true_onehot = (y_true[:, None] == classes[None, :]).astype(int)
-    if multi_class == "ovr":
-        return _one_vs_rest_average(y_true_onehot, y_score, average, sample_weight)
-
-    if sample_weight is not None:
-        raise ValueError(
-            "sample_weight is not supported for multiclass one-vs-one ROC AUC, "
-            "'sample_weight' must be None in this case."
-        )
-    # One-vs-one (Hand & Till): for each pair (a, b), the samples of a or b only; the
-    # AUC of "a vs b" by column a and of "b vs a" by column b, averaged.
-    present = np.unique(np.searchsorted(classes, y_true))
-    pair_scores, prevalence = [], []
-    for a, b in combinations(present, 2):
-        in_pair = (y_true_onehot[:, a] == 1) | (y_true_onehot[:, b] == 1)
-        prevalence.append(np.mean(in_pair))
-        a_vs_b = _binary_roc_auc(y_true_onehot[in_pair, a], y_score[in_pair, a])
-        b_vs_a = _binary_roc_auc(y_true_onehot[in_pair, b], y_score[in_pair, b])
-        pair_scores.append((a_vs_b + b_vs_a) / 2)
-    weights = prevalence if average == "weighted" else None
-    return float(np.average(pair_scores, weights=weights))
-
 
 # ---------------------------------------------------------------------------
 # Losses
 # ---------------------------------------------------------------------------
-def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels=None):
+def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels=None,
+             y_pred="deprecated"):
     """Cross-entropy of predicted probabilities: ``-mean_i sum_k y_ik log p_ik``.
 
     Probabilities are clipped to ``[eps, 1 - eps]`` (eps of their float type) so that a
@@ -1253,6 +676,9 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
         Sample weights.
     labels : array-like, default=None
         All the classes, when y_true does not contain them all.
+    y_pred : array-like, deprecated
+        The old name of ``y_proba`` (scikit-learn <= 1.8); accepted with a
+        ``FutureWarning``, as scikit-learn 1.9 does.
 
     Returns
     -------
@@ -1269,17 +695,25 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
     ...                [[.1, .9], [.9, .1], [.8, .2], [.35, .65]]), 4)
     0.2162
     """
+    if not (isinstance(y_pred, str) and y_pred == "deprecated"):
+        if y_proba is not None:
+            raise ValueError("Cannot use both `y_pred` and `y_proba`. `y_pred` is deprecated, "
+                             "use `y_proba` instead.")
+        warnings.warn("`y_pred` was renamed to `y_proba` in version 1.9 and will be removed "
+                      "in 1.11. Use `y_proba` instead.", FutureWarning, stacklevel=2)
+        y_proba = y_pred
     y_proba = np.asarray(y_proba)
     if y_proba.dtype.kind not in "f":
         y_proba = y_proba.astype(np.float64)
-    if not np.all(np.isfinite(y_proba)):
-        raise ValueError("Input y_proba contains NaN or infinity; pass finite probabilities.")
+    _check_finite(y_proba)
     if y_proba.max() > 1:
         raise ValueError(f"y_prob contains values greater than 1: {y_proba.max()}")
     if y_proba.min() < 0:
         raise ValueError(f"y_prob contains values lower than 0: {y_proba.min()}")
     y_true = column_or_1d(y_true)
     check_consistent_length(y_proba, y_true, sample_weight)
+    if sample_weight is not None:
+        sample_weight = _check_sample_weight(sample_weight)
     if labels is not None:
         classes = np.unique(labels)
         if not np.all(np.isin(y_true, labels)):
@@ -1327,55 +761,3 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
     return float(np.sum(loss) if sample_weight is None else np.dot(loss, sample_weight))
 
 
-def mean_squared_error(y_true, y_pred, *, sample_weight=None, multioutput="uniform_average"):
-    """Mean squared error ``mean_i (y_i - y_hat_i)^2`` (per output, then averaged).
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        True values.
-    y_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        Predictions.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Sample weights.
-    multioutput : {"raw_values", "uniform_average"} or array-like of shape (n_outputs,)
-        Return one error per output, their mean, or their weighted mean.
-
-    Returns
-    -------
-    loss : float or ndarray of shape (n_outputs,)
-
-    See Also
-    --------
-    sklearn.metrics.mean_squared_error : The scikit-learn twin.
-
-    Examples
-    --------
-    >>> from glassbox.learn.metrics import mean_squared_error
-    >>> mean_squared_error([3, -0.5, 2, 7], [2.5, 0.0, 2, 8])
-    0.375
-    """
-    check_consistent_length(y_true, y_pred, sample_weight)
-    y_true = np.asarray(y_true, dtype=np.float64)
-    y_pred = np.asarray(y_pred, dtype=np.float64)
-    if y_true.ndim == 1:
-        y_true = y_true.reshape(-1, 1)  # (n_samples, 1)
-    if y_pred.ndim == 1:
-        y_pred = y_pred.reshape(-1, 1)  # (n_samples, 1)
-    if y_true.shape[1] != y_pred.shape[1]:
-        raise ValueError(
-            "y_true and y_pred have different number of output "
-            f"({y_true.shape[1]}!={y_pred.shape[1]})"
-        )
-    output_errors = np.average((y_true - y_pred) ** 2, axis=0, weights=sample_weight)
-    if isinstance(multioutput, str):
-        if multioutput == "raw_values":
-            return output_errors
-        if multioutput != "uniform_average":
-            raise ValueError(
-                "Allowed 'multioutput' string values are ('raw_values', "
-                f"'uniform_average', 'variance_weighted'). You provided "
-                f"multioutput={multioutput!r}"
-            )
-        multioutput = None
-    return float(np.average(output_errors, weights=multioutput))
