@@ -4,6 +4,16 @@ Written with the operations both engines share, so every function takes glassbox
 Tensors or torch tensors, as ``glassbox.models`` does.
 """
 
+from glassbox.generative.fid import (
+    class_coverage,
+    class_probabilities,
+    classifier_inputs,
+    feature_statistics,
+    fid,
+    frechet_distance,
+    lenet_features,
+    mnist_classifier,
+)
 from glassbox.generative.gan import (
     GAN_LOSSES,
     clip_weights,
@@ -36,3 +46,5 @@ __all__ += ["elbo", "gaussian_kl", "iwae_bound", "log_importance_weights", "log_
             "log_likelihood_estimate", "log_normal", "logsumexp", "renyi_bound",
             "reparameterize"]
 __all__ += ["GANOptimizers", "fit_gan", "generate", "sample_noise"]
+__all__ += ["class_coverage", "class_probabilities", "classifier_inputs", "feature_statistics",
+            "fid", "frechet_distance", "lenet_features", "mnist_classifier"]
