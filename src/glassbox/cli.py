@@ -5,6 +5,7 @@
     glassbox lab run all --out lab-out
     glassbox summary alexnet
     glassbox audit predictions.csv --y-true y --y-pred h --sensitive race
+    glassbox playground
 """
 
 from __future__ import annotations
@@ -137,6 +138,25 @@ def audit_command(
     for note in metrics["warnings"]:
         typer.echo(f"Warning: {note}", err=True)
     typer.echo(f"Audit report written to {path}")
+
+
+@app.command("playground")
+def playground_command(
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but 127.0.0.1 "
+                                           "exposes the page to your network.")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    browser: Annotated[bool, typer.Option("--browser/--no-browser",
+                                          help="Open the page in the web browser.")] = True,
+) -> None:
+    """Start the playground: a network trains in your browser's page (Ctrl-C stops it)."""
+    from glassbox.playground import server
+
+    try:
+        server.check_port_free(host, port)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--port") from None
+    server.serve(host=host, port=port, open_browser=browser)
 
 
 def main() -> None:
