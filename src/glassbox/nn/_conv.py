@@ -202,10 +202,7 @@ def _check_conv_shapes(x_shape, weight_shape, bias_shape, groups, transposed=Fal
 
 def _zero_pad(x: np.ndarray, padding: tuple[int, int, int, int]) -> np.ndarray:
     """Pad the last two axes with zeros, (top, bottom, left, right)."""
-    top, bottom, left, right = padding
-    if top == bottom == left == right == 0:
-        return x
-    return np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)))
+    return _pad_last_two(x, padding, 0)
 
 
 def _offset_slices(p: int, q: int, out_hw, stride, dilation) -> tuple[slice, slice]:
@@ -254,6 +251,73 @@ def _col2im(columns: np.ndarray, padded_hw, geometry: _ConvGeometry) -> np.ndarr
     return image
 
 
+# --------------------------------------------------------------------------------------
+# Depthwise fast path (MobileNet): one input and one output channel per group
+# --------------------------------------------------------------------------------------
+# With one channel per group, im2col + GEMM degenerates into N * C products of a (1, kH*kW)
+# row by a (kH*kW, L) matrix: thousands of tiny GEMMs. The same sum written over the
+# kernel offsets is kH*kW whole-batch multiply-adds instead:
+#     y[n, c] = sum_{p, q} W[c, 0, p, q] * x_pad[n, c, p dH + s_H i, q dW + s_W j]
+# and its two gradients are the same loop read backwards. Tested equal to the im2col
+# path (set _DEPTHWISE_FAST_PATH = False to run that one) and to torch.
+_DEPTHWISE_FAST_PATH = True
+
+
+def _is_depthwise(weight_shape, geometry: _ConvGeometry) -> bool:
+    """One input channel and one output channel per group (C_in = C_out = groups)."""
+    return _DEPTHWISE_FAST_PATH and weight_shape[1] == 1 and weight_shape[0] == geometry.groups
+
+
+def _depthwise_offsets(geometry: _ConvGeometry, out_hw):
+    """(p, q, rows, cols) of every kernel offset over the padded input."""
+    kH, kW = geometry.kernel_size
+    for p in range(kH):
+        for q in range(kW):
+            yield (p, q, *_offset_slices(p, q, out_hw, geometry.stride, geometry.dilation))
+
+
+def _depthwise_conv2d_array(x, weight, geometry: _ConvGeometry):
+    """y = depthwise conv(x, W): a sum of kH*kW shifted copies of x, scaled per channel."""
+    N, C, H, W = x.shape
+    out_hw = geometry.output_hw(H, W)
+    x_padded = _zero_pad(x, geometry.padding)
+    y = np.empty((N, C, *out_hw), dtype=x.dtype)
+    term = np.empty_like(y)                                    # reused for every offset
+    for p, q, rows, cols in _depthwise_offsets(geometry, out_hw):
+        scale = weight[:, 0, p, q].reshape(C, 1, 1)             # W[c, 0, p, q] per channel
+        if p == q == 0:
+            np.multiply(x_padded[:, :, rows, cols], scale, out=y)
+        else:
+            np.multiply(x_padded[:, :, rows, cols], scale, out=term)
+            y += term
+    return y
+
+
+def _depthwise_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input_hw):
+    """dL/dx: each offset sends W[c, 0, p, q] * g back onto the pixels it read."""
+    N, C = grad_output.shape[:2]
+    H, W = input_hw
+    top, bottom, left, right = geometry.padding
+    image = np.zeros((N, C, H + top + bottom, W + left + right), dtype=grad_output.dtype)
+    term = np.empty_like(grad_output)
+    for p, q, rows, cols in _depthwise_offsets(geometry, grad_output.shape[-2:]):
+        # d y[n, c, i, j] / d x_pad[n, c, rows_i, cols_j] = W[c, 0, p, q]
+        np.multiply(grad_output, weight[:, 0, p, q].reshape(C, 1, 1), out=term)
+        image[:, :, rows, cols] += term
+    return np.ascontiguousarray(image[:, :, top:top + H, left:left + W])
+
+
+def _depthwise_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_shape):
+    """dL/dW[c, 0, p, q] = sum over n, i, j of g * (the pixels offset (p, q) read)."""
+    x_padded = _zero_pad(x, geometry.padding)
+    grad_weight = np.empty(weight_shape, dtype=grad_output.dtype)
+    for p, q, rows, cols in _depthwise_offsets(geometry, grad_output.shape[-2:]):
+        # d y / d W[c, 0, p, q] = x_pad at offset (p, q); one dot product per channel
+        grad_weight[:, 0, p, q] = np.einsum("nchw,nchw->c", grad_output,
+                                            x_padded[:, :, rows, cols])
+    return grad_weight
+
+
 # NOTE: below this many output pixels per sample the per-sample GEMMs are too small
 # (LeNet's last convolution has a 1x1 output); one GEMM over the whole batch is faster.
 _MIN_PIXELS_PER_SAMPLE_GEMM = 32
@@ -272,6 +336,8 @@ def _weight_times_columns(weight: np.ndarray, columns: np.ndarray) -> np.ndarray
 
 def _conv2d_array(x, weight, geometry: _ConvGeometry):
     """y = conv(x, W), no bias. Returns y (N, C_out, H_out, W_out) and the columns."""
+    if _is_depthwise(weight.shape, geometry):
+        return _depthwise_conv2d_array(x, weight, geometry), None
     N, _, H, W = x.shape
     C_out = weight.shape[0]
     G = geometry.groups
@@ -284,6 +350,8 @@ def _conv2d_array(x, weight, geometry: _ConvGeometry):
 
 def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input_hw):
     """dL/dx of y = conv(x, W): col2im(W^T @ g), i.e. the transposed convolution of g."""
+    if _is_depthwise(weight.shape, geometry):
+        return _depthwise_input_grad_array(grad_output, weight, geometry, input_hw)
     N, C_out, H_out, W_out = grad_output.shape
     G = geometry.groups
     C_in = weight.shape[1] * G
@@ -304,6 +372,8 @@ def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input
 def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_shape,
                               columns=None):
     """dL/dW of y = conv(x, W): sum over samples of g @ cols^T, per group."""
+    if _is_depthwise(weight_shape, geometry):
+        return _depthwise_weight_grad_array(x, grad_output, geometry, weight_shape)
     N, C_out, H_out, W_out = grad_output.shape
     G = geometry.groups
     L = H_out * W_out
@@ -407,11 +477,16 @@ def _pool_geometry(name, input_shape, kernel_size, stride, padding, dilation, ce
 
 
 def _pad_last_two(x, padding, value):
+    """Pad the last two axes with ``value``, (top, bottom, left, right)."""
     top, bottom, left, right = padding
     if top == bottom == left == right == 0:
         return x
-    widths = [(0, 0)] * (x.ndim - 2) + [(top, bottom), (left, right)]
-    return np.pad(x, widths, constant_values=value)
+    H, W = x.shape[-2:]
+    # NOTE: a filled array and one slice assignment: several times faster than np.pad
+    padded = np.full((*x.shape[:-2], H + top + bottom, W + left + right), value,
+                     dtype=x.dtype)
+    padded[..., top:top + H, left:left + W] = x
+    return padded
 
 
 def _crop_last_two(image, geometry: _PoolGeometry):
@@ -571,8 +646,9 @@ class Convolution(Function):
             grad_x = ConvolutionTranspose.apply(grad_output, weight, ctx.geometry,
                                                 x.shape[-2:])
         if need_weight:  # dL/dW = sum_n g[n] @ cols[n]^T
-            grad_weight = ConvolutionWeightGrad.apply(x, grad_output, ctx.geometry,
-                                                      weight.shape, columns.data)
+            grad_weight = ConvolutionWeightGrad.apply(
+                x, grad_output, ctx.geometry, weight.shape,
+                None if columns is None else columns.data)
         if need_bias:   # dL/db = sum of g over samples and pixels
             grad_bias = grad_output.sum(dim=(0, 2, 3))
         return grad_x, grad_weight, grad_bias, None

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from glassbox import _random
+from glassbox.autograd import grad_mode
 from glassbox.autograd.function import Function
 from glassbox.autograd.ops.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from glassbox.autograd.tensor import Tensor
@@ -659,11 +660,19 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,  # noqa: A00
 
 
 # ---------------------------------------------------------------------------- batch norm
+# NOTE: set False to run the backward written in Tensor ops (the teaching path) even
+# when no graph is being built; the tests check that both give the same gradients.
+_FUSED_BATCH_NORM_BACKWARD = True
+
+
 class _BatchNorm(Function):
-    """y = (x - mean) / sqrt(var + eps) * weight + bias, per channel (axis 1)."""
+    """y = (x - mean) / sqrt(var + eps) * weight + bias, per channel (axis 1).
+
+    ``centered``, when given, is ``x - mean`` already computed for the statistics.
+    """
 
     @staticmethod
-    def forward(ctx, x, weight, bias, mean, var, training, eps):
+    def forward(ctx, x, weight, bias, mean, var, training, eps, centered=None):
         data = x.data
         shape = (1, -1) + (1,) * (data.ndim - 2)  # broadcast per channel: (1, C, 1, ...)
         invstd = 1.0 / np.sqrt(var + eps)
@@ -671,15 +680,23 @@ class _BatchNorm(Function):
         ctx.training, ctx.eps = training, eps
         ctx.mean, ctx.invstd = mean, invstd
         scale = invstd if weight is None else invstd * weight.data
-        shift = -mean * scale if bias is None else bias.data - mean * scale
+        scale = scale.astype(data.dtype, copy=False).reshape(shape)
+        if centered is not None:  # (x - mean) * scale + bias, in the buffer of x - mean
+            y = np.multiply(centered, scale, out=centered)
+            if bias is not None:
+                y += bias.data.astype(data.dtype, copy=False).reshape(shape)
+            return y
+        shift = -mean * scale.ravel() if bias is None else bias.data - mean * scale.ravel()
         # one fused affine map per channel: x * scale + shift
-        y = data * scale.astype(data.dtype, copy=False).reshape(shape)
+        y = data * scale
         y += shift.astype(data.dtype, copy=False).reshape(shape)
         return y
 
     @staticmethod
     def backward(ctx, grad_output):
         x, weight = ctx.saved_tensors
+        if _FUSED_BATCH_NORM_BACKWARD and not grad_mode.is_grad_enabled():
+            return _batch_norm_backward_arrays(ctx, x, weight, grad_output)
         needs_x, needs_weight, needs_bias = ctx.needs_input_grad[:3]
         axes = (0,) + tuple(range(2, x.ndim))  # all but the channel axis
         shape = (1, -1) + (1,) * (x.ndim - 2)
@@ -705,7 +722,49 @@ class _BatchNorm(Function):
             grad_weight = (grad_output * x_hat).sum(axes)
         if needs_bias:
             grad_bias = grad_output.sum(axes)
-        return grad_x, grad_weight, grad_bias, None, None, None, None
+        return grad_x, grad_weight, grad_bias, None, None, None, None, None
+
+
+def _channel_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """sum of a * b over every axis but the channel axis 1, without the product array."""
+    letters = "nc" + "hwdefg"[:a.ndim - 2]
+    return np.einsum(f"{letters},{letters}->c", a, b)
+
+
+def _batch_norm_backward_arrays(ctx, x, weight, grad_output):
+    """The backward above on plain arrays, fused: 7 passes over x instead of about 20.
+
+    Per channel, with s = invstd, x_hat = (x - mean) s, w the weight (1 if none):
+    dL/dbias = sum(g), dL/dweight = sum(g x_hat) and
+    dL/dx = w s (g - mean(g) - x_hat mean(g x_hat)) in training,
+    dL/dx = w s g with the running statistics.
+    """
+    needs_x, needs_weight, needs_bias = ctx.needs_input_grad[:3]
+    g, data = grad_output.data, x.data
+    dtype = data.dtype
+    shape = (1, -1) + (1,) * (data.ndim - 2)
+    count = data.size // data.shape[1]
+    invstd = ctx.invstd.astype(dtype, copy=False)
+    w = np.ones_like(invstd) if weight is None else weight.data
+    grad_x = grad_weight = grad_bias = None
+    sum_g = g.sum(axis=(0,) + tuple(range(2, data.ndim)))
+    centered = data - ctx.mean.astype(dtype, copy=False).reshape(shape)    # x - mean
+    sum_g_xhat = _channel_dot(g, centered) * invstd                        # sum(g x_hat)
+    if needs_x:
+        if ctx.training:
+            grad_x = np.multiply(centered, (invstd * sum_g_xhat / count).reshape(shape),
+                                 out=centered)                  # x_hat mean(g x_hat)
+            np.subtract(g, grad_x, out=grad_x)
+            grad_x -= (sum_g / count).reshape(shape)
+            grad_x *= (w * invstd).reshape(shape)
+        else:
+            grad_x = g * (w * invstd).reshape(shape)
+        grad_x = Tensor(grad_x)
+    if needs_weight:
+        grad_weight = Tensor(sum_g_xhat.astype(dtype, copy=False))
+    if needs_bias:
+        grad_bias = Tensor(sum_g.astype(dtype, copy=False))
+    return grad_x, grad_weight, grad_bias, None, None, None, None, None
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,  # noqa: A002
@@ -757,8 +816,10 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if count <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got "
                              f"input size {input.shape}")
+        # two passes, as accurate as np.var: the mean, then the mean square of x - mean
         mean = data.mean(axis=axes)
-        var = data.var(axis=axes)  # biased, for normalising
+        centered = data - mean.reshape((1, -1) + (1,) * (data.ndim - 2))
+        var = _channel_dot(centered, centered) / count  # biased, for normalising
         if running_mean is not None:
             running_mean.data *= 1 - momentum
             running_mean.data += momentum * mean
@@ -770,4 +831,5 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             raise RuntimeError("batch_norm in evaluation mode needs running_mean and "
                                "running_var (or pass training=True)")
         mean, var = running_mean.data, running_var.data
-    return _BatchNorm.apply(input, weight, bias, mean, var, training, eps)
+        centered = None
+    return _BatchNorm.apply(input, weight, bias, mean, var, training, eps, centered)

@@ -1,0 +1,160 @@
+"""The fast paths of convolution, pooling and batch norm against the teaching paths and torch.
+
+Each fast path has a switch in its module that turns it off (``_conv._DEPTHWISE_FAST_PATH``,
+``functional._FUSED_BATCH_NORM_BACKWARD``, ...). Every case here runs the operation both
+ways and asserts the same outputs and gradients (float64, rtol 1e-10), then compares
+with torch through the parity helper (float64 and float32), including second-order
+gradients (``create_graph=True``: WGAN-GP's penalty).
+"""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF
+
+import glassbox as gb
+from glassbox.autograd import grad
+from glassbox.nn import _conv
+from glassbox.nn import functional as F
+from parity import helper_test_op
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+def outputs_and_gradients(function, arrays, upstream_seed=0):
+    """The output of ``function(*tensors)`` and the gradient of every input, as arrays."""
+    tensors = [gb.tensor(a, requires_grad=True) for a in arrays]
+    y = function(*tensors)
+    upstream = np.random.default_rng(upstream_seed).standard_normal(y.shape)
+    (y * gb.tensor(upstream)).sum().backward()
+    return [y.data.copy()] + [t.grad.data.copy() for t in tensors]
+
+
+def penalty_gradients(function, arrays, autograd_grad, make_tensor):
+    """dP/d(every input) for P = sum of squared first gradients of L = sum(y^2 u)."""
+    inputs = [make_tensor(a) for a in arrays]
+    y = function(*inputs)
+    upstream = np.random.default_rng(1).standard_normal(tuple(y.shape))
+    loss = (y * y * make_tensor(upstream, requires_grad=False)).sum()
+    first = autograd_grad(loss, inputs, create_graph=True)
+    penalty = sum((g * g).sum() for g in first)
+    penalty.backward()
+    return [np.asarray(t.grad.numpy() if hasattr(t.grad, "numpy") else t.grad)
+            for t in inputs]
+
+
+def gb_tensor(a, requires_grad=True):
+    return gb.tensor(a, requires_grad=requires_grad)
+
+
+def torch_tensor(a, requires_grad=True):
+    return torch.tensor(a, requires_grad=requires_grad)
+
+
+def assert_same_both_ways(monkeypatch, module, switch, function, arrays):
+    """The fast and the teaching path give the same outputs, gradients and
+    second-order gradients."""
+    fast = outputs_and_gradients(function, arrays)
+    fast_second = penalty_gradients(function, arrays, grad, gb_tensor)
+    with monkeypatch.context() as patch:
+        patch.setattr(module, switch, False)
+        slow = outputs_and_gradients(function, arrays)
+        slow_second = penalty_gradients(function, arrays, grad, gb_tensor)
+    for index, (mine, reference) in enumerate(zip(fast + fast_second, slow + slow_second)):
+        np.testing.assert_allclose(mine, reference, rtol=1e-10, atol=1e-12,
+                                   err_msg=f"fast path, result {index}")
+
+
+# ------------------------------------------------------------------ depthwise convolution
+
+DEPTHWISE_CASES = [
+    dict(),
+    dict(padding=1),
+    dict(stride=2, padding=1),
+    dict(stride=(2, 1), padding=(1, 2), dilation=(1, 2)),
+    dict(padding="same", dilation=2),
+]
+
+
+@pytest.mark.parametrize("kwargs", DEPTHWISE_CASES)
+def test_depthwise_conv2d_fast_path_equals_im2col(monkeypatch, kwargs):
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((3, 1, 3, 2)),
+              rng.standard_normal(3)]
+    assert_same_both_ways(monkeypatch, _conv, "_DEPTHWISE_FAST_PATH",
+                          lambda x, w, b: F.conv2d(x, w, b, groups=3, **kwargs), arrays)
+
+
+@pytest.mark.parametrize("kwargs", DEPTHWISE_CASES[:4])
+def test_depthwise_conv2d_matches_torch(kwargs):
+    rng = np.random.default_rng(1)
+    arrays = [rng.standard_normal((3, 4, 8, 7)), rng.standard_normal((4, 1, 3, 3)),
+              rng.standard_normal(4)]
+    helper_test_op(None, lambda x, w, b: TF.conv2d(x, w, b, groups=4, **kwargs),
+                   lambda x, w, b: F.conv2d(x, w, b, groups=4, **kwargs), values=arrays,
+                   atol=1e-4)
+    ours = penalty_gradients(lambda x, w: F.conv2d(x, w, groups=4, **kwargs), arrays[:2],
+                             grad, gb_tensor)
+    theirs = penalty_gradients(lambda x, w: TF.conv2d(x, w, groups=4, **kwargs), arrays[:2],
+                               torch.autograd.grad, torch_tensor)
+    for mine, twin in zip(ours, theirs):
+        np.testing.assert_allclose(mine, twin, rtol=1e-7, atol=1e-9 * np.abs(twin).max())
+
+
+@pytest.mark.parametrize("kwargs", [dict(stride=2, padding=1, output_padding=1),
+                                    dict(stride=1, padding=1, output_padding=1, dilation=2)])
+def test_depthwise_conv_transpose2d_fast_path(monkeypatch, kwargs):
+    rng = np.random.default_rng(2)
+    arrays = [rng.standard_normal((2, 3, 5, 4)), rng.standard_normal((3, 1, 3, 3))]
+    function = lambda x, w: F.conv_transpose2d(x, w, groups=3, **kwargs)  # noqa: E731
+    assert_same_both_ways(monkeypatch, _conv, "_DEPTHWISE_FAST_PATH", function, arrays)
+    helper_test_op(None, lambda x, w: TF.conv_transpose2d(x, w, groups=3, **kwargs),
+                   function, values=arrays)
+
+
+# ------------------------------------------------------------------------------ batch norm
+
+BATCH_NORM_SHAPES = [(6, 3), (4, 3, 5), (3, 2, 4, 5)]
+
+
+@pytest.mark.parametrize("shape", BATCH_NORM_SHAPES)
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("affine", [True, False])
+def test_batch_norm_fused_backward_equals_tensor_ops(monkeypatch, shape, training, affine):
+    rng = np.random.default_rng(3)
+    C = shape[1]
+    arrays = [rng.standard_normal(shape) * 2 + 1]
+    if affine:
+        arrays += [rng.standard_normal(C), rng.standard_normal(C)]
+
+    def function(x, *affine_parameters):
+        mean = gb.tensor(np.full(C, 0.3))
+        var = gb.tensor(np.full(C, 2.0))
+        return F.batch_norm(x, mean, var, *affine_parameters, training=training, eps=1e-3)
+
+    assert_same_both_ways(monkeypatch, F, "_FUSED_BATCH_NORM_BACKWARD", function, arrays)
+
+
+@pytest.mark.parametrize("shape", BATCH_NORM_SHAPES)
+def test_batch_norm_second_order_matches_torch(shape):
+    rng = np.random.default_rng(4)
+    C = shape[1]
+    arrays = [rng.standard_normal(shape) + 3, rng.standard_normal(C), rng.standard_normal(C)]
+
+    def network(batch_norm):
+        return lambda x, w, b: batch_norm(x, None, None, w, b, training=True) * x
+
+    ours = penalty_gradients(network(F.batch_norm), arrays, grad, gb_tensor)
+    theirs = penalty_gradients(network(TF.batch_norm), arrays, torch.autograd.grad,
+                               torch_tensor)
+    for mine, twin in zip(ours, theirs):
+        np.testing.assert_allclose(mine, twin, rtol=1e-7, atol=1e-9 * np.abs(twin).max())
+
+
+def test_batch_norm_large_mean_float32_matches_torch():
+    # the statistics are two-pass (mean, then squares of x - mean): no cancellation
+    rng = np.random.default_rng(5)
+    x = (rng.standard_normal((32, 4, 16, 16)) * 0.5 + 100).astype(np.float32)
+    helper_test_op(None, lambda x: TF.batch_norm(x, None, None, training=True),
+                   lambda x: F.batch_norm(x, None, None, training=True), values=[x],
+                   dtypes=("float32",), rtol=1e-3, atol=1e-3)
