@@ -198,6 +198,14 @@ function rebuild(frame) {
   history_replace(frame.query);
   $("metrics").hidden = frame.kind === "regression";
   if (frame.note) showMessage(frame.note, "note");
+  // what was inspected or exported belonged to the previous network
+  $("inspector").textContent = "";
+  const hint = document.createElement("p");
+  hint.className = "hint";
+  hint.textContent = "Click a neuron or a weight to see its value, its gradient in the last step and the formulas it takes part in. Shift-click a feature to remove it.";
+  $("inspector").appendChild(hint);
+  $("code").hidden = true;
+  selected = null;
   const network = $("network");
   for (const element of [...network.querySelectorAll(".node, .neuron-control, .neuron-count")]) element.remove();
   const sizes = frame.sizes;
