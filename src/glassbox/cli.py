@@ -13,13 +13,65 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+from typer.core import TyperGroup
+
+# What a user's input or machine can cause (a bad path, missing data, torch not
+# installed, an input too large, a diverging run): one message and exit code 2, never a
+# traceback, unless --debug asks for it. Any other exception is a bug and shows its
+# traceback.
+USER_ERRORS = (ValueError, TypeError, OSError, ImportError, MemoryError, ArithmeticError)
+_DEBUG = "glassbox.debug"
+
+
+def error_message(error: BaseException) -> str:
+    """The message printed for a user error (first line: ``Error: ...``).
+
+    Examples
+    --------
+    >>> error_message(PermissionError(13, "Permission denied", "/root/out"))
+    'Error: Permission denied: /root/out'
+    >>> error_message(ValueError("seed must be >= 0, received -1"))
+    'Error: seed must be >= 0, received -1'
+    """
+    if isinstance(error, OSError) and error.strerror and error.filename is not None \
+            and str(error).startswith("[Errno"):
+        text = f"{error.strerror}: {error.filename}"
+    elif isinstance(error, MemoryError):
+        text = f"not enough memory ({error or 'MemoryError'}); try a smaller size."
+    else:
+        text = str(error) or type(error).__name__
+    return f"Error: {text}"
+
+
+class _GlassboxGroup(TyperGroup):
+    """The ``glassbox`` command group: user errors become a message and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as error:
+            if ctx.meta.get(_DEBUG):
+                raise
+            typer.echo(error_message(error), err=True)
+            typer.echo("(run `glassbox --debug ...` to see where it happened)", err=True)
+            raise typer.Exit(2) from None
+
 
 app = typer.Typer(help="glassbox: machine learning you can see through.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, cls=_GlassboxGroup)
 lab_app = typer.Typer(help="Run the experiments of the course and write HTML reports.",
                       no_args_is_help=True)
 app.add_typer(lab_app, name="lab")
+
+
+@app.callback()
+def options(ctx: typer.Context,
+            debug: Annotated[bool, typer.Option(
+                "--debug", help="Show the full traceback of an error.")] = False) -> None:
+    """glassbox: machine learning you can see through."""
+    ctx.meta[_DEBUG] = debug
 
 
 @lab_app.command("list")
@@ -93,20 +145,15 @@ def summary_command(
     if engine not in ("glassbox", "torch"):
         raise typer.BadParameter(f"expected glassbox or torch, received {engine!r}",
                                  param_hint="--engine")
-    if engine == "torch":
-        import torch.nn as nn
-    else:
-        import glassbox.nn as nn
+    from glassbox.train import get_engine
+
+    nn = get_engine(engine).nn  # says how to install torch if it is missing
     defaults = {"lenet5": (1, 32, 32), "alexnet": (3, 227, 227)}
     size = input_size or defaults.get(model, (3, 224, 224))
     options = {"in_channels": size[0]}
     if num_classes is not None:
         options["num_classes"] = num_classes
-    try:
-        table = models.summary(builders[model](nn=nn, **options), size)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--input-size") from None
-    typer.echo(str(table))
+    typer.echo(str(models.summary(builders[model](nn=nn, **options), size)))
 
 
 @app.command("audit")

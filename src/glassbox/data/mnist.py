@@ -19,19 +19,24 @@ from glassbox.data.sources import DataFile, fetch, read_verified
 
 __all__ = ["load_mnist", "MNIST", "MNIST_FILES", "MNIST_MIRRORS"]
 
-# SHA-256 of the DECOMPRESSED files (DESIGN.md): gzip bytes differ between mirrors.
+# SHA-256 of the DECOMPRESSED files (DESIGN.md): gzip bytes differ between mirrors. Sizes:
+# a 16-byte idx header (8 for labels) and one byte per pixel (per label).
 MNIST_FILES = {
     "train": (
         DataFile("train-images-idx3-ubyte",
-                 "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
+                 "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+                 size=47_040_016),
         DataFile("train-labels-idx1-ubyte",
-                 "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
+                 "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+                 size=60_008),
     ),
     "test": (
         DataFile("t10k-images-idx3-ubyte",
-                 "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
+                 "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+                 size=7_840_016),
         DataFile("t10k-labels-idx1-ubyte",
-                 "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
+                 "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+                 size=10_008),
     ),
 }
 MNIST_SIZES = {"train": 60_000, "test": 10_000}

@@ -14,14 +14,20 @@ the *decompressed* bytes must have the published SHA-256 digest; a file that doe
 refused with a ``ValueError`` (a local file) or skipped (a mirror's answer) and is never
 used nor written to the cache. Downloads are written atomically (temporary file, then
 rename) and only after they were verified, so the cache only ever holds good files.
+
+Nothing is read without a bound: when a file's size is known (``DataFile.size``, the
+decompressed byte count), a local file or a download larger than that size allows is
+refused before it is read, and decompression stops as soon as the output passes it, so
+a small "gzip bomb" that would expand to gigabytes costs a few megabytes. A download
+also has a deadline for the whole transfer, not only for each network read.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import http.client
 import os
+import time
 import urllib.request
 import zlib
 from collections.abc import Callable, Sequence
@@ -38,20 +44,31 @@ Check = Callable[[bytes, str], None]
 
 @dataclass(frozen=True)
 class DataFile:
-    """One file of a dataset: its decompressed name and the SHA-256 of its content.
+    """One file of a dataset: its decompressed name, the SHA-256 and size of its content.
 
     Examples
     --------
-    >>> DataFile("t10k-labels-idx1-ubyte", "ff7b...").gz_name
-    't10k-labels-idx1-ubyte.gz'
+    >>> file = DataFile("t10k-labels-idx1-ubyte", "ff7b...", size=10_008)
+    >>> file.gz_name, file.max_stored_size
+    ('t10k-labels-idx1-ubyte.gz', 11132)
     """
 
     name: str
     sha256: str
+    size: int | None = None  # bytes after decompression; None: unbounded
 
     @property
     def gz_name(self) -> str:
         return self.name + ".gz"
+
+    @property
+    def max_stored_size(self) -> int | None:
+        """The most bytes a copy (plain or gzipped) of the file can take on disk.
+
+        Incompressible data grows under gzip by 5 bytes per 64 KiB block plus an 18-byte
+        header and trailer; 1% and 1 KiB of margin cover that with room to spare.
+        """
+        return None if self.size is None else self.size + self.size // 100 + 1024
 
 
 def cache_dir() -> Path:
@@ -105,15 +122,48 @@ def find_local(file: DataFile, subdir: str,
     return None, looked
 
 
-def _decompress(raw: bytes, name: str) -> bytes:
-    """gunzip ``raw`` if it is gzipped (magic bytes 1f 8b), else return it unchanged."""
+def _decompress(raw: bytes, name: str, max_size: int | None = None) -> bytes:
+    """gunzip ``raw`` if it is gzipped (magic bytes 1f 8b), else return it unchanged.
+
+    Stops with a ``ValueError`` as soon as the output passes ``max_size`` bytes.
+
+    Examples
+    --------
+    >>> import gzip
+    >>> _decompress(gzip.compress(b"abc"), "demo")
+    b'abc'
+    >>> _decompress(gzip.compress(bytes(10**6)), "bomb", max_size=1000)
+    Traceback (most recent call last):
+    ...
+    ValueError: bomb: decompresses to more than the expected 1000 bytes; ...
+    """
     if raw[:2] != b"\x1f\x8b":
         return raw
+    output = bytearray()
+    rest = raw
     try:
-        return gzip.decompress(raw)
+        while rest:  # one gzip member after the other, as gzip.decompress does
+            member = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+            room = 0 if max_size is None else max_size + 1 - len(output)
+            output += member.decompress(rest, room)
+            if max_size is not None and len(output) > max_size:
+                _check_size(len(output), max_size, name, "decompresses to")
+            if not member.eof:
+                raise EOFError("compressed data ended before the end-of-stream marker")
+            rest = member.unused_data.lstrip(b"\x00")  # zero padding after a member
+            if rest and rest[:2] != b"\x1f\x8b":
+                raise OSError("trailing bytes that are not gzip data after the end")
     except (OSError, EOFError, zlib.error) as error:
         raise ValueError(f"{name}: corrupted or truncated gzip data ({len(raw)} bytes "
                          f"received): {error}. Delete the file and provide a fresh copy.") from None
+    return bytes(output)
+
+
+def _check_size(size: int, max_size: int | None, name: str, verb: str) -> None:
+    if max_size is not None and size > max_size:
+        raise ValueError(f"{name}: {verb} more than the expected {max_size} bytes; it is not "
+                         "the published file (or a decompression bomb) and was not used. "
+                         "Delete it and provide a fresh copy.")
 
 
 def verify(data: bytes, file: DataFile, name: str, check: Check | None = None) -> None:
@@ -138,14 +188,37 @@ def read_verified(path: str | os.PathLike, file: DataFile, check: Check | None =
         names ``path``.
     """
     path = Path(path)
-    data = _decompress(path.read_bytes(), str(path))
+    _check_size(path.stat().st_size, file.max_stored_size, str(path), "is")
+    data = _decompress(path.read_bytes(), str(path), file.size)
     verify(data, file, str(path), check)
     return data
 
 
+def _read_bounded(response: object, url: str, max_bytes: int | None, deadline: float) -> bytes:
+    """Read an HTTP response whole, refusing more than ``max_bytes`` or past ``deadline``."""
+    announced = response.headers.get("Content-Length")  # type: ignore[attr-defined]
+    if announced is not None and announced.isdigit():
+        _check_size(int(announced), max_bytes, url, "announces")
+    chunks, received = [], 0
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the transfer took too long ({received} bytes received); "
+                               "try again, or provide the file by hand")
+        chunk = response.read1(64 * 1024)  # type: ignore[attr-defined]
+        if not chunk:
+            return b"".join(chunks)
+        received += len(chunk)
+        _check_size(received, max_bytes, url, "sends")
+        chunks.append(chunk)
+
+
 def download(file: DataFile, subdir: str, mirrors: Sequence[str],
-             check: Check | None = None, timeout: float = 30.0) -> tuple[Path | None, list[str]]:
+             check: Check | None = None, timeout: float = 30.0,
+             max_seconds: float = 600.0) -> tuple[Path | None, list[str]]:
     """Try each mirror for ``file.gz``; save the first verified answer into the cache.
+
+    ``timeout`` bounds each network operation, ``max_seconds`` a mirror's whole transfer;
+    an answer larger than ``file.max_stored_size`` is refused without being read whole.
 
     Returns
     -------
@@ -158,9 +231,10 @@ def download(file: DataFile, subdir: str, mirrors: Sequence[str],
     for mirror in mirrors:
         url = mirror.rstrip("/") + "/" + file.gz_name
         try:
+            deadline = time.monotonic() + max_seconds
             with urllib.request.urlopen(url, timeout=timeout) as response:
-                raw = response.read()
-            verify(_decompress(raw, url), file, url, check)
+                raw = _read_bounded(response, url, file.max_stored_size, deadline)
+            verify(_decompress(raw, url, file.size), file, url, check)
         # URLError, HTTPError and timeouts are OSErrors; a dropped connection mid-transfer
         # is an HTTPException (IncompleteRead); a bad file a ValueError.
         except (OSError, http.client.HTTPException, ValueError) as error:

@@ -8,8 +8,9 @@ calls its ``run(ctx)`` with a :class:`LabContext`, and writes into ``lab-out/ker
 - ``config.json``   how it was run (seed, quick, engine, versions),
 - ``figures/*.png`` every figure of the report.
 
-Every file is written atomically (temporary file, then rename), so an interrupted run
-leaves the previous report intact rather than half a new one.
+A run is a transaction: the lab writes into a staging folder beside ``lab-out/kernels/``
+that replaces it only once everything is written (:mod:`glassbox.lab._staging`), so a
+run that fails, is interrupted or is killed leaves the previous run's files as they were.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import importlib
 import os
 import pkgutil
 import platform
+import shutil
 import sys
 import time
 import warnings
@@ -32,6 +34,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from glassbox.io import atomic_write_json, atomic_write_text
+from glassbox.lab import _staging
 from glassbox.lab.report import Report
 
 __all__ = ["LabContext", "available_labs", "get_lab", "run_lab", "run_all", "ENGINES"]
@@ -187,7 +190,45 @@ def run_lab(name: str, quick: bool = False, seed: int = 0, out_dir: str | os.Pat
 
     manual_seed(seed)
     lab_dir = Path(out_dir) / name
-    lab_dir.mkdir(parents=True, exist_ok=True)
+    # the folders this run creates on the way to out_dir (removed again if it fails)
+    created = [folder for folder in reversed(lab_dir.parents) if not folder.exists()]
+    staging = None
+    try:
+        staging = _open_staging(Path(out_dir), lab_dir)
+        _run_into(module, staging, name=name, quick=quick, seed=seed, data_dir=data_dir,
+                  engine=engine, show_progress=show_progress)
+        _staging.swap_in(staging, lab_dir)
+    except BaseException:
+        # Failed, interrupted (Ctrl-C) or bad input: the previous run stays as it was.
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        for folder in reversed(created):  # and no empty OUT folder is left behind
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+    return lab_dir / "report.html"
+
+
+def _open_staging(out_dir: Path, lab_dir: Path) -> Path:
+    """Check the output folder, clean what killed runs left, and open a staging folder."""
+    for folder in (out_dir, lab_dir):
+        if folder.exists() and not folder.is_dir():
+            raise NotADirectoryError(f"The lab's output folder {folder} is a file, expected a "
+                                     "folder. Pass another --out (out_dir).")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _staging.remove_stale(lab_dir)
+        return _staging.new_staging_dir(lab_dir)
+    except PermissionError:
+        raise PermissionError(f"Cannot write the lab's output into {out_dir}: permission "
+                              "denied. Pass a writable folder as --out (out_dir).") from None
+
+
+def _run_into(module: ModuleType, lab_dir: Path, *, name: str, quick: bool, seed: int,
+              data_dir: str | os.PathLike | None, engine: str, show_progress: bool) -> None:
+    """Run the lab and write all its files into ``lab_dir`` (the staging folder)."""
     report = Report(module.TITLE, lab_dir / "figures")
     ctx = LabContext(name=name, quick=quick, seed=seed, engine=engine,
                      data_dir=Path(data_dir) if data_dir is not None else None,
@@ -221,7 +262,7 @@ def run_lab(name: str, quick: bool = False, seed: int = 0, out_dir: str | os.Pat
               "(world average electricity). Rerun with <code>glassbox lab run "
               f"{html.escape(name)} --seed {seed}{' --quick' if quick else ''}</code>.</p>")
     report.html(footer)
-    return atomic_write_text(lab_dir / "report.html", report.render(header, intro))
+    atomic_write_text(lab_dir / "report.html", report.render(header, intro))
 
 
 def run_all(quick: bool = False, seed: int = 0, out_dir: str | os.PathLike = "lab-out",

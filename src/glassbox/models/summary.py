@@ -20,7 +20,11 @@ from dataclasses import dataclass, field
 from math import prod
 from typing import Any
 
-__all__ = ["Summary", "summary"]
+__all__ = ["Summary", "summary", "MAX_INPUT_VALUES"]
+
+# One forward pass runs on a zero input: refuse, before allocating it, an input whose
+# activations could not fit in memory (3 x 2364 x 2364 values; ImageNet's is 3 x 224 x 224).
+MAX_INPUT_VALUES = 2**24
 
 
 @dataclass
@@ -88,7 +92,8 @@ def summary(model: Any, input_size: tuple[int, ...]) -> Summary:
     ----------
     model : glassbox.nn.Module or torch.nn.Module
     input_size : tuple of int
-        The shape of one input without the batch axis, e.g. ``(1, 32, 32)``.
+        The shape of one input without the batch axis, e.g. ``(1, 32, 32)``; a 4-tuple
+        is read as torchinfo's ``(N, C, H, W)``, batch axis included.
 
     Returns
     -------
@@ -100,8 +105,9 @@ def summary(model: Any, input_size: tuple[int, ...]) -> Summary:
     Raises
     ------
     ValueError
-        When the input is too small for the architecture: names the layer that failed
-        and the shape it received.
+        When the input does not fit the architecture (too small, wrong number of
+        channels): names the layer that failed and the shape it received; or when it is
+        larger than ``MAX_INPUT_VALUES`` values.
 
     Examples
     --------
@@ -117,6 +123,13 @@ def summary(model: Any, input_size: tuple[int, ...]) -> Summary:
     if len(input_size) < 1 or any(d < 1 for d in input_size):
         raise ValueError(f"input_size must be positive sizes without the batch axis, "
                          f"e.g. (3, 224, 224); received {input_size}")
+    # torchinfo's summary(model, input_size=(1, 3, 224, 224)) gives the batch axis too.
+    batch_shape = input_size if len(input_size) == 4 else (1, *input_size)
+    if prod(batch_shape) > MAX_INPUT_VALUES:
+        raise ValueError(f"input_size {input_size} has {prod(batch_shape):,} values, more than "
+                         f"the {MAX_INPUT_VALUES:,} a summary's forward pass allows (the "
+                         "activations would not fit in memory); expected a size such as "
+                         "(3, 224, 224).")
     engine = _engine_of(model)
     if engine == "torch":
         import torch as package
@@ -150,14 +163,24 @@ def summary(model: Any, input_size: tuple[int, ...]) -> Summary:
     model.eval()
     try:
         with package.no_grad():
-            model(package.zeros((1, *input_size)))
+            model(package.zeros(batch_shape))
+    except MemoryError:
+        raise ValueError(f"Not enough memory for one forward pass of {type(model).__name__} "
+                         f"on an input of size {input_size}; use a smaller input size.") from None
     except (RuntimeError, ValueError) as error:
         if entered:
             name, module, shape = entered[-1]
+            kernel = getattr(module, "kernel_size", None)
+            kernel = (kernel, kernel) if isinstance(kernel, int) else kernel
+            if kernel is not None and len(shape) >= 3 and any(
+                    size < k for size, k in zip(shape[-2:], kernel)):
+                problem, fix = "is too small for", "Use a larger input size."
+            else:
+                problem, fix = "does not fit", ("Expected (C, H, W) of one input, or (N, C, "
+                                                "H, W), with the channels the first layer takes.")
             raise ValueError(
-                f"Input of size {input_size} is too small for {type(model).__name__}: layer "
-                f"{name!r} ({module!r}) received shape {shape} and failed ({error}). "
-                "Use a larger input size."
+                f"Input of size {input_size} {problem} {type(model).__name__}: layer "
+                f"{name!r} ({module!r}) received shape {shape} and failed ({error}). {fix}"
             ) from error
         raise
     finally:

@@ -1,0 +1,146 @@
+"""A lab run is a transaction: killed or failed, it leaves the previous run byte-identical."""
+
+import hashlib
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import pytest
+
+from glassbox.lab import _staging, runner
+
+SRC = str(Path(runner.__file__).parents[2])
+
+
+def _snapshot(folder):
+    """Every file under ``folder`` (hidden ones too) with the SHA-256 of its bytes."""
+    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def _leftovers(out):
+    return sorted(str(p.relative_to(out)) for p in out.rglob("*")
+                  if ".staging-" in p.name or ".previous-" in p.name or p.name.endswith(".tmp"))
+
+
+def _demo_run(ctx):
+    # Like the mlp lab: checkpoints during the run, the model, then the report.
+    (ctx.path("checkpoints")).mkdir()
+    (ctx.path("checkpoints") / "last.bin").write_bytes(b"seed %d" % ctx.seed)
+    ctx.path("model.bin").write_bytes(b"model of seed %d" % ctx.seed)
+    ctx.metrics["seed"] = ctx.seed
+    if ctx.seed == 99:
+        raise KeyboardInterrupt  # Ctrl-C after the model was written
+
+
+DEMO = types.ModuleType("glassbox.lab.demo")
+DEMO.NAME, DEMO.TITLE, DEMO.SECTION = "demo", "Demo lab", "0 Nowhere"
+DEMO.run = _demo_run
+
+
+@pytest.fixture
+def demo_lab(monkeypatch):
+    monkeypatch.setattr(runner, "get_lab", lambda name: DEMO)
+
+
+def _dead_pid():
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+@pytest.mark.parametrize("atomic_exchange", [True, False], ids=["exchange", "two-renames"])
+def test_an_interrupted_run_keeps_the_previous_run_byte_identical(demo_lab, tmp_path,
+                                                                   monkeypatch, atomic_exchange):
+    if not atomic_exchange:
+        monkeypatch.setattr(_staging, "_exchange", lambda first, second: False)
+    runner.run_lab("demo", seed=0, out_dir=tmp_path, show_progress=False)
+    before = _snapshot(tmp_path)
+    assert before["demo/model.bin"] == hashlib.sha256(b"model of seed 0").hexdigest()
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_lab("demo", seed=99, out_dir=tmp_path, show_progress=False)
+    assert _snapshot(tmp_path) == before
+    assert _leftovers(tmp_path) == []
+    runner.run_lab("demo", seed=1, out_dir=tmp_path, show_progress=False)
+    assert (tmp_path / "demo" / "model.bin").read_bytes() == b"model of seed 1"
+    assert (tmp_path / "demo" / "checkpoints" / "last.bin").read_bytes() == b"seed 1"
+    assert _leftovers(tmp_path) == []
+
+
+def test_the_next_run_removes_what_killed_runs_left(demo_lab, tmp_path):
+    runner.run_lab("demo", seed=0, out_dir=tmp_path, show_progress=False)
+    dead = _dead_pid()
+    stale = tmp_path / f".demo.staging-{dead}-0123abcd"
+    (stale / "checkpoints").mkdir(parents=True)
+    (stale / "checkpoints" / "last.bin").write_bytes(b"half")
+    old_temporary = tmp_path / "demo" / "checkpoints" / ".last.safetensors.1a2b3c4d.tmp"
+    old_temporary.write_bytes(b"half")
+    alive = tmp_path / f".demo.staging-{os.getppid()}-89abcdef"  # a run still going
+    alive.mkdir()
+    runner.run_lab("demo", seed=2, out_dir=tmp_path, show_progress=False)
+    assert _leftovers(tmp_path) == [alive.name]
+
+
+def test_a_swap_cut_between_its_two_renames_is_undone(demo_lab, tmp_path):
+    runner.run_lab("demo", seed=0, out_dir=tmp_path, show_progress=False)
+    before = _snapshot(tmp_path / "demo")
+    parked = tmp_path / f".demo.previous-{_dead_pid()}-0123abcd"
+    os.rename(tmp_path / "demo", parked)
+    _staging.remove_stale(tmp_path / "demo")
+    assert _snapshot(tmp_path / "demo") == before and not parked.exists()
+
+
+def test_a_failed_first_run_leaves_no_folder(demo_lab, tmp_path):
+    out = tmp_path / "new" / "out"
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_lab("demo", seed=99, out_dir=out, show_progress=False)
+    assert list(tmp_path.iterdir()) == []
+
+
+def _lab_command(out, seed):
+    return [sys.executable, "-m", "glassbox.cli", "lab", "run", "mlp", "--quick", "--seed",
+            str(seed), "--out", str(out), "--no-progress"]
+
+
+@pytest.mark.slow
+def test_killed_mlp_runs_leave_the_previous_run_byte_identical(tmp_path):
+    """Fault injection: ten `glassbox lab run mlp --quick` killed (SIGINT or SIGKILL) at
+    random moments spread over a run's duration, over a finished run."""
+    if not os.environ.get("GLASSBOX_DATA"):
+        pytest.skip("needs MNIST ($GLASSBOX_DATA)")
+    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", ""),
+           "MPLBACKEND": "Agg"}
+    out = tmp_path / "out"
+    started = time.monotonic()
+    subprocess.run(_lab_command(out, 0), env=env, check=True, capture_output=True, timeout=600)
+    duration = time.monotonic() - started
+    previous = _snapshot(out / "mlp")
+    assert "mlp.safetensors" in previous and "checkpoints/last.safetensors" in previous
+
+    rng = random.Random(8)
+    kills = [signal.SIGINT, signal.SIGKILL] * 5
+    rng.shuffle(kills)
+    for index, kill in enumerate(kills):
+        # One moment in each tenth of the run (imports, data, epochs, figures, writes).
+        delay = duration * (index + rng.random()) / len(kills)
+        process = subprocess.Popen(_lab_command(out, 1), env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            process.send_signal(kill)
+            process.wait(timeout=120)
+            assert _snapshot(out / "mlp") == previous, f"kill {index} ({kill.name}) at {delay:.1f}s"
+        else:  # this run was faster than the kill: it finished, and is the previous run now
+            assert process.returncode == 0
+            previous = _snapshot(out / "mlp")
+            assert '"seed": 1' in (out / "mlp" / "config.json").read_text()
+
+    subprocess.run(_lab_command(out, 2), env=env, check=True, capture_output=True, timeout=600)
+    assert '"seed": 2' in (out / "mlp" / "config.json").read_text()
+    assert _leftovers(out) == []
