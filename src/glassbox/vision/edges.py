@@ -254,6 +254,8 @@ def hysteresis_threshold(candidates: np.ndarray, strong: np.ndarray) -> np.ndarr
     >>> hysteresis_threshold(candidates, strong)
     array([[ True,  True, False, False, False]])
     """
+    if not candidates.any():  # a blank, constant or very smooth image: no edge at all
+        return np.zeros(candidates.shape, dtype=bool)
     labels = connected_components(candidates)
     keep_label = np.zeros(int(np.count_nonzero(candidates)), dtype=bool)
     keep_label[labels[strong & candidates]] = True
