@@ -175,8 +175,9 @@ class Session:
     def reset(self) -> None:
         """New initial weights (from the seed), a fresh optimizer, epoch 0."""
         s = self.settings
-        self.inputs_train = gb.from_numpy(features(self.data.X[self.train_index], s.features))
-        self.inputs_test = gb.from_numpy(features(self.data.X[self.test_index], s.features))
+        # NOTE: kept as arrays; a batch is cut with NumPy and wrapped (no graph node).
+        self.inputs_train = features(self.data.X[self.train_index], s.features)
+        self.inputs_test = features(self.data.X[self.test_index], s.features)
         self.targets_train = self._targets(self.data.y[self.train_index])
         self.targets_test = self._targets(self.data.y[self.test_index])
         self.model = build_model(len(s.features), s.hidden, self.n_outputs, s.activation,
@@ -188,10 +189,10 @@ class Session:
         self.history: list[tuple[int, float, float]] = []  # (epoch, train loss, test loss)
         self._record_losses()
 
-    def _targets(self, y: np.ndarray) -> gb.Tensor:
+    def _targets(self, y: np.ndarray) -> np.ndarray:
         if self.kind == "multiclass":
-            return gb.from_numpy(y.astype(np.int64))
-        return gb.from_numpy(y.astype(np.float32).reshape(-1, 1))  # (n, 1) like the output
+            return y.astype(np.int64)
+        return y.astype(np.float32).reshape(-1, 1)  # (n, 1) like the output
 
     def update(self, settings: Settings) -> str:
         """Apply new settings; return what had to be rebuilt.
@@ -233,11 +234,12 @@ class Session:
             return F.cross_entropy(output, target)
         return F.mse_loss(output, target)
 
-    def penalty(self) -> gb.Tensor | float:
-        """``rate * sum |w|`` (L1) or ``rate * sum w^2 / 2`` (L2) over the weights."""
+    def penalty(self) -> gb.Tensor | None:
+        """``rate * sum |w|`` (L1) or ``rate * sum w^2 / 2`` (L2) over the weights
+        (None without regularisation)."""
         s = self.settings
         if s.regularization == "none" or s.reg_rate == 0:
-            return 0.0
+            return None
         weights = [layer.weight for layer in self.linears]
         if s.regularization == "L1":
             return s.reg_rate * sum(w.abs().sum() for w in weights)
@@ -249,10 +251,13 @@ class Session:
 
     def train_step(self, batch: np.ndarray) -> float:
         """One mini-batch update on training rows ``batch``; returns its loss."""
-        x = self.inputs_train[batch]
-        y = self.targets_train[batch]
+        x = gb.from_numpy(self.inputs_train[batch])
+        y = gb.from_numpy(self.targets_train[batch])
         self.optimizer.zero_grad()
-        loss = self.loss_function(self.model(x), y) + self.penalty()
+        loss = self.loss_function(self.model(x), y)
+        penalty = self.penalty()
+        if penalty is not None:
+            loss = loss + penalty
         loss.backward()
         self.optimizer.step()
         self.steps += 1
@@ -273,8 +278,10 @@ class Session:
 
     def _record_losses(self) -> None:
         with gb.no_grad():
-            train = self.loss_function(self.model(self.inputs_train), self.targets_train)
-            test = self.loss_function(self.model(self.inputs_test), self.targets_test) \
+            train = self.loss_function(self.model(gb.from_numpy(self.inputs_train)),
+                                       gb.from_numpy(self.targets_train))
+            test = self.loss_function(self.model(gb.from_numpy(self.inputs_test)),
+                                      gb.from_numpy(self.targets_test)) \
                 if len(self.test_index) else train
         self.history.append((self.epoch, float(train.item()), float(test.item())))
 
