@@ -207,7 +207,7 @@ def class_coverage(probabilities: Any, num_classes: int | None = None,
     return {
         "histogram": histogram.tolist(),
         "counts": counts.tolist(),
-        "entropy": float(-(nonzero * np.log(nonzero)).sum()),
+        "entropy": float(-(nonzero * np.log(nonzero)).sum()) + 0.0,  # + 0.0: no -0.0
         "missed": [int(c) for c in np.flatnonzero(histogram < missed_below)],
         "confidence": float(probabilities.max(axis=1).mean()),
     }

@@ -1,0 +1,398 @@
+"""Generative adversarial networks on MNIST: the minimax game, DCGAN, WGAN, WGAN-GP.
+
+Course section 5.2. A generator G turns noise into digits, a discriminator D tells real
+digits from generated ones, and they play ``min_G max_D E log D(x) + E log(1 - D(G(z)))``
+with k discriminator steps per generator step. The lab trains, on the same data:
+
+1. an MLP GAN with the course's (minimax) generator loss and with the non-saturating
+   one, from the same initial weights, with k = 5: the minimax generator's gradient
+   vanishes when the discriminator wins (saturation);
+2. the same MLP GAN with soft (one-sided, 0.9) and noisy (5 % flipped) labels;
+3. DCGAN (Adam 2e-4, beta1 = 0.5): transposed convolutions, batch norm, LeakyReLU 0.2;
+4. WGAN with weight clipping (RMSprop 5e-5, c = 0.01, 5 critic steps);
+5. WGAN-GP (lambda = 10, Adam 1e-4, betas (0.5, 0.9), 5 critic steps).
+
+Each run reports its losses, samples over training, the critic's Wasserstein estimate
+(WGANs), the FID over training on the features of glassbox's own LeNet-5 (beside the
+floor: MNIST's training set against its test set) and the class histogram of its samples
+by that classifier (mode collapse shows as missing digits).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from glassbox.data import load_mnist
+from glassbox.generative import (
+    class_coverage,
+    class_probabilities,
+    fid,
+    fit_gan,
+    generate,
+    lenet_features,
+    mnist_classifier,
+)
+from glassbox.lab.runner import LabContext
+from glassbox.models import (
+    dcgan_discriminator,
+    dcgan_generator,
+    mlp_discriminator,
+    mlp_generator,
+    wgan_gp_critic,
+)
+from glassbox.train import get_engine
+
+NAME = "gan"
+TITLE = "GANs and WGANs on MNIST"
+SECTION = "5.2 Generative Adversarial Networks (GAN)"
+
+
+@dataclass
+class Setup:
+    """The sizes of a run: full (the published-style experiment) or quick (seconds)."""
+
+    n_train: int | None        # training images (None: all 60,000)
+    batch_size: int
+    mlp_hidden: int            # the MLP GAN's width
+    base: int                  # DCGAN's channel width b
+    epochs: dict[str, int]     # passes over the training images, per run
+    n_fid: int                 # samples (and real images) for FID and the histograms
+    n_evaluations: int         # FID and samples this many times during training
+    lr_scale: float = 1.0      # quick runs take larger steps, to show something in seconds
+
+
+FULL = Setup(n_train=None, batch_size=64, mlp_hidden=256, base=16, n_fid=10_000,
+             n_evaluations=6, epochs={"minimax": 3, "non_saturating": 3, "labels": 3,
+                                      "dcgan": 3, "wgan_clip": 5, "wgan_gp": 10})
+QUICK = Setup(n_train=2000, batch_size=50, mlp_hidden=64, base=4, n_fid=200,
+              n_evaluations=2, lr_scale=5.0,
+              epochs={"minimax": 2, "non_saturating": 2, "labels": 1, "dcgan": 1,
+                      "wgan_clip": 1, "wgan_gp": 1})
+LATENT = {"mlp": 64, "dcgan": 100}
+
+# run name -> (label, architecture, loss, n_critic, optimizer, its options, fit_gan extras)
+RUNS = {
+    "minimax": ("MLP GAN, minimax loss (k = 5)", "mlp", "minimax", 5, "Adam",
+                {"lr": 2e-4, "betas": (0.5, 0.999)}, {}),
+    "non_saturating": ("MLP GAN, non-saturating loss (k = 5)", "mlp", "non_saturating", 5,
+                       "Adam", {"lr": 2e-4, "betas": (0.5, 0.999)}, {}),
+    "labels": ("MLP GAN, soft + noisy labels", "mlp", "non_saturating", 1, "Adam",
+               {"lr": 2e-4, "betas": (0.5, 0.999)},
+               {"label_smoothing": 0.1, "label_flip_prob": 0.05}),
+    "dcgan": ("DCGAN", "dcgan", "non_saturating", 1, "Adam",
+              {"lr": 2e-4, "betas": (0.5, 0.999)}, {}),
+    "wgan_clip": ("WGAN, weight clipping", "wgan", "wasserstein", 5, "RMSprop",
+                  {"lr": 5e-5}, {"clip_value": 0.01}),
+    "wgan_gp": ("WGAN-GP", "wgan", "wasserstein", 5, "Adam",
+                {"lr": 1e-4, "betas": (0.5, 0.9)}, {"gp_weight": 10.0}),
+}
+TARGET_RUNS = ("dcgan", "wgan_gp")  # full mode: every digit 4-16 %, confidence >= 0.9
+
+
+def _networks(architecture: str, nn: Any, setup: Setup) -> tuple[Any, Any, int]:
+    if architecture == "mlp":
+        return (mlp_generator(nn, LATENT["mlp"], setup.mlp_hidden),
+                mlp_discriminator(nn, setup.mlp_hidden), LATENT["mlp"])
+    generator = dcgan_generator(nn, LATENT["dcgan"], setup.base)
+    if architecture == "dcgan":
+        return generator, dcgan_discriminator(nn, setup.base), LATENT["dcgan"]
+    return generator, wgan_gp_critic(nn, setup.base), LATENT["dcgan"]
+
+
+def _train(ctx: LabContext, engine: Any, name: str, setup: Setup, x_train: np.ndarray,
+           classifier: Any, real_features: np.ndarray) -> dict[str, Any]:
+    """One GAN run; its step log, evaluations over training and final measures."""
+    label, architecture, loss, n_critic, optimizer_name, options, extras = RUNS[name]
+    engine.manual_seed(ctx.seed)  # the same initial weights for runs of one architecture
+    generator, discriminator, latent_dim = _networks(architecture, engine.nn, setup)
+    optimizer = getattr(engine.optim, optimizer_name)
+    options = {**options, "lr": options["lr"] * setup.lr_scale}
+    loader = engine.data_loader(x_train, batch_size=setup.batch_size, shuffle=True,
+                                drop_last=True, seed=ctx.seed)
+    epochs = setup.epochs[name]
+    total_steps = epochs * len(loader) // n_critic
+    evaluate_at = set(np.linspace(0, total_steps, setup.n_evaluations + 1)[1:].astype(int))
+    steps: list[dict[str, float]] = []
+    evaluations: list[dict[str, Any]] = []
+
+    def evaluate(step: int) -> None:
+        # the same noise every time (its own generator: the training's draws are untouched)
+        images = (generate(generator, setup.n_fid, latent_dim,
+                           np.random.default_rng(12345)) + 1) / 2  # [-1, 1] -> [0, 1]
+        coverage = class_coverage(class_probabilities(classifier, images))
+        evaluations.append({"step": step, "fid": fid(real_features,
+                                                     lenet_features(classifier, images)),
+                            "coverage": coverage, "samples": images[:10, 0]})
+
+    def on_generator_step(step: int, logs: dict[str, float]) -> None:
+        steps.append({"step": step, **logs})
+        if step in evaluate_at:
+            evaluate(step)
+
+    started = time.perf_counter()
+    history = fit_gan(generator, discriminator, loader,
+                      optimizer(generator.parameters(), **options),
+                      optimizer(discriminator.parameters(), **options), epochs,
+                      latent_dim=latent_dim, loss=loss, n_critic=n_critic,
+                      checkpoint_dir=ctx.path(f"checkpoints/{name}"),
+                      progress=ctx.show_progress, on_generator_step=on_generator_step,
+                      **extras)
+    seconds = time.perf_counter() - started
+    if not evaluations or evaluations[-1]["step"] != steps[-1]["step"]:
+        evaluate(steps[-1]["step"])
+    return {"label": label, "history": history, "steps": steps, "evaluations": evaluations,
+            "seconds": seconds, "generator_steps": len(steps), "n_critic": n_critic,
+            "epochs": epochs, "optimizer": f"{optimizer_name} " + ", ".join(f"{k}={v}" for k, v in
+                                                                 options.items()), "extras": extras}
+
+
+def run(ctx: LabContext) -> None:
+    engine = get_engine(ctx.engine)
+    setup = QUICK if ctx.quick else FULL
+    report = ctx.report
+    images, _ = load_mnist("train", data_dir=ctx.data_dir, as_float=True)
+    test_images, _ = load_mnist("test", data_dir=ctx.data_dir, as_float=True)
+    if setup.n_train is not None:
+        images = images[np.sort(ctx.rng.choice(len(images), setup.n_train, replace=False))]
+    x_train = (2 * images[:, None] - 1).astype(np.float32)  # (N, 1, 28, 28) in [-1, 1]
+
+    classifier = mnist_classifier(data_dir=ctx.data_dir, quick=ctx.quick, nn=engine.nn,
+                                  progress=ctx.show_progress)
+    reference = images[ctx.rng.choice(len(images), min(setup.n_fid, len(images)),
+                                      replace=False)]
+    test_reference = test_images[ctx.rng.choice(len(test_images), setup.n_fid, replace=False)]
+    real_features = lenet_features(classifier, reference)
+    floor = fid(real_features, lenet_features(classifier, test_reference))
+    ctx.metrics.update({"fid_floor": floor, "classifier_test_accuracy": classifier.test_accuracy,
+                        "train_images": len(x_train), "fid_samples": setup.n_fid})
+
+    results = {}
+    for name in ctx.progress(RUNS, desc="GAN runs", total=len(RUNS)):
+        results[name] = _train(ctx, engine, name, setup, x_train, classifier, real_features)
+        final = results[name]["evaluations"][-1]
+        histogram = final["coverage"]["histogram"]
+        ctx.metrics[name] = {
+            "fid": final["fid"], "entropy": final["coverage"]["entropy"],
+            "missed_digits": final["coverage"]["missed"],
+            "confidence": final["coverage"]["confidence"], "class_histogram": histogram,
+            "min_class_fraction": min(histogram), "max_class_fraction": max(histogram),
+            "covers_all_digits": bool(min(histogram) >= 0.04 and max(histogram) <= 0.16),
+            "train_seconds": results[name]["seconds"],
+            "generator_steps": results[name]["generator_steps"],
+            "fid_over_training": [e["fid"] for e in results[name]["evaluations"]],
+        }
+        if "wasserstein" in results[name]["history"]:
+            ctx.metrics[name]["wasserstein_estimate"] = \
+                results[name]["history"]["wasserstein"][-1]
+    saturation = _saturation_measure(results)
+    ctx.metrics.update(saturation)
+    if not ctx.quick:
+        ctx.metrics["targets_met"] = all(
+            ctx.metrics[name]["covers_all_digits"] and ctx.metrics[name]["confidence"] >= 0.9
+            for name in TARGET_RUNS)
+    _write_report(ctx, report, engine, setup, results, floor, saturation)
+
+
+def _saturation_measure(results: dict[str, Any]) -> dict[str, float]:
+    """Median generator gradient norm of the minimax and non-saturating runs (first half)."""
+    medians = {}
+    for name in ("minimax", "non_saturating"):
+        norms = [s["g_grad_norm"] for s in results[name]["steps"]]
+        medians[name] = float(np.median(norms[: max(1, len(norms) // 2)]))
+    return {"minimax_median_g_grad_norm": medians["minimax"],
+            "non_saturating_median_g_grad_norm": medians["non_saturating"],
+            "saturation_ratio": medians["non_saturating"] / max(medians["minimax"], 1e-30)}
+
+
+# ---------------------------------------------------------------------------- the report
+def _write_report(ctx: LabContext, report: Any, engine: Any, setup: Setup,
+                  results: dict[str, Any], floor: float, saturation: dict[str, float]) -> None:
+    report.section("The game")
+    report.text(
+        "G maps noise z ~ N(0, I) to a 28x28 image in [-1, 1] (tanh output); D maps an image "
+        "to a logit, D(x) = sigmoid(logit) being the probability that x is real. The "
+        "discriminator ascends E log D(x) + E log(1 - D(G(z))) (binary cross-entropy with "
+        "labels 1 for real, 0 for fake), k times per generator step; the course's generator "
+        "descends E log(1 - D(G(z))) (minimax), the usual one descends -E log D(G(z)) "
+        "(non-saturating). Same fixed point, very different gradients when D wins:")
+    report.figure(_plot_generator_losses(), "saturation",
+                  caption="The two generator losses as functions of D(G(z)), and the size of "
+                  "their gradient with respect to D's logit: D(G(z)) for minimax (vanishing "
+                  "when D confidently rejects the fakes), 1 - D(G(z)) for non-saturating.")
+    report.table([{"run": r["label"], "k (n_critic)": r["n_critic"], "optimizer":
+                   r["optimizer"], "extras": ", ".join(f"{k}={v}" for k, v in
+                                                       r["extras"].items()) or "-",
+                   "epochs": r["epochs"], "generator steps": r["generator_steps"],
+                   "seconds": r["seconds"]} for r in results.values()],
+                 caption=f"The runs, on {ctx.metrics['train_images']:,} MNIST training "
+                         f"images, batches of {setup.batch_size}, on the {engine.name} engine.")
+
+    report.section("Saturation: minimax vs non-saturating")
+    report.figure(_plot_saturation(results), "gradient_norms",
+                  caption="The generator's gradient norm at every generator step and the "
+                  "discriminator's mean D(G(z)), same initial weights, same data.")
+    report.text(
+        f"Median generator gradient norm over the first half of training: minimax "
+        f"{saturation['minimax_median_g_grad_norm']:.3g}, non-saturating "
+        f"{saturation['non_saturating_median_g_grad_norm']:.3g} (ratio "
+        f"{saturation['saturation_ratio']:.3g}). With k = 5 discriminator steps per "
+        "generator step D rejects the early fakes with confidence, and the minimax "
+        "generator's gradient, proportional to D(G(z)), all but vanishes.")
+
+    report.section("Losses and the Wasserstein estimate")
+    report.figure(_plot_losses(results), "losses",
+                  caption="Discriminator (critic) and generator losses per generator step.")
+    report.figure(_plot_wasserstein(results), "wasserstein",
+                  caption="The critic's estimate of W(P_r, P_g) = E f(x) - E f(G(z)) "
+                  "(mean over the critic steps of each epoch). With clipping it is K W for "
+                  "some unknown Lipschitz constant K; with the gradient penalty K is about 1. "
+                  "It falls as the samples improve, unlike a GAN's losses.")
+
+    report.section("Samples over training")
+    for name, result in results.items():
+        report.figure(_plot_samples(result), f"samples_{name}",
+                      caption=f"{result['label']}: the same ten noise vectors at each "
+                              "evaluation (top: earliest).")
+
+    report.section("FID and class coverage")
+    report.text(
+        f"FID on the 84 features of LeNet-5's last hidden layer (glassbox's classifier, "
+        f"{100 * ctx.metrics['classifier_test_accuracy']:.2f} % test accuracy), "
+        f"{setup.n_fid:,} samples against {setup.n_fid:,} training digits. The floor, "
+        f"{setup.n_fid:,} training digits against {setup.n_fid:,} test digits, is "
+        f"{floor:.3g}: no generator can be expected below it.")
+    report.figure(_plot_fid(results, floor), "fid",
+                  caption="FID over training (log scale), with the floor.")
+    report.figure(_plot_histograms(results), "class_histograms",
+                  caption="Digits the classifier sees in the final samples (dashed: 10 %; "
+                  "the band: 4-16 %). Missing bars are missed modes.")
+    rows = []
+    for name, result in results.items():
+        measures = ctx.metrics[name]
+        rows.append({"run": result["label"], "FID": measures["fid"],
+                     "entropy (nats, max 2.303)": measures["entropy"],
+                     "missed digits": ", ".join(map(str, measures["missed_digits"])) or "-",
+                     "mean confidence": measures["confidence"],
+                     "digits 4-16 %": "yes" if measures["covers_all_digits"] else "no"})
+    report.table(rows, caption=f"Final samples ({setup.n_fid:,}); FID floor {floor:.3g}.")
+    if not ctx.quick:
+        met = ctx.metrics["targets_met"]
+        report.text(f"Full-mode targets (DCGAN and WGAN-GP: every digit between 4 % and 16 % "
+                    f"of the samples, mean confidence >= 0.9): {'met' if met else 'NOT met'}.")
+
+
+def _plot_generator_losses():
+    import matplotlib.pyplot as plt
+
+    d = np.linspace(1e-3, 1 - 1e-3, 400)
+    fig, (ax_loss, ax_grad) = plt.subplots(1, 2, figsize=(10, 3.6))
+    ax_loss.plot(d, np.log(1 - d), label="minimax: log(1 - D(G(z)))")
+    ax_loss.plot(d, -np.log(d), label="non-saturating: -log D(G(z))")
+    ax_loss.set(xlabel="D(G(z))", ylabel="generator loss", title="loss")
+    ax_grad.plot(d, d, label="minimax: D(G(z))")
+    ax_grad.plot(d, 1 - d, label="non-saturating: 1 - D(G(z))")
+    ax_grad.set(xlabel="D(G(z))", ylabel="|d loss / d logit|", title="gradient")
+    for ax in (ax_loss, ax_grad):
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _plot_saturation(results: dict[str, Any]):
+    import matplotlib.pyplot as plt
+
+    fig, (ax_norm, ax_fake) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for name in ("minimax", "non_saturating"):
+        steps = results[name]["steps"]
+        ax_norm.plot([s["step"] for s in steps], [max(s["g_grad_norm"], 1e-12) for s in steps],
+                     label=results[name]["label"], lw=0.8)
+        history = results[name]["history"]
+        ax_fake.plot(history["epoch"], history["d_fake"], "o-", label=f"{name}: D(G(z))")
+        ax_fake.plot(history["epoch"], history["d_real"], "s--", label=f"{name}: D(x)")
+    ax_norm.set(xlabel="generator step", ylabel="||grad of G's loss||", yscale="log",
+                title="generator gradient norm")
+    ax_fake.set(xlabel="epoch", ylabel="mean D", title="discriminator outputs", ylim=(0, 1))
+    ax_norm.legend(fontsize=8)
+    ax_fake.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def _plot_losses(results: dict[str, Any]):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 3, figsize=(12, 6))
+    for ax, result in zip(axes.ravel(), results.values()):
+        steps = result["steps"]
+        x = [s["step"] for s in steps]
+        ax.plot(x, [s["d_loss"] for s in steps], lw=0.7, label="D / critic")
+        ax.plot(x, [s["g_loss"] for s in steps], lw=0.7, label="G")
+        ax.set(title=result["label"], xlabel="generator step")
+        ax.title.set_fontsize(9)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def _plot_wasserstein(results: dict[str, Any]):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
+    for ax, name in zip(axes, ("wgan_clip", "wgan_gp")):
+        history = results[name]["history"]
+        ax.plot(history["epoch"], history["wasserstein"], "o-")
+        ax.set(title=results[name]["label"], xlabel="epoch", ylabel="E f(x) - E f(G(z))")
+    fig.tight_layout()
+    return fig
+
+
+def _plot_samples(result: dict[str, Any]):
+    import matplotlib.pyplot as plt
+
+    evaluations = result["evaluations"]
+    fig, axes = plt.subplots(len(evaluations), 10, figsize=(8, 0.85 * len(evaluations) + 0.3),
+                             squeeze=False)
+    for row, evaluation in enumerate(evaluations):
+        for column in range(10):
+            ax = axes[row, column]
+            ax.imshow(evaluation["samples"][column], cmap="gray", vmin=0, vmax=1)
+            ax.set_xticks([])
+            ax.set_yticks([])
+        axes[row, 0].set_ylabel(f"step {evaluation['step']}", fontsize=7)
+    fig.tight_layout(pad=0.2)
+    return fig
+
+
+def _plot_fid(results: dict[str, Any], floor: float):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for result in results.values():
+        steps = [e["step"] / max(result["generator_steps"], 1) for e in result["evaluations"]]
+        ax.plot(steps, [e["fid"] for e in result["evaluations"]], "o-", label=result["label"])
+    ax.axhline(floor, color="black", ls=":", label="floor (train vs test)")
+    ax.set(xlabel="fraction of training", ylabel="FID (LeNet-5 features)", yscale="log")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def _plot_histograms(results: dict[str, Any]):
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 3, figsize=(12, 5.5), sharey=True)
+    for ax, result in zip(axes.ravel(), results.values()):
+        histogram = result["evaluations"][-1]["coverage"]["histogram"]
+        ax.bar(range(10), histogram)
+        ax.axhspan(0.04, 0.16, color="green", alpha=0.1)
+        ax.axhline(0.1, color="black", ls="--", lw=0.8)
+        ax.set(title=result["label"], xticks=range(10), xlabel="digit")
+        ax.title.set_fontsize(9)
+    axes[0, 0].set_ylabel("fraction of samples")
+    axes[1, 0].set_ylabel("fraction of samples")
+    fig.tight_layout()
+    return fig
