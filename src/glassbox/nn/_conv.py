@@ -448,7 +448,9 @@ def _pool_geometry(name, input_shape, kernel_size, stride, padding, dilation, ce
         raise _ArgumentError(
             f"{name}: kernel_size must be greater than zero, but got kernel_size={kernel}"
         )
-    if min(stride) <= 0:
+    if min(stride) < 0:
+        raise _ArgumentError(f"{name}: stride should be greater than zero, got stride={stride}")
+    if min(stride) == 0:
         raise _ArgumentError(f"{name}: stride should not be zero, got stride={stride}")
     _check_positive(dilation, "dilation")
     if min(padding) < 0:

@@ -292,6 +292,32 @@ def _log_softmax_array(x: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
+def _check_class_input_and_target(input: Tensor, target: Tensor, function: str) -> None:
+    """Float scores, and class-index targets shaped as the input without its class axis."""
+    if input.dtype.kind != "f":
+        raise TypeError(f"{function}: expected floating-point scores as input, received "
+                        f"dtype {input.dtype}; convert them with input.float().")
+    if target.dtype.kind == "f":  # probabilities: checked against the input's shape later
+        return
+    # (C,) -> (); (N, C) -> (N,); (N, C, d1, ...) -> (N, d1, ...)
+    expected = () if input.ndim == 1 else (input.shape[0],) + tuple(input.shape[2:])
+    if input.ndim >= 2 and target.ndim >= 1 and target.shape[0] != input.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({target.shape[0]}); input shape {tuple(input.shape)}, "
+                         f"target shape {tuple(target.shape)}.")
+    if tuple(target.shape) != expected:
+        hint = ""
+        if tuple(target.shape) == expected + (1,) or (
+                target.ndim == len(expected) + 1 and target.shape[1] == 1
+                and tuple(target.shape[:1] + target.shape[2:]) == expected):
+            axis = target.ndim - 1 if tuple(target.shape) == expected + (1,) else 1
+            hint = f" Remove the extra axis of size 1: target.squeeze({axis})."
+        # NOTE: RuntimeError, as torch raises for these shapes.
+        raise RuntimeError(f"{function}: expected class-index targets of shape {expected} (the "
+                         f"input's shape {tuple(input.shape)} without the class axis), "
+                         f"received shape {tuple(target.shape)}.{hint}")
+
+
 def _class_targets(input: Tensor, target: Tensor, weight: Tensor | None, ignore_index: int,
                    label_smoothing: float, function: str) -> tuple[np.ndarray, float]:
     """The per-class target weights q (N, C) and the 'mean' denominator.
@@ -414,6 +440,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     target = _tensor(target, input)
     weight = _tensor(weight, input) if weight is not None else None
+    _check_class_input_and_target(input, target, "cross_entropy")
     if input.ndim == 1:  # one sample: (C,) with a 0-d target
         loss = cross_entropy(input.unsqueeze(0), target.unsqueeze(0), weight, None,
                              ignore_index, None, reduction, label_smoothing)
@@ -495,6 +522,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noq
     if target.dtype.kind == "f":
         raise RuntimeError(f"nll_loss expects int64 class indices as target, received "
                            f"{target.dtype}; use target.long()")
+    _check_class_input_and_target(input, target, "nll_loss")
     if input.ndim == 1:
         loss = nll_loss(input.unsqueeze(0), target.reshape(1), weight, None, ignore_index,
                         None, reduction)
