@@ -112,6 +112,29 @@ def test_depthwise_conv_transpose2d_fast_path(monkeypatch, kwargs):
                    function, values=arrays)
 
 
+# ----------------------------------------------------- 1x1 convolution without im2col
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_pointwise_conv2d_fast_path_equals_im2col(monkeypatch, groups):
+    rng = np.random.default_rng(6)
+    arrays = [rng.standard_normal((2, 4, 6, 7)), rng.standard_normal((6, 4 // groups, 1, 1)),
+              rng.standard_normal(6)]
+    function = lambda x, w, b: F.conv2d(x, w, b, groups=groups)  # noqa: E731
+    assert_same_both_ways(monkeypatch, _conv, "_POINTWISE_FAST_PATH", function, arrays)
+    helper_test_op(None, lambda x, w, b: TF.conv2d(x, w, b, groups=groups), function,
+                   values=arrays, atol=1e-4)
+
+
+def test_pointwise_conv_transpose2d_fast_path_equals_im2col(monkeypatch):
+    rng = np.random.default_rng(7)
+    arrays = [rng.standard_normal((2, 4, 6, 6)), rng.standard_normal((4, 3, 1, 1))]
+    function = lambda x, w: F.conv_transpose2d(x, w)  # noqa: E731
+    assert_same_both_ways(monkeypatch, _conv, "_POINTWISE_FAST_PATH", function, arrays)
+    helper_test_op(None, lambda x, w: TF.conv_transpose2d(x, w), function, values=arrays,
+                   atol=1e-4)
+
+
 # ------------------------------------------------------------------------------ batch norm
 
 BATCH_NORM_SHAPES = [(6, 3), (4, 3, 5), (3, 2, 4, 5)]

@@ -5,13 +5,15 @@ How the speed is obtained without a single Python loop over samples or pixels
 ------------------------------------------------------------------------------
 *im2col.* A convolution is a matrix product in disguise. ``sliding_windows`` gives a
 strided *view* ``(N, C, H_out, W_out, kH, kW)`` of every receptive field; one copy turns
-it into columns ``(N, C*kH*kW, H_out*W_out)``, and the output is one (batched) GEMM:
+it into columns ``(C*kH*kW, N*H_out*W_out)``, the samples side by side, and the output
+of the whole batch is one GEMM (per group):
 
-.. math:: y[n, o, l] = \\sum_k W[o, k]\\, \\text{cols}[n, k, l] + b[o]
+.. math:: y[n, o, l] = \\sum_k W[o, k]\\, \\text{cols}[k, (n, l)] + b[o]
 
 *Backward, by the same three products* (``g`` is ``dL/dy``):
 
-- ``dL/dW = sum_n g[n] @ cols[n]^T`` -- a GEMM over the columns kept from the forward;
+- ``dL/dW = g @ cols^T`` (``g`` as ``(C_out, N*L)``) -- one GEMM over the columns kept
+  from the forward, summing over every sample and pixel at once;
 - ``dL/dx = col2im(W^T @ g)`` -- ``col2im`` is the adjoint of im2col: it adds every
   column back onto the pixels it was copied from. It is written as a loop over the
   ``kH*kW`` kernel offsets (each a strided slice of the whole batch), never over pixels,
@@ -19,6 +21,11 @@ it into columns ``(N, C*kH*kW, H_out*W_out)``, and the output is one (batched) G
   long contiguous runs. This is exactly a *transposed convolution*, so
   ``conv_transpose2d``'s forward is this same kernel;
 - ``dL/db = sum of g over (n, h, w)``.
+
+Two special cases skip work the general path would waste: a 1x1 convolution with stride
+1 reads each sample in place as its own columns (no im2col), and a depthwise
+convolution (one channel per group, MobileNet's) is a sum of ``kH*kW`` shifted, scaled
+copies of its input. Each is tested equal to the general path.
 
 *Pooling* loops over the kernel offsets too: max pooling keeps a running maximum and the
 offset where it was reached; its backward sends each gradient to that offset.
@@ -215,7 +222,12 @@ def _offset_slices(p: int, q: int, out_hw, stride, dilation) -> tuple[slice, sli
 
 
 def _im2col(x_padded: np.ndarray, geometry: _ConvGeometry, out_hw=None) -> np.ndarray:
-    """(N, C, H, W) padded input -> columns (N, C*kH*kW, H_out*W_out), one copy.
+    """(N, C, H, W) padded input -> columns (C*kH*kW, N*H_out*W_out), one copy.
+
+    The samples sit side by side, so that the convolution of the whole batch is one
+    matrix product ``W (C_out, C*kH*kW) @ columns`` (per group), and so is its weight
+    gradient ``g (C_out, N*L) @ columns^T``: large products, which BLAS runs far faster
+    than a small product per sample.
 
     ``out_hw`` keeps only the first output rows and columns (a transposed convolution's
     ``output_padding`` can leave a few pixels no window of the original reaches).
@@ -228,8 +240,8 @@ def _im2col(x_padded: np.ndarray, geometry: _ConvGeometry, out_hw=None) -> np.nd
                               geometry.dilation)               # (N, C, H_out, W_out, kH, kW)
     N, C, H_out, W_out, kH, kW = windows.shape
     # NOTE: output pixels last, so the copy's inner loop runs along an image row.
-    columns = np.ascontiguousarray(windows.transpose(0, 1, 4, 5, 2, 3))
-    return columns.reshape(N, C * kH * kW, H_out * W_out)      # (N, C*kH*kW, L)
+    columns = np.ascontiguousarray(windows.transpose(1, 4, 5, 0, 2, 3))
+    return columns.reshape(C * kH * kW, N * H_out * W_out)     # (C*kH*kW, N*L)
 
 
 def _col2im(columns: np.ndarray, padded_hw, geometry: _ConvGeometry) -> np.ndarray:
@@ -318,34 +330,39 @@ def _depthwise_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight
     return grad_weight
 
 
-# NOTE: below this many output pixels per sample the per-sample GEMMs are too small
-# (LeNet's last convolution has a 1x1 output); one GEMM over the whole batch is faster.
+# NOTE: a 1x1 convolution with stride 1 and no padding needs no im2col: each sample is
+# its own (C_in, L) column matrix, and y[n] = W @ x[n] reads x in place. Below this many
+# pixels per sample those per-sample GEMMs are too small, and the general path (whose
+# im2col is then a cheap transpose) wins. Set _POINTWISE_FAST_PATH = False to always
+# take the general path; the tests check that both agree.
 _MIN_PIXELS_PER_SAMPLE_GEMM = 32
+_POINTWISE_FAST_PATH = True
 
 
-def _weight_times_columns(weight: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """Grouped product (G, A, K) @ (N, G, K, L) -> (N, G, A, L)."""
-    N, G, K, L = columns.shape
-    if L >= _MIN_PIXELS_PER_SAMPLE_GEMM:
-        return weight @ columns                                # N*G GEMMs (A, K) @ (K, L)
-    # One GEMM per group over the whole batch: (G, A, K) @ (G, K, N*L).
-    stacked = columns.transpose(1, 2, 0, 3).reshape(G, K, N * L)
-    product = weight @ stacked                                 # (G, A, N*L)
-    return product.reshape(G, -1, N, L).transpose(2, 0, 1, 3)  # (N, G, A, L)
+def _is_pointwise(geometry: _ConvGeometry, pixels: int) -> bool:
+    return (_POINTWISE_FAST_PATH and pixels >= _MIN_PIXELS_PER_SAMPLE_GEMM
+            and geometry.kernel_size == (1, 1) and geometry.stride == (1, 1)
+            and geometry.padding == (0, 0, 0, 0))
 
 
-def _conv2d_array(x, weight, geometry: _ConvGeometry):
-    """y = conv(x, W), no bias. Returns y (N, C_out, H_out, W_out) and the columns."""
+def _conv2d_array(x, weight, geometry: _ConvGeometry, columns=None):
+    """y = conv(x, W), no bias. Returns y (N, C_out, H_out, W_out) and the columns
+    (None where none were made). ``columns``, when given, are ``x``'s, already made."""
     if _is_depthwise(weight.shape, geometry):
         return _depthwise_conv2d_array(x, weight, geometry), None
     N, _, H, W = x.shape
     C_out = weight.shape[0]
     G = geometry.groups
     H_out, W_out = geometry.output_hw(H, W)
-    columns = _im2col(_zero_pad(x, geometry.padding), geometry)  # (N, C_in*kH*kW, L)
     weight_g = weight.reshape(G, C_out // G, -1)               # (G, C_out/G, C_in/G*kH*kW)
-    y = _weight_times_columns(weight_g, columns.reshape(N, G, weight_g.shape[2], -1))
-    return y.reshape(N, C_out, H_out, W_out), columns
+    if columns is None and _is_pointwise(geometry, H * W):
+        y = weight_g @ x.reshape(N, G, -1, H * W)              # N*G GEMMs (A, C_in/G) @ (C_in/G, L)
+        return y.reshape(N, C_out, H_out, W_out), None
+    if columns is None:
+        columns = _im2col(_zero_pad(x, geometry.padding), geometry)  # (C_in*kH*kW, N*L)
+    y = weight_g @ columns.reshape(G, weight_g.shape[2], -1)   # (G, C_out/G, N*L), one GEMM each
+    y = y.reshape(C_out, N, H_out, W_out).transpose(1, 0, 2, 3)
+    return np.ascontiguousarray(y), columns                    # (N, C_out, H_out, W_out)
 
 
 def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input_hw):
@@ -359,6 +376,10 @@ def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input
     H, W = input_hw
     top, bottom, left, right = geometry.padding
     weight_g = weight.reshape(G, C_out // G, -1)               # (G, C_out/G, K)
+    if _is_pointwise(geometry, H_out * W_out) and (H, W) == (H_out, W_out):
+        # 1x1, stride 1: no col2im; d(W @ x[n])/dx[n] = W^T, sample by sample
+        g = grad_output.reshape(N, G, C_out // G, H_out * W_out)
+        return (weight_g.transpose(0, 2, 1) @ g).reshape(N, C_in, H, W)
     # batch last for col2im (see there): (C_out, H_out, W_out, N) -> (G, C_out/G, M)
     g = np.ascontiguousarray(grad_output.transpose(1, 2, 3, 0)).reshape(G, C_out // G, -1)
     # d(W @ cols)/dcols = W^T
@@ -379,17 +400,13 @@ def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_sh
     L = H_out * W_out
     if columns is None:
         columns = _im2col(_zero_pad(x, geometry.padding), geometry, (H_out, W_out))
-    columns = columns.reshape(N, G, -1, L)                     # (N, G, K, L)
-    g = grad_output.reshape(N, G, C_out // G, L)               # (N, G, C_out/G, L)
-    # d(W @ cols)/dW = cols^T, summed over the samples and output pixels
-    if L >= _MIN_PIXELS_PER_SAMPLE_GEMM:
-        # per sample (K, L) @ (L, C_out/G), summed; this orientation is the faster GEMM
-        grad_weight_t = (columns @ g.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, K, C_out/G)
-        grad_weight = grad_weight_t.transpose(0, 2, 1)                   # (G, C_out/G, K)
-    else:
-        g_stacked = g.transpose(1, 2, 0, 3).reshape(G, C_out // G, N * L)
-        columns_stacked = columns.transpose(1, 0, 3, 2).reshape(G, N * L, -1)
-        grad_weight = g_stacked @ columns_stacked              # (G, C_out/G, K)
+    columns = columns.reshape(G, -1, N * L)                    # (G, K, N*L)
+    # the samples side by side, as in the columns: (N, C_out, L) -> (G, C_out/G, N*L)
+    g = np.ascontiguousarray(grad_output.reshape(N, C_out, L).transpose(1, 0, 2))
+    g = g.reshape(G, C_out // G, N * L)
+    # d(W @ cols)/dW = cols^T, summed over the samples and output pixels: one GEMM
+    # (BLAS reads the transposed columns in place)
+    grad_weight = g @ columns.transpose(0, 2, 1)               # (G, C_out/G, K)
     return grad_weight.reshape(weight_shape)
 
 
@@ -628,8 +645,8 @@ class Convolution(Function):
     """y = conv(x, W) + b. Its gradients are the two other convolutions below."""
 
     @staticmethod
-    def forward(ctx, x, weight, bias, geometry: _ConvGeometry):
-        y, columns = _conv2d_array(x.data, weight.data, geometry)
+    def forward(ctx, x, weight, bias, geometry: _ConvGeometry, columns=None):
+        y, columns = _conv2d_array(x.data, weight.data, geometry, columns)
         if bias is not None:
             y += bias.data.reshape(1, -1, 1, 1)
         # NOTE: the columns are kept for the weight gradient: the im2col copy is the
@@ -653,7 +670,7 @@ class Convolution(Function):
                 None if columns is None else columns.data)
         if need_bias:   # dL/db = sum of g over samples and pixels
             grad_bias = grad_output.sum(dim=(0, 2, 3))
-        return grad_x, grad_weight, grad_bias, None
+        return grad_x, grad_weight, grad_bias, None, None
 
 
 class ConvolutionTranspose(Function):
@@ -674,13 +691,18 @@ class ConvolutionTranspose(Function):
         need_g, need_weight = ctx.needs_input_grad[:2]
         grad_g = grad_weight = None
         H_out, W_out = grad_output.shape[-2:]
+        columns = None
+        if need_g and need_weight and not _is_depthwise(weight.shape, ctx.geometry) and \
+                ctx.geometry.output_hw(*upstream.shape[-2:]) == (H_out, W_out):
+            # both products below read the same columns of `upstream`: make them once
+            columns = _im2col(_zero_pad(upstream.data, ctx.geometry.padding), ctx.geometry)
         if need_g:      # <conv_T(g, W), u> = <g, conv(u, W)>
-            grad_g = Convolution.apply(upstream, weight, None, ctx.geometry)
+            grad_g = Convolution.apply(upstream, weight, None, ctx.geometry, columns)
             if grad_g.shape[-2:] != (H_out, W_out):  # output_padding >= stride
                 grad_g = grad_g[:, :, :H_out, :W_out]
         if need_weight:  # the same pairing, seen as a function of W
             grad_weight = ConvolutionWeightGrad.apply(upstream, grad_output, ctx.geometry,
-                                                      weight.shape)
+                                                      weight.shape, columns)
         return grad_g, grad_weight, None, None
 
 
