@@ -214,6 +214,31 @@ def test_play_streams_frames_until_pause(client):
         assert message == {"type": "status", "playing": False}
 
 
+def test_playing_goes_on_after_a_learning_rate_change_and_stops_on_divergence(client):
+    with client.websocket_connect(WS, headers=ORIGIN) as ws:
+        ws.send_json({"type": "set", "settings": {"problem": "regression", "optimizer": "sgd",
+                                                  "features": ["x1", "x2", "x1sq"]}})
+        _frame(ws)
+        ws.send_json({"type": "play"})
+        assert _frame(ws)["epoch"] == 1
+        ws.send_json({"type": "set", "settings": {"learning_rate": 10}})
+        for _ in range(10):
+            if "full" in (frame := _frame(ws)):
+                break
+            ws.send_json({"type": "ack", "epoch": frame["epoch"]})
+        assert frame["settings"]["learning_rate"] == 10.0
+        # still playing, now diverging (x1² reaches 36): the server stops and says why
+        for _ in range(50):
+            message = ws.receive_json()
+            if message["type"] == "frame":
+                ws.send_json({"type": "ack", "epoch": message["epoch"]})
+            if message["type"] == "error":
+                break
+        assert "training diverged" in message["message"]
+        ws.send_json({"type": "reset"})
+        assert _frame(ws)["train_loss"] is not None
+
+
 def test_upload_over_the_socket(client):
     rng = np.random.default_rng(0)
     rows = "\n".join(f"{a:.3f},{b:.3f},{int(a > b)}" for a, b in rng.normal(size=(60, 2)))

@@ -236,11 +236,18 @@ class Connection:
 
     # ------------------------------------------------------------------ handlers
     async def apply(self, settings: Settings) -> None:
+        """New settings; playing goes on when only the learning rate, regularisation,
+        batch size or the picture changed (as in the TensorFlow Playground)."""
+        was_playing = self.playing
         await self.pause()
         async with self.lock:
-            await asyncio.to_thread(self.session.update, settings)
+            rebuilt = await asyncio.to_thread(self.session.update, settings)
             frame = await asyncio.to_thread(self.session.frame, True)
         await self.send(frame)
+        if was_playing and rebuilt == "none":
+            await self.on_play({})
+        else:
+            await self.send({"type": "status", "playing": False})
 
     async def on_load(self, payload: dict) -> None:
         query = payload.get("query", "")
@@ -300,20 +307,23 @@ class Connection:
 
     async def play(self) -> None:
         """Train and stream frames while playing; at most FRAMES_IN_FLIGHT unacked."""
-        while self.playing:
-            while self.in_flight >= FRAMES_IN_FLIGHT:
-                self.acked.clear()
-                await self.acked.wait()
-            frame = await self.epoch_frame()
-            self.in_flight += 1
-            if frame["train_loss"] is None:
-                self.playing = False
+        try:
+            while self.playing:
+                while self.in_flight >= FRAMES_IN_FLIGHT:
+                    self.acked.clear()
+                    await self.acked.wait()
+                frame = await self.epoch_frame()
+                self.in_flight += 1
+                if frame["train_loss"] is None:
+                    self.playing = False
+                    await self.send(frame)
+                    await self.send({"type": "status", "playing": False})
+                    await self.error("The loss is no longer a finite number (training "
+                                     "diverged): lower the learning rate and press reset.")
+                    return
                 await self.send(frame)
-                await self.send({"type": "status", "playing": False})
-                await self.error("The loss is no longer a finite number (training "
-                                 "diverged): lower the learning rate and press reset.")
-                return
-            await self.send(frame)
+        except (WebSocketDisconnect, RuntimeError):
+            self.playing = False  # the tab went away while a frame was on its way
 
     async def on_step(self, payload: dict) -> None:
         await self.pause()

@@ -107,6 +107,7 @@ def heat_bytes(values: np.ndarray) -> str:
     >>> list(base64.b64decode(heat_bytes(np.array([-1.0, 0.0, 1.0, 7.0]))))
     [0, 128, 255, 255]
     """
+    values = np.nan_to_num(values, nan=0.0)  # a diverged network draws as zero
     levels = np.rint((np.clip(values, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
     return base64.b64encode(levels.tobytes()).decode("ascii")
 
@@ -271,10 +272,13 @@ class Session:
 
     def train_epoch(self) -> None:
         """One pass over the training points in mini-batches (one frame of play)."""
-        for batch in self.epoch_batches():
-            self.train_step(batch)
-        self.epoch += 1
-        self._record_losses()
+        # NOTE: a learning rate too large makes the weights overflow; the page is told
+        # (the loss becomes null in the frames), NumPy need not warn on the console.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for batch in self.epoch_batches():
+                self.train_step(batch)
+            self.epoch += 1
+            self._record_losses()
 
     def _record_losses(self) -> None:
         with gb.no_grad():
@@ -340,16 +344,17 @@ class Session:
         accuracies and confusion matrix. ``full`` adds what changes only with the data
         or the network: settings, layer sizes, points, input heat maps, loss history.
         """
-        neuron_layers = self.activations(self._grid_neurons)
-        output = self.activations(self._grid_output)[-1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            neuron_layers = self.activations(self._grid_neurons)
+            output = self.activations(self._grid_output)[-1]
         if self.kind == "regression":
             output_map = heat_bytes(output[:, 0])
         else:
             probabilities = output if self.kind == "multiclass" else \
                 np.concatenate([1 - output, output], axis=1)
             # (classes, cells): one probability map per class, 0..255
-            output_map = base64.b64encode(np.rint(probabilities.T * 255).astype(np.uint8)
-                                          .tobytes()).decode("ascii")
+            levels = np.rint(np.nan_to_num(probabilities.T, nan=0.0) * 255).astype(np.uint8)
+            output_map = base64.b64encode(levels.tobytes()).decode("ascii")
         epoch, train_loss, test_loss = self.history[-1]
         frame = {
             "type": "frame",
