@@ -134,6 +134,8 @@ def test_sessions_are_bounded_and_freed_when_a_tab_closes():
     ('{"type": "inspect", "weight": "all"}', "inspect: expected"),
     ('{"type": "export", "what": "pickle"}', "export: expected"),
     ('{"type": "load", "query": "hidden=101"}', "The link's settings were not used"),
+    ('{"type": "load", "query": "dataset=upload"}', "upload the CSV file again"),
+    ('{"type": "load", "query": 5}', "query: expected a string"),
 ])
 def test_bad_messages_get_an_error_and_the_session_continues(client, message, expected):
     with client.websocket_connect(WS, headers=ORIGIN) as ws:

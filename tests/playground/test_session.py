@@ -169,6 +169,10 @@ def test_frame_heat_maps_are_the_neurons_outputs():
     assert probabilities.shape == (2 * 50 * 50,)  # two classes, one map each
     assert np.all(np.abs(probabilities[:2500].astype(int) + probabilities[2500:] - 255) <= 1)
     assert len(frame["train_points"]) == 250 and len(frame["test_points"]) == 250
+    # a frame while training carries only what changes: no points, settings or history
+    assert set(session.frame()) == {"type", "epoch", "train_loss", "test_loss", "weights",
+                                    "biases", "neurons", "output", "train_accuracy",
+                                    "test_accuracy", "confusion"}
 
 
 # ---------------------------------------------------------------- settings and the URL

@@ -69,6 +69,8 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+DIVERGED = ("The loss is no longer a finite number (training diverged): lower the learning "
+            "rate and press reset.")
 log = logging.getLogger("glassbox.playground")
 
 
@@ -318,8 +320,7 @@ class Connection:
                     self.playing = False
                     await self.send(frame)
                     await self.send({"type": "status", "playing": False})
-                    await self.error("The loss is no longer a finite number (training "
-                                     "diverged): lower the learning rate and press reset.")
+                    await self.error(DIVERGED)
                     return
                 await self.send(frame)
         except (WebSocketDisconnect, RuntimeError):
@@ -327,8 +328,11 @@ class Connection:
 
     async def on_step(self, payload: dict) -> None:
         await self.pause()
-        await self.send(await self.epoch_frame())
+        frame = await self.epoch_frame()
+        await self.send(frame)
         await self.send({"type": "status", "playing": False})
+        if frame["train_loss"] is None:
+            await self.error(DIVERGED)
 
     async def on_reset(self, payload: dict) -> None:
         await self.pause()

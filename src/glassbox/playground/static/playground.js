@@ -78,7 +78,7 @@ function connect() {
   socket.onmessage = (event) => receive(JSON.parse(event.data));
   socket.onclose = (event) => {
     setPlaying(false);
-    if (event.code !== 1000) showMessage(`Disconnected from the playground server (code ${event.code}). Is it still running? Reload to reconnect.`, "error");
+    if (event.code !== 1000 && event.code !== 1013) showMessage(`Disconnected from the playground server (code ${event.code}). Is it still running? Reload to reconnect.`, "error");
   };
 }
 
