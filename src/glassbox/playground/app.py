@@ -91,7 +91,16 @@ def hostname(host_header: str) -> str:
 
 class HostCheck:
     """ASGI middleware: refuse HTTP and WebSocket requests for a host not in ``allowed``
-    (protection against DNS rebinding)."""
+    (protection against DNS rebinding).
+
+    Examples
+    --------
+    >>> from starlette.testclient import TestClient
+    >>> from starlette.applications import Starlette
+    >>> client = TestClient(HostCheck(Starlette(), ("127.0.0.1",)), base_url="http://evil.example")
+    >>> client.get("/").status_code
+    403
+    """
 
     def __init__(self, app, allowed: tuple[str, ...]) -> None:
         self.app = app
@@ -269,10 +278,11 @@ class Connection:
         if not isinstance(changes, dict):
             raise TypeError("set: expected {\"settings\": {name: value, ...}}.")
         values = {**self.session.settings.as_dict(), **changes}
-        if changes.get("problem") not in (None, self.session.settings.problem) \
-                and "dataset" not in changes:
-            values["dataset"] = {"classification": "circle", "regression": "plane"}.get(
-                changes["problem"], values["dataset"])
+        problem = changes.get("problem")
+        if problem in ("classification", "regression") and "dataset" not in changes \
+                and problem != self.session.settings.problem:
+            # a new problem type starts on its first data set, as in the TF Playground
+            values["dataset"] = {"classification": "circle", "regression": "plane"}[problem]
         await self.apply(Settings.from_dict(values))
 
     async def on_play(self, payload: dict) -> None:

@@ -41,6 +41,12 @@ class Dataset:
     ``y`` is int64 class labels 0..n_classes-1 for classification, float32 targets for
     regression (``n_classes`` is then 0). ``note`` tells the page what was done to the
     data (rescaling of an upload), or is empty.
+
+    Examples
+    --------
+    >>> data = Dataset(np.zeros((3, 2), np.float32), np.array([0, 1, 1]), n_classes=2)
+    >>> data.is_classification
+    True
     """
 
     X: np.ndarray

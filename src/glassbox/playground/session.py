@@ -91,7 +91,13 @@ def build_model(n_inputs: int, hidden: tuple[int, ...], n_outputs: int, activati
 
 
 def make_optimizer(name: str, parameters, lr: float) -> optim.Optimizer:
-    """``sgd``: plain SGD; ``momentum``: SGD with momentum 0.9; ``adam``: Adam."""
+    """``sgd``: plain SGD; ``momentum``: SGD with momentum 0.9; ``adam``: Adam.
+
+    Examples
+    --------
+    >>> make_optimizer("momentum", nn.Linear(2, 1).parameters(), lr=0.1).defaults["momentum"]
+    0.9
+    """
     if name == "sgd":
         return optim.SGD(parameters, lr=lr)
     if name == "momentum":
