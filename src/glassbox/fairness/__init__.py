@@ -34,6 +34,9 @@ from glassbox.fairness.metrics import (
     true_negative_rate,
     true_positive_rate,
 )
+from glassbox.fairness.postprocessing import ThresholdOptimizer
+from glassbox.fairness.preprocessing import Reweighing, reweighing_weights
+from glassbox.fairness.reductions import ExponentiatedGradient
 
 __all__ = [
     "MetricFrame", "selection_rate", "true_positive_rate", "false_positive_rate",
@@ -41,5 +44,6 @@ __all__ = [
     "mean_prediction", "demographic_parity_difference", "demographic_parity_ratio",
     "equalized_odds_difference", "equalized_odds_ratio", "equal_opportunity_difference",
     "equal_opportunity_ratio", "predictive_parity_difference", "predictive_parity_ratio",
-    "calibration_by_group",
+    "calibration_by_group", "Reweighing", "reweighing_weights", "ThresholdOptimizer",
+    "ExponentiatedGradient",
 ]

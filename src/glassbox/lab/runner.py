@@ -22,7 +22,6 @@ import pkgutil
 import platform
 import shutil
 import sys
-import time
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ import numpy as np
 
 from glassbox.io import atomic_write_json, atomic_write_text
 from glassbox.lab import _staging
+from glassbox.lab._footprint import CARBON_INTENSITY_SOURCE, EnergyMeter
 from glassbox.lab.report import Report
 
 __all__ = ["LabContext", "available_labs", "get_lab", "run_lab", "run_all", "ENGINES"]
@@ -42,12 +42,8 @@ __all__ = ["LabContext", "available_labs", "get_lab", "run_lab", "run_all", "ENG
 T = TypeVar("T")
 ENGINES = ("glassbox", "torch")
 
-# NOTE: no power meter is readable on most machines (RAPL needs root, VMs hide it), so
-# the energy figure is an estimate from CPU time: a busy core of a laptop or server CPU
-# draws roughly 15 W. The carbon intensity is the world average of electricity
-# generation (IEA, about 475 g CO2 per kWh). Both are stated in every report.
-WATTS_PER_BUSY_CORE = 15.0
-GRAMS_CO2_PER_KWH = 475.0
+# NOTE: energy is read from the CPU's counters where the machine exposes them, else
+# estimated from CPU time (glassbox.lab._footprint); every report states which.
 
 
 @dataclass
@@ -64,6 +60,8 @@ class LabContext:
     metrics: dict[str, Any] = field(default_factory=dict)
     rng: np.random.Generator = field(default_factory=np.random.default_rng)
     show_progress: bool = True
+    footprint: str = "auto"  # how energy is measured: see glassbox.lab._footprint
+    country: str | None = None  # ISO alpha-3 code of the grid's carbon intensity
 
     def path(self, name: str) -> Path:
         """A file inside the lab's output folder (for checkpoints)."""
@@ -146,14 +144,10 @@ def _versions() -> dict[str, str]:
     return versions
 
 
-def _energy(cpu_seconds: float) -> dict[str, float]:
-    kwh = cpu_seconds * WATTS_PER_BUSY_CORE / 3.6e6
-    return {"energy_wh": kwh * 1000, "co2_g": kwh * GRAMS_CO2_PER_KWH}
-
-
 def run_lab(name: str, quick: bool = False, seed: int = 0, out_dir: str | os.PathLike = "lab-out",
             data_dir: str | os.PathLike | None = None, engine: str = "glassbox",
-            show_progress: bool = True) -> Path:
+            show_progress: bool = True, footprint: str = "auto",
+            country: str | None = None) -> Path:
     """Run one lab and write its report; returns the path of ``report.html``.
 
     Parameters
@@ -170,6 +164,11 @@ def run_lab(name: str, quick: bool = False, seed: int = 0, out_dir: str | os.Pat
         Where datasets are looked for first (before ``$GLASSBOX_DATA`` and the cache).
     engine : {"glassbox", "torch"}
         The engine for labs that train networks.
+    footprint : {"auto", "rapl", "cpu-time", "codecarbon"}, default="auto"
+        How the energy is measured (:class:`glassbox.lab._footprint.EnergyMeter`).
+    country : str, optional
+        ISO alpha-3 code whose grid carbon intensity converts energy to CO2 (default:
+        the world average).
 
     Examples
     --------
@@ -183,6 +182,7 @@ def run_lab(name: str, quick: bool = False, seed: int = 0, out_dir: str | os.Pat
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer, received {seed!r}")
     module = get_lab(name)
+    meter = EnergyMeter(footprint, country)  # checks both before anything runs
     import matplotlib
 
     matplotlib.use("Agg")
@@ -195,8 +195,8 @@ def run_lab(name: str, quick: bool = False, seed: int = 0, out_dir: str | os.Pat
     staging = None
     try:
         staging = _open_staging(Path(out_dir), lab_dir)
-        _run_into(module, staging, name=name, quick=quick, seed=seed, data_dir=data_dir,
-                  engine=engine, show_progress=show_progress)
+        _run_into(module, staging, meter, name=name, quick=quick, seed=seed,
+                  data_dir=data_dir, engine=engine, show_progress=show_progress)
         _staging.swap_in(staging, lab_dir)
     except BaseException:
         # Failed, interrupted (Ctrl-C) or bad input: the previous run stays as it was.
@@ -226,40 +226,43 @@ def _open_staging(out_dir: Path, lab_dir: Path) -> Path:
                               "denied. Pass a writable folder as --out (out_dir).") from None
 
 
-def _run_into(module: ModuleType, lab_dir: Path, *, name: str, quick: bool, seed: int,
-              data_dir: str | os.PathLike | None, engine: str, show_progress: bool) -> None:
-    """Run the lab and write all its files into ``lab_dir`` (the staging folder)."""
+def _run_into(module: ModuleType, lab_dir: Path, meter: EnergyMeter, *, name: str,
+              quick: bool, seed: int, data_dir: str | os.PathLike | None, engine: str,
+              show_progress: bool) -> None:
+    """Run the lab (its energy measured by ``meter``) and write all its files into
+    ``lab_dir`` (the staging folder)."""
     report = Report(module.TITLE, lab_dir / "figures")
     ctx = LabContext(name=name, quick=quick, seed=seed, engine=engine,
                      data_dir=Path(data_dir) if data_dir is not None else None,
                      out_dir=lab_dir, report=report, rng=np.random.default_rng(seed),
-                     show_progress=show_progress)
+                     show_progress=show_progress, footprint=meter.method,
+                     country=meter.country)
     started = datetime.now(timezone.utc)
-    wall_start, cpu_start = time.perf_counter(), time.process_time()
-    module.run(ctx)
-    wall, cpu = time.perf_counter() - wall_start, time.process_time() - cpu_start
-    energy = _energy(cpu)
+    with meter:
+        module.run(ctx)
+    energy = meter.footprint
+    wall, cpu = energy.wall_time_s, energy.cpu_time_s
     config = {"lab": name, "title": module.TITLE, "course_section": module.SECTION,
               "quick": quick, "seed": seed, "engine": engine,
               "data_dir": str(data_dir) if data_dir is not None else None,
               "started_utc": started.isoformat(timespec="seconds"),
               "versions": _versions(), "platform": platform.platform(),
               "cpu_count": os.cpu_count()}
-    run_info = {"wall_time_s": wall, "cpu_time_s": cpu, **energy}
+    run_info = energy.as_dict()
     atomic_write_json(lab_dir / "config.json", config)
     atomic_write_json(lab_dir / "metrics.json", {**ctx.metrics, "run": run_info})
     header = [("Course section", module.SECTION), ("Mode", "quick" if quick else "full"),
               ("Seed", seed), ("Engine", engine),
               ("Started (UTC)", config["started_utc"]),
               ("Wall time (s)", round(wall, 2)), ("CPU time (s)", round(cpu, 2)),
-              ("Energy (Wh, estimated)", energy["energy_wh"]),
-              ("CO2 (g, estimated)", energy["co2_g"]),
+              (f"Energy (Wh, {energy.method})", energy.energy_wh),
+              (f"CO2 (g, {energy.country} grid)", energy.co2_g),
               ("Versions", ", ".join(f"{k} {v}" for k, v in config["versions"].items()))]
     intro = (f"<p><em>{html.escape((module.__doc__ or '').strip().splitlines()[0])}</em></p>"
              if module.__doc__ else "")
-    footer = (f"<p style='font-size:.85em;color:#666'>Energy is estimated from CPU time at "
-              f"{WATTS_PER_BUSY_CORE:g} W per busy core; CO2 at {GRAMS_CO2_PER_KWH:g} g/kWh "
-              "(world average electricity). Rerun with <code>glassbox lab run "
+    footer = (f"<p style='font-size:.85em;color:#666'>Energy: {html.escape(energy.detail)}. "
+              f"CO2 at {energy.grams_co2_per_kwh:g} g/kWh ({html.escape(energy.country)}: "
+              f"{html.escape(CARBON_INTENSITY_SOURCE)}). Rerun with <code>glassbox lab run "
               f"{html.escape(name)} --seed {seed}{' --quick' if quick else ''}</code>.</p>")
     report.html(footer)
     atomic_write_text(lab_dir / "report.html", report.render(header, intro))
