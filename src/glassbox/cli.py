@@ -97,9 +97,20 @@ def lab_run(
     engine: Annotated[str, typer.Option(help="Engine for neural networks: glassbox or torch.")]
     = "glassbox",
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+    footprint: Annotated[str, typer.Option(
+        help="Energy measurement: auto (RAPL counters if readable, else CPU time), rapl, "
+             "cpu-time, or codecarbon (pip install glassbox-ml[footprint]).")] = "auto",
+    country: Annotated[str | None, typer.Option(
+        help="ISO alpha-3 code of the grid whose carbon intensity gives the CO2 "
+             "(default: world average).")] = None,
 ) -> None:
     """Run one lab (or all of them) and write its report."""
-    from glassbox.lab import runner
+    from glassbox.lab import _footprint, runner
+
+    try:
+        _footprint.EnergyMeter(footprint, country)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--footprint/--country") from None
 
     if engine not in runner.ENGINES:
         raise typer.BadParameter(f"expected one of {', '.join(runner.ENGINES)}, "
@@ -115,7 +126,7 @@ def lab_run(
             raise typer.BadParameter(f"unknown lab {name!r}; expected one of: "
                                      f"{', '.join(labs)}, or 'all'", param_hint="NAME") from None
     options = dict(quick=quick, seed=seed, out_dir=out, data_dir=data_dir, engine=engine,
-                   show_progress=progress)
+                   show_progress=progress, footprint=footprint, country=country)
     if name == "all":
         path = runner.run_all(**options)
     else:

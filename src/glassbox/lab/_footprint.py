@@ -158,21 +158,27 @@ class EnergyMeter:
         self.intensity = grams_per_kwh(self.country)
         self.rapl_root = Path(rapl_root)
         self.footprint: Footprint | None = None
+        # NOTE: what was asked for must be available: checked here, before any work.
+        if method == "rapl" and not _rapl_domains(self.rapl_root):
+            raise ValueError(f"No readable RAPL counter under {self.rapl_root} (they "
+                             "usually need root); use --footprint cpu-time or auto.")
+        if method == "codecarbon":
+            try:
+                import codecarbon  # noqa: F401
+            except ImportError:
+                raise ValueError("--footprint codecarbon needs codecarbon: pip install "
+                                 "glassbox-ml[footprint]") from None
 
     def __enter__(self) -> EnergyMeter:
         self._domains: list[Path] = []
         if self.method in ("auto", "rapl"):
             self._domains = _rapl_domains(self.rapl_root)
-            if not self._domains and self.method == "rapl":
-                raise ValueError(f"No readable RAPL counter under {self.rapl_root} (they "
-                                 "usually need root); use --footprint cpu-time.")
         self._tracker = None
         if self.method == "codecarbon":
-            try:
-                from codecarbon import OfflineEmissionsTracker
-            except ImportError:
-                raise ValueError("--footprint codecarbon needs codecarbon: pip install "
-                                 "glassbox-ml[footprint]") from None
+            from codecarbon import OfflineEmissionsTracker
+
+            # NOTE: only codecarbon's energy is used; CO2 comes from CARBON_INTENSITY, as
+            # for the other methods (its offline mode needs some country code: USA).
             self._tracker = OfflineEmissionsTracker(country_iso_code=self.country
                                                     if self.country != "WLD" else "USA",
                                                     save_to_file=False, log_level="error")

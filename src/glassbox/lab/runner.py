@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import json
 import os
 import pkgutil
 import platform
@@ -270,21 +271,28 @@ def _run_into(module: ModuleType, lab_dir: Path, meter: EnergyMeter, *, name: st
 
 def run_all(quick: bool = False, seed: int = 0, out_dir: str | os.PathLike = "lab-out",
             data_dir: str | os.PathLike | None = None, engine: str = "glassbox",
-            show_progress: bool = True) -> Path:
-    """Run every lab and write ``out_dir/index.html`` linking each report.
+            show_progress: bool = True, footprint: str = "auto",
+            country: str | None = None) -> Path:
+    """Run every lab in the course's order and write the dashboard ``out_dir/index.html``.
 
-    Takes the options of :func:`run_lab`; ``glassbox lab run all`` calls it.
+    Takes the options of :func:`run_lab`; ``glassbox lab run all`` calls it. The page
+    lists each lab's headline figure, wall time, energy and CO2, and the course's total
+    (:mod:`glassbox.lab._dashboard`).
     """
-    rows = []
-    for name, module in available_labs().items():
+    from glassbox.lab._dashboard import headline, render_index, section_key
+
+    entries = []
+    labs = sorted(available_labs().items(), key=lambda item: section_key(item[1].SECTION))
+    for name, module in labs:
         path = run_lab(name, quick=quick, seed=seed, out_dir=out_dir, data_dir=data_dir,
-                       engine=engine, show_progress=show_progress)
-        rows.append(f"<tr><td><a href='{html.escape(name)}/report.html'>{html.escape(name)}</a>"
-                    f"</td><td>{html.escape(module.TITLE)}</td>"
-                    f"<td>{html.escape(module.SECTION)}</td></tr>")
-        del path
-    page = ("<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            "<title>glassbox labs</title></head><body style='font-family:sans-serif'>"
-            "<h1>glassbox labs</h1><table><tr><th>lab</th><th>title</th><th>course section</th>"
-            f"</tr>{''.join(rows)}</table></body></html>\n")
+                       engine=engine, show_progress=show_progress, footprint=footprint,
+                       country=country)
+        metrics = json.loads((path.parent / "metrics.json").read_text())
+        run = metrics.get("run", {})
+        entries.append({"name": name, "title": module.TITLE, "section": module.SECTION,
+                        "headline": headline(name, module, metrics),
+                        **{key: run.get(key, 0.0) for key in
+                           ("wall_time_s", "energy_wh", "co2_g")},
+                        "method": run.get("method", "?")})
+    page = render_index(entries, quick, seed)
     return atomic_write_text(Path(out_dir) / "index.html", page)
