@@ -9,6 +9,7 @@ screenshot. Skips (with the reason, also as a warning) only where no chromium ex
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -134,6 +135,16 @@ def test_spiral_in_the_browser(server_url, browser, tmp_path):
     assert "Weight W⁽²⁾₃₄" in page.text_content("#inspector h3")
     assert "last step" in page.text_content("#inspector")
 
+    # controls: a feature added by a click, an option kept in the URL, a layer removed
+    page.click("#feature-x1sq")
+    page.wait_for_selector("#node-0-4")
+    page.check("#show_test")
+    expect(page).to_have_url(re.compile(r"features=x1,x2,x1sq,sinx1,sinx2&.*show_test=1"))
+    page.click("#remove-layer")
+    expect(page.locator("#layers-label")).to_have_text("2 hidden layers")
+    assert page.locator("#network .node[id^=node-3-]").count() == 3  # the output layer
+    assert "hidden=8,8&" in page.url
+
     # exports: glassbox code on the page, weights as a safetensors download
     page.click("#export-code")
     page.wait_for_selector("#code:not([hidden])")
@@ -142,7 +153,7 @@ def test_spiral_in_the_browser(server_url, browser, tmp_path):
         page.click("#export-weights")
     path = tmp_path / "weights.safetensors"
     download.value.save_as(path)
-    assert load_file(path)["6.weight"].shape == (3, 8)
+    assert load_file(path)["4.weight"].shape == (3, 8)
 
     # the user's own data: a CSV upload, then a bad one with its message
     rng = np.random.default_rng(0)
@@ -153,7 +164,7 @@ def test_spiral_in_the_browser(server_url, browser, tmp_path):
     page.wait_for_selector("button[data-dataset=upload].selected")
     assert "100 rows" in page.text_content("#message")
     classes = len(np.unique([int(a * b > 0) + 2 * int(a > 1) for a, b in points]))
-    assert page.locator("#network .node[id^=node-4-]").count() == classes
+    assert page.locator("#network .node[id^=node-3-]").count() == classes
     page.set_input_files("#upload", files=[{"name": "bad.csv", "mimeType": "text/csv",
                                             "buffer": b"x1,x2,label\n1,2,cat\n"}])
     page.wait_for_selector("#message.error")
