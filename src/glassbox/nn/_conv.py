@@ -164,6 +164,9 @@ def _check_conv_shapes(x_shape, weight_shape, bias_shape, groups, transposed=Fal
         )
     if not isinstance(groups, (int, np.integer)) or groups < 1:
         raise _ArgumentError(f"non-positive groups is not supported: got groups={groups}")
+    if min(weight_shape[2:]) < 1:
+        raise _ArgumentError(f"{name}: the kernel must be at least 1x1, but got weight of "
+                             f"size {list(weight_shape)}; use kernel_size >= 1")
     channels = x_shape[1]
     if transposed:
         if weight_shape[0] != channels:
@@ -354,13 +357,15 @@ def _conv2d_array(x, weight, geometry: _ConvGeometry, columns=None):
     C_out = weight.shape[0]
     G = geometry.groups
     H_out, W_out = geometry.output_hw(H, W)
-    weight_g = weight.reshape(G, C_out // G, -1)               # (G, C_out/G, C_in/G*kH*kW)
+    # NOTE: sizes spelled out, not -1: NumPy cannot infer an axis of an empty batch.
+    weight_g = weight.reshape(G, C_out // G, weight[0].size)   # (G, C_out/G, C_in/G*kH*kW)
     if columns is None and _is_pointwise(geometry, H * W):
-        y = weight_g @ x.reshape(N, G, -1, H * W)              # N*G GEMMs (A, C_in/G) @ (C_in/G, L)
+        # N*G GEMMs (A, C_in/G) @ (C_in/G, L)
+        y = weight_g @ x.reshape(N, G, x.shape[1] // G, H * W)
         return y.reshape(N, C_out, H_out, W_out), None
     if columns is None:
         columns = _im2col(_zero_pad(x, geometry.padding), geometry)  # (C_in*kH*kW, N*L)
-    y = weight_g @ columns.reshape(G, weight_g.shape[2], -1)   # (G, C_out/G, N*L), one GEMM each
+    y = weight_g @ columns.reshape(G, weight_g.shape[2], N * H_out * W_out)  # (G, C_out/G, N*L)
     y = y.reshape(C_out, N, H_out, W_out).transpose(1, 0, 2, 3)
     return np.ascontiguousarray(y), columns                    # (N, C_out, H_out, W_out)
 
@@ -375,13 +380,14 @@ def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input
     kH, kW = geometry.kernel_size
     H, W = input_hw
     top, bottom, left, right = geometry.padding
-    weight_g = weight.reshape(G, C_out // G, -1)               # (G, C_out/G, K)
+    weight_g = weight.reshape(G, C_out // G, weight[0].size)   # (G, C_out/G, K)
     if _is_pointwise(geometry, H_out * W_out) and (H, W) == (H_out, W_out):
         # 1x1, stride 1: no col2im; d(W @ x[n])/dx[n] = W^T, sample by sample
         g = grad_output.reshape(N, G, C_out // G, H_out * W_out)
         return (weight_g.transpose(0, 2, 1) @ g).reshape(N, C_in, H, W)
     # batch last for col2im (see there): (C_out, H_out, W_out, N) -> (G, C_out/G, M)
-    g = np.ascontiguousarray(grad_output.transpose(1, 2, 3, 0)).reshape(G, C_out // G, -1)
+    g = np.ascontiguousarray(grad_output.transpose(1, 2, 3, 0)).reshape(
+        G, C_out // G, H_out * W_out * N)
     # d(W @ cols)/dcols = W^T
     grad_columns = weight_g.transpose(0, 2, 1) @ g             # (G, K, M), one GEMM per group
     grad_columns = grad_columns.reshape(C_in, kH, kW, H_out, W_out, N)
@@ -400,7 +406,7 @@ def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_sh
     L = H_out * W_out
     if columns is None:
         columns = _im2col(_zero_pad(x, geometry.padding), geometry, (H_out, W_out))
-    columns = columns.reshape(G, -1, N * L)                    # (G, K, N*L)
+    columns = columns.reshape(G, int(np.prod(weight_shape[1:])), N * L)  # (G, K, N*L)
     # the samples side by side, as in the columns: (N, C_out, L) -> (G, C_out/G, N*L)
     g = np.ascontiguousarray(grad_output.reshape(N, C_out, L).transpose(1, 0, 2))
     g = g.reshape(G, C_out // G, N * L)

@@ -22,6 +22,7 @@ from glassbox.autograd.function import Function
 from glassbox.autograd.ops.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from glassbox.autograd.tensor import Tensor
 from glassbox.nn._conv import (  # the spatial operations, written in their own file
+    _ArgumentError,
     adaptive_avg_pool2d,
     avg_pool2d,
     conv2d,
@@ -104,10 +105,11 @@ class _Linear(Function):
         x, weight = ctx.saved_tensors
         needs_x, needs_weight, needs_bias = ctx.needs_input_grad
         out_features, in_features = weight.shape
-        grad_2d = grad_output.reshape(-1, out_features)  # (rows, out)
+        rows = int(np.prod(x.shape[:-1]))  # not -1: NumPy cannot infer it for empty arrays
+        grad_2d = grad_output.reshape(rows, out_features)  # (rows, out)
         grad_x = grad_output @ weight if needs_x else None  # dy/dx = W
         # dL/dW = sum over rows of g^T x
-        grad_weight = grad_2d.T @ x.reshape(-1, in_features) if needs_weight else None
+        grad_weight = grad_2d.T @ x.reshape(rows, in_features) if needs_weight else None
         grad_bias = grad_2d.sum(0) if ctx.has_bias and needs_bias else None
         return grad_x, grad_weight, grad_bias
 
@@ -135,6 +137,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     >>> linear(gb.ones(2, 3), gb.ones(4, 3), gb.zeros(4)).shape
     (2, 4)
     """
+    if input.ndim == 0:
+        raise _ArgumentError(f"linear: both arguments need to be at least 1D, but they are 0D "
+                             f"and {weight.ndim}D: expected an input of shape (*, "
+                             f"{weight.shape[-1]}), received a scalar.")
     return _Linear.apply(input, weight, bias)
 
 
@@ -376,6 +382,8 @@ class _CrossEntropy(Function):
         if reduction == "none":
             return loss
         total = loss.sum()
+        if reduction == "mean" and denominator == 0:  # the mean of nothing, as torch: NaN
+            return np.array(np.nan, dtype=x.dtype)
         return total / x.dtype.type(denominator) if reduction == "mean" else total
 
     @staticmethod
@@ -384,7 +392,9 @@ class _CrossEntropy(Function):
         q = ctx.q
         scale = grad_output.reshape(-1, 1) if ctx.reduction == "none" else grad_output
         if ctx.reduction == "mean":
-            scale = scale * (1.0 / ctx.denominator)
+            # nothing counted (an empty batch, every target ignored): q is all zeros and
+            # the gradient 0, as in torch
+            scale = scale * (1.0 / ctx.denominator if ctx.denominator else 0.0)
         grad_x = grad_target = None
         if ctx.needs_input_grad[0]:
             # dL_i/dx_i = softmax(x_i) * sum_c q[i, c] - q[i]
@@ -477,13 +487,17 @@ class _NLLLoss(Function):
         if reduction == "none":
             return loss
         total = loss.sum()
+        if reduction == "mean" and denominator == 0:  # the mean of nothing, as torch: NaN
+            return np.array(np.nan, dtype=x.dtype)
         return total / x.dtype.type(denominator) if reduction == "mean" else total
 
     @staticmethod
     def backward(ctx, grad_output):
         scale = grad_output.reshape(-1, 1) if ctx.reduction == "none" else grad_output
         if ctx.reduction == "mean":
-            scale = scale * (1.0 / ctx.denominator)
+            # nothing counted (an empty batch, every target ignored): q is all zeros and
+            # the gradient 0, as in torch
+            scale = scale * (1.0 / ctx.denominator if ctx.denominator else 0.0)
         return Tensor(-ctx.q) * scale, None, None, None  # dL_i/dx[i, c] = -q[i, c]
 
 
@@ -839,9 +853,14 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if value is not None and value.shape != (C,):
             raise RuntimeError(f"batch_norm: {name} should have shape ({C},) for an input of "
                                f"shape {input.shape} (C={C}), received {value.shape}")
+    if training and data.size == 0:
+        # NOTE: an empty batch, as in torch: an empty output and no statistics to update
+        # (the formula with any mean and variance gives it, and zero gradients).
+        mean, var = np.zeros(C, dtype=data.dtype), np.ones(C, dtype=data.dtype)
+        return _BatchNorm.apply(input, weight, bias, mean, var, False, eps, None)
     if training:
         count = data.size // C
-        if count <= 1:
+        if count == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got "
                              f"input size {input.shape}")
         # two passes, as accurate as np.var: the mean, then the mean square of x - mean

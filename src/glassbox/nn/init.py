@@ -10,6 +10,7 @@ halving the variance (Var = gain^2 / fan).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -201,6 +202,9 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
     >>> bool((abs(w.data) <= 0.1).all())
     True
     """
+    if 0 in tensor.shape:  # as torch: nothing to fill (nn.Linear(0, 3) is allowed)
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
     fan = _fan(tensor, mode)
     gain = calculate_gain(nonlinearity, a)
     bound = math.sqrt(3.0) * gain / math.sqrt(fan)
@@ -217,6 +221,9 @@ def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
     >>> kaiming_normal_(gb.zeros(4, 100), nonlinearity="relu").shape
     (4, 100)
     """
+    if 0 in tensor.shape:  # as torch: nothing to fill (nn.Linear(0, 3) is allowed)
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)
+        return tensor
     fan = _fan(tensor, mode)
     std = calculate_gain(nonlinearity, a) / math.sqrt(fan)
     return normal_(tensor, 0.0, std, generator)
