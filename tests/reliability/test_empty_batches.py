@@ -97,6 +97,7 @@ def test_an_empty_batch_goes_through_any_stack_as_in_torch(stack):
 
 @pytest.mark.parametrize("layer, shape, expected", [
     (lambda n: n.Conv2d(3, 8, 3), (0, 3, 8, 8), (0, 8, 6, 6)),
+    (lambda n: n.Conv2d(4, 8, 1), (0, 4, 8, 8), (0, 8, 8, 8)),  # the 1x1 fast path
     (lambda n: n.Conv2d(4, 8, 3, groups=4, stride=2, padding=1), (0, 4, 8, 8), (0, 8, 4, 4)),
     (lambda n: n.ConvTranspose2d(3, 8, 3, stride=2), (0, 3, 8, 8), (0, 8, 17, 17)),
     (lambda n: n.BatchNorm2d(3), (0, 3, 4, 4), (0, 3, 4, 4)),
