@@ -10,7 +10,8 @@ import glassbox.optim as goptim
 from glassbox.generative import fit_gan
 from glassbox.io import load_metadata
 from glassbox.models import dcgan_discriminator, dcgan_generator
-from glassbox.train import NonFiniteLossError
+from glassbox.train import NonFiniteLossError, get_engine
+from glassbox.train.engines import to_numpy
 from parity import assert_close
 
 LATENT = 6
@@ -82,34 +83,40 @@ def test_three_iterations_give_the_same_parameters_on_both_engines(case):
     assert len(h_ours["g_loss"]) == 1 and h_ours["epoch"] == [1]
 
 
-def _run(tmp_path, epochs, resume=False):
-    gb.manual_seed(0)
-    generator, critic = _mlp_pair(gnn)
+def _run(tmp_path, epochs, engine_name="glassbox", resume=False, n_critic=3):
+    engine = get_engine(engine_name)
+    engine.manual_seed(0)
+    generator, critic = _mlp_pair(engine.nn)
     data = np.random.default_rng(0).uniform(-1, 1, size=(40, 1, 3, 4)).astype(np.float32)
-    from glassbox.train import get_engine
-
-    loader = get_engine("glassbox").data_loader(data, batch_size=8, shuffle=True, seed=3)
-    gb.manual_seed(5)
+    loader = engine.data_loader(data, batch_size=8, shuffle=True, seed=3)
+    engine.manual_seed(5)
     history = fit_gan(generator, critic, loader,
-                      goptim.Adam(generator.parameters(), lr=1e-3, betas=(0.0, 0.9)),
-                      goptim.Adam(critic.parameters(), lr=1e-3, betas=(0.0, 0.9)),
-                      epochs=epochs, latent_dim=LATENT, loss="wasserstein", n_critic=3,
+                      engine.optim.Adam(generator.parameters(), lr=1e-3, betas=(0.0, 0.9)),
+                      engine.optim.Adam(critic.parameters(), lr=1e-3, betas=(0.0, 0.9)),
+                      epochs=epochs, latent_dim=LATENT, loss="wasserstein", n_critic=n_critic,
                       gp_weight=10.0, checkpoint_dir=tmp_path, resume=resume,
                       progress=False)
     return generator, critic, history
 
 
-def test_resume_continues_exactly(tmp_path):
-    g_straight, d_straight, h_straight = _run(tmp_path / "straight", epochs=3)
-    _run(tmp_path / "split", epochs=2)
-    gb.manual_seed(123)  # a different global state: the checkpoint's must be restored
-    g_resumed, d_resumed, h_resumed = _run(tmp_path / "split", epochs=3, resume=True)
+@pytest.mark.parametrize("engine_name", ["glassbox", "torch"])
+def test_resume_continues_exactly(tmp_path, engine_name):
+    g_straight, d_straight, h_straight = _run(tmp_path / "straight", 3, engine_name)
+    _run(tmp_path / "split", 2, engine_name)
+    get_engine(engine_name).manual_seed(123)  # another state: the checkpoint's is restored
+    g_resumed, d_resumed, h_resumed = _run(tmp_path / "split", 3, engine_name, resume=True)
     assert h_resumed.resumed_from == 2
     for mine, reference in ((g_resumed, g_straight), (d_resumed, d_straight)):
         for key, value in mine.state_dict().items():
-            np.testing.assert_array_equal(value.numpy(), reference.state_dict()[key].numpy())
+            np.testing.assert_array_equal(to_numpy(value), to_numpy(reference.state_dict()[key]))
     assert h_resumed["g_loss"] == h_straight["g_loss"]
     assert len(h_resumed) == 3
+
+
+def test_resume_with_other_settings_is_refused(tmp_path):
+    _run(tmp_path, 1)
+    with pytest.raises(ValueError, match=r"other settings.*'n_critic': \(3, 2\)"):
+        _run(tmp_path, 2, resume=True, n_critic=2)
 
 
 class _NaNOnSecondPass:

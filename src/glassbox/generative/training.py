@@ -287,10 +287,20 @@ def fit_gan(generator: Any, discriminator: Any, loader: Iterable[Any], g_optimiz
     optimizers = GANOptimizers(g_optimizer, d_optimizer)
     last_path = None if checkpoint_dir is None else Path(checkpoint_dir) / GAN_CHECKPOINT
 
+    settings = {"loss": loss, "n_critic": n_critic, "gp_weight": gp_weight,
+                "clip_value": clip_value, "label_smoothing": label_smoothing,
+                "label_flip_prob": label_flip_prob, "latent_dim": latent_dim}
     history = History()
     start_epoch, step = 0, 0  # step: discriminator steps done since the start
     if resume and last_path is not None and last_path.is_file():
         saved = load_checkpoint(last_path, pair, optimizers, engine=engine)
+        changed = {key: (value, settings[key]) for key, value in
+                   saved["extra"].get("settings", {}).items() if settings.get(key) != value}
+        if changed:
+            raise ValueError(
+                f"The checkpoint {last_path} was trained with other settings; resuming would "
+                f"not continue that run. Changed (checkpoint, now): {changed}. Resume with the "
+                "same settings, or start afresh (resume=False or a new checkpoint_dir).")
         start_epoch, step = saved["epoch"], int(saved["extra"]["step"])
         history.load_state_dict(saved["extra"]["history"])
         history.resumed_from = start_epoch
@@ -302,9 +312,6 @@ def fit_gan(generator: Any, discriminator: Any, loader: Iterable[Any], g_optimiz
 
     from tqdm.auto import tqdm
 
-    settings = {"loss": loss, "n_critic": n_critic, "gp_weight": gp_weight,
-                "clip_value": clip_value, "label_smoothing": label_smoothing,
-                "label_flip_prob": label_flip_prob, "latent_dim": latent_dim}
     epoch_bar = tqdm(range(start_epoch, epochs), desc="epochs", initial=start_epoch,
                      total=epochs, disable=not progress or epochs <= start_epoch,
                      dynamic_ncols=True)
