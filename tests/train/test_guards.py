@@ -162,3 +162,15 @@ def test_a_loader_of_triples_is_refused_with_what_it_gave():
                                          r"pairs, received a tuple of 3 items at batch 1"):
         fit(model, triples, None, loss_fn, engine.optim.SGD(model.parameters(), lr=0.1), 1,
             progress=False)
+
+
+def test_temporary_files_of_a_killed_save_are_removed_by_the_next_run(tmp_path):
+    engine, model, loader, loss_fn = _setup()
+    left = [tmp_path / ".last.safetensors.1a2b3c4d.tmp", tmp_path / ".best.safetensors.99.tmp"]
+    for path in left:
+        path.write_bytes(b"half a checkpoint")
+    (tmp_path / "notes.tmp").write_text("not ours")
+    fit(model, loader, None, loss_fn, engine.optim.SGD(model.parameters(), lr=0.1), 1,
+        checkpoint_dir=tmp_path, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "best.safetensors", "last.safetensors", "notes.tmp"]

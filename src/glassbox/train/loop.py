@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from glassbox.io import load_metadata
+from glassbox.io import TEMPORARY_SUFFIX, load_metadata
 from glassbox.train.callbacks import Callback
 from glassbox.train.checkpoint import load_checkpoint, save_checkpoint
 from glassbox.train.engines import Engine, engine_of, get_engine, to_numpy
@@ -147,6 +147,11 @@ def _prepare_checkpoint_dir(checkpoint_dir: Path) -> None:
     if not os.access(checkpoint_dir, os.W_OK | os.X_OK):
         raise ValueError(f"checkpoint_dir: the folder {checkpoint_dir} is not writable. "
                          "Pass a writable folder.")
+    # A run killed while saving leaves its temporary file (io.atomic_write's
+    # ".NAME.<random>.tmp"); the checkpoint itself is intact, the temporary file is removed.
+    for name in (LAST_CHECKPOINT, BEST_CHECKPOINT):
+        for temporary in checkpoint_dir.glob(f".{name}.*{TEMPORARY_SUFFIX}"):
+            temporary.unlink(missing_ok=True)
 
 
 def evaluate(model: Any, loader: Iterable[Any], loss_fn: Callable[[Any, Any], Any],
