@@ -47,7 +47,7 @@ def _torch_dtype(name: str) -> torch.dtype:
 
 def assert_close(actual, expected, rtol: float, atol: float, what: str) -> None:
     """Assert two arrays (glassbox/torch/NumPy) agree in shape, dtype kind and values."""
-    actual_array = actual.data if isinstance(actual, gb.Tensor) else np.asarray(actual)
+    actual_array = actual.numpy() if isinstance(actual, gb.Tensor) else np.asarray(actual)
     expected_array = (expected.detach().numpy() if isinstance(expected, torch.Tensor)
                       else np.asarray(expected))
     assert actual_array.shape == expected_array.shape, (
@@ -129,7 +129,7 @@ def helper_test_op(shapes: Sequence[tuple[int, ...]] | None, torch_fn: Callable,
                 continue
             what = f"{dtype_name} gradient of input {index}"
             if theirs.grad is None:
-                assert mine.grad is None or not np.any(mine.grad.data), f"{what}: torch None"
+                assert mine.grad is None or not np.any(mine.grad.numpy()), f"{what}: torch None"
                 continue
             assert mine.grad is not None, f"{what}: glassbox gave None"
             assert_close(mine.grad, theirs.grad, *tolerance, what)

@@ -112,7 +112,7 @@ def test_batch_norm_cumulative_average_over_several_batches():
         mine(gb.tensor(batch))
         theirs(torch.tensor(batch))
     for name, buffer in theirs.named_buffers():
-        np.testing.assert_allclose(getattr(mine, name).data, buffer.numpy(), rtol=1e-5)
+        np.testing.assert_allclose(getattr(mine, name).numpy(), buffer.numpy(), rtol=1e-5)
 
 
 def test_dropout_module_is_identity_in_eval():
@@ -200,7 +200,7 @@ def test_load_state_dict_copies_in_place_and_casts():
     weight = model.weight
     model.load_state_dict({"weight": np.ones((2, 2)), "bias": torch.zeros(2)})
     assert model.weight is weight and weight.dtype == gb.float32
-    np.testing.assert_array_equal(weight.data, np.ones((2, 2)))
+    np.testing.assert_array_equal(weight.numpy(), np.ones((2, 2)))
 
 
 def test_train_eval_zero_grad_requires_grad_apply_and_to():
@@ -266,7 +266,7 @@ def test_state_dict_round_trips_through_safetensors_into_torch(tmp_path):
     from safetensors.torch import load_file
 
     mine, theirs = _pair(_nested)
-    mine[1].running_mean.data[...] = 0.5  # a buffer that differs from torch's default
+    mine[1].running_mean.numpy()[...] = 0.5  # a buffer that differs from torch's default
     gb.save(mine.state_dict(), tmp_path / "model.safetensors")
     theirs.load_state_dict(load_file(str(tmp_path / "model.safetensors")))
     mine.eval()
@@ -274,11 +274,11 @@ def test_state_dict_round_trips_through_safetensors_into_torch(tmp_path):
     x = np.random.default_rng(3).normal(size=(2, 1, 8, 8)).astype(np.float32)
     with gb.no_grad():
         mine_out = mine[:4](gb.tensor(x))
-    np.testing.assert_allclose(mine_out.data, theirs[:4](torch.tensor(x)).detach().numpy(),
+    np.testing.assert_allclose(mine_out.numpy(), theirs[:4](torch.tensor(x)).detach().numpy(),
                                rtol=1e-5, atol=1e-6)
     fresh = _nested(nn).eval()
     fresh.load_state_dict(gb.load(tmp_path / "model.safetensors"))
-    np.testing.assert_array_equal(fresh[:4](gb.tensor(x)).data, mine_out.data)
+    np.testing.assert_array_equal(fresh[:4](gb.tensor(x)).numpy(), mine_out.numpy())
 
 
 # ------------------------------------------------------------------ initialisation
@@ -292,9 +292,10 @@ def test_default_initialisation_is_torchs_uniform(make, fan_in):
     layer = make()
     bound = 1 / math.sqrt(fan_in)
     uniform = stats.uniform(loc=-bound, scale=2 * bound).cdf
-    assert stats.kstest(layer.weight.data.ravel(), uniform).pvalue > 1e-3
-    assert np.abs(layer.bias.data).max() <= bound
-    assert stats.kstest(layer.bias.data.ravel(), uniform).pvalue > 1e-3 or layer.bias.data.size < 20
+    assert stats.kstest(layer.weight.numpy().ravel(), uniform).pvalue > 1e-3
+    assert np.abs(layer.bias.numpy()).max() <= bound
+    bias = layer.bias.numpy()
+    assert stats.kstest(bias.ravel(), uniform).pvalue > 1e-3 or bias.size < 20
     assert layer.weight.dtype == gb.float32
 
 
@@ -309,7 +310,7 @@ def test_init_functions_draw_from_torchs_distributions(name, arguments):
     torch.manual_seed(1)
     mine = getattr(nn.init, name)(gb.zeros(200, 50, 3), **arguments)
     theirs = getattr(tnn.init, name)(torch.zeros(200, 50, 3), **arguments)
-    assert stats.ks_2samp(mine.data.ravel(), theirs.numpy().ravel()).pvalue > 1e-3
+    assert stats.ks_2samp(mine.numpy().ravel(), theirs.numpy().ravel()).pvalue > 1e-3
 
 
 def test_calculate_gain_and_fans_match_torch():

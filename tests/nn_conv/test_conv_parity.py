@@ -130,7 +130,7 @@ def test_conv2d_input_gradient_skipped_for_data():
     weight = gb.tensor(random(rng, 2, 1, 3, 3), requires_grad=True)
     F.conv2d(x, weight).sum().backward()
     expected = torch.ones(2, 2, 4, 4, dtype=torch.float64)
-    x_torch = torch.tensor(x.data)
+    x_torch = torch.tensor(x.numpy())
     expected_grad = torch.nn.grad.conv2d_weight(x_torch, (2, 1, 3, 3), expected)
     assert x.grad is None
     assert_close(weight.grad, expected_grad, 1e-7, 1e-9, "weight gradient")
@@ -142,8 +142,8 @@ def test_conv2d_frozen_weight_still_passes_input_gradient():
     x = gb.tensor(random(rng, 2, 3, 6, 6), requires_grad=True)
     weight = gb.tensor(random(rng, 4, 3, 3, 3))
     F.conv2d(x, weight, padding=1).sum().backward()
-    x_torch = torch.tensor(x.data, requires_grad=True)
-    TF.conv2d(x_torch, torch.tensor(weight.data), padding=1).sum().backward()
+    x_torch = torch.tensor(x.numpy(), requires_grad=True)
+    TF.conv2d(x_torch, torch.tensor(weight.numpy()), padding=1).sum().backward()
     assert weight.grad is None
     assert_close(x.grad, x_torch.grad, 1e-7, 1e-9, "input gradient")
 
@@ -212,7 +212,7 @@ def test_max_pool2d_hypothesis(case, dtype):
     check_op(F.max_pool2d, TF.max_pool2d, [x], dtype, **case)
     ours, indices = F.max_pool2d(gb.tensor(x), return_indices=True, **case)
     theirs, torch_indices = TF.max_pool2d(torch.tensor(x), return_indices=True, **case)
-    np.testing.assert_array_equal(indices.data, torch_indices.numpy())
+    np.testing.assert_array_equal(indices.numpy(), torch_indices.numpy())
     assert indices.dtype == np.int64
 
 
@@ -224,8 +224,8 @@ def test_max_pool2d_ties_and_nan_follow_torch(kwargs):
                  dtype=np.float32)
     ours, indices = F.max_pool2d(gb.tensor(x), return_indices=True, **kwargs)
     theirs, torch_indices = TF.max_pool2d(torch.tensor(x), return_indices=True, **kwargs)
-    np.testing.assert_array_equal(ours.data, theirs.numpy())  # NaN == NaN here
-    np.testing.assert_array_equal(indices.data, torch_indices.numpy())
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())  # NaN == NaN here
+    np.testing.assert_array_equal(indices.numpy(), torch_indices.numpy())
 
 
 def test_max_pool2d_overlapping_windows_accumulate_gradient():

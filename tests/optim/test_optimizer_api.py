@@ -48,7 +48,7 @@ def test_float32_parameters_and_state_stay_float32(name):
     for _ in range(3):
         w.grad = gb.tensor(np.ones((2, 2), dtype=np.float32))
         optimizer.step()
-    assert w.data.dtype == np.float32
+    assert w.numpy().dtype == np.float32
     for value in optimizer.state[w].values():
         if isinstance(value, np.ndarray):
             assert value.dtype == np.float32
@@ -59,7 +59,7 @@ def test_parameters_without_gradient_are_skipped():
     optimizer = optim.Adam([a, b], lr=0.1)
     a.grad = gb.tensor(np.array([1.0], dtype=np.float32))
     optimizer.step()
-    assert b.data[0] == 1.0 and a.data[0] != 1.0
+    assert b.numpy()[0] == 1.0 and a.numpy()[0] != 1.0
     assert len(optimizer.state_dict()["state"]) == 1
 
 
@@ -68,7 +68,7 @@ def test_zero_grad_sets_to_none_or_zero():
     optimizer = optim.SGD([w], lr=0.1)
     w.grad = gb.tensor(np.array([3.0, 4.0], dtype=np.float32))
     optimizer.zero_grad(set_to_none=False)
-    np.testing.assert_array_equal(w.grad.data, [0.0, 0.0])
+    np.testing.assert_array_equal(w.grad.numpy(), [0.0, 0.0])
     optimizer.zero_grad()
     assert w.grad is None
 

@@ -48,12 +48,12 @@ def run_glassbox(name, kwargs, *, steps=STEPS, scheduler=None, group_options=Non
     lrs = []
     for t in range(steps):
         for p, goal, eps in zip(params, target, noise[t]):
-            p.grad = gb.tensor(2 * (p.data - goal) + eps)
+            p.grad = gb.tensor(2 * (p.numpy() - goal) + eps)
         optimizer.step()
         if sched is not None:
             sched.step()
         lrs.append([g["lr"] for g in optimizer.param_groups])
-    return [p.data.copy() for p in params], lrs, optimizer
+    return [p.numpy().copy() for p in params], lrs, optimizer
 
 
 def run_torch(name, kwargs, *, steps=STEPS, scheduler=None, group_options=None, seed=0,
@@ -171,9 +171,9 @@ def _continue_from(name, kwargs, params_now, state):
     optimizer.load_state_dict(state)
     for t in range(STEPS // 2, STEPS):
         for p, goal, eps in zip(params, target, noise[t]):
-            p.grad = gb.tensor(2 * (p.data - goal) + eps)
+            p.grad = gb.tensor(2 * (p.numpy() - goal) + eps)
         optimizer.step()
-    return [p.data for p in params]
+    return [p.numpy() for p in params]
 
 
 @pytest.mark.parametrize(("name", "kwargs"), [

@@ -1,6 +1,6 @@
 '''Automatic differentiation on NumPy arrays: ``Tensor``, ``Function``, ``backward``, ``grad``.
 
-The twin of ``torch.autograd``. A :class:`Tensor` wraps an ``np.ndarray`` (``.data``);
+The twin of ``torch.autograd``. A :class:`Tensor` wraps an ``np.ndarray`` (``x.numpy()``);
 operations on Tensors that require gradients record a graph whose nodes are the
 :class:`Function` s that computed them; ``loss.backward()`` walks that graph from the
 loss to the leaves (iteratively, in topological order) and accumulates d(loss)/d(leaf)
@@ -20,7 +20,7 @@ Subclass :class:`Function` with two static methods and call it through ``apply``
         def forward(ctx, x, alpha):          # x is a Tensor, alpha a float
             ctx.save_for_backward(x)         # Tensors that backward needs
             ctx.alpha = alpha                # settings: plain attributes
-            return x.data * x.dtype.type(alpha)   # an np.ndarray (keep the dtype)
+            return x.numpy() * x.dtype.type(alpha)   # an np.ndarray (keep the dtype)
 
         @staticmethod
         def backward(ctx, grad_output):      # grad_output: a Tensor, the output's shape
@@ -31,12 +31,12 @@ Subclass :class:`Function` with two static methods and call it through ``apply``
 The rules:
 
 - ``forward(ctx, *args)`` receives the arguments exactly as passed to ``apply``
-  (Tensors stay Tensors: read their arrays with ``.data``; pass the Tensors that need
+  (Tensors stay Tensors: read their arrays with ``x.numpy()``; pass the Tensors that need
   gradients positionally, keyword arguments are settings), runs in no-grad mode and
   returns an ``np.ndarray`` (or a Tensor). Keep float32 inputs float32: multiply by
   ``x.dtype.type(alpha)`` rather than a NumPy float64.
 - ``ctx.save_for_backward(*tensors)`` keeps what backward needs; read them back with
-  ``ctx.saved_tensors``. Save the *input Tensors* (not ``x.data``). To save the
+  ``ctx.saved_tensors``. Save the *input Tensors* (not ``x.numpy()``). To save the
   output, pass the very array that ``forward`` returns: it is replaced by the output
   Tensor. Arrays you save are wrapped as constant Tensors. Anything else (shapes,
   indices, masks, hyper-parameters) goes on ``ctx`` as an attribute.

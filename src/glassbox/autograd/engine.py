@@ -47,11 +47,19 @@ def _topological_order(roots: list[Context]) -> list[Context]:
             continue
         visited.add(id(node))
         stack.append((node, True))
-        for tensor in node.inputs:
-            if tensor is not None and tensor.grad_fn is not None \
-                    and id(tensor.grad_fn) not in visited:
-                stack.append((tensor.grad_fn, False))
+        for next_node in node.next_nodes:
+            if next_node is not None and id(next_node) not in visited:
+                stack.append((next_node, False))
     return order
+
+
+def _run_hooks(hooks: list, gradient: Tensor) -> Tensor:
+    """Call each hook on the gradient; one that returns a Tensor replaces it."""
+    for hook in list(hooks):
+        replaced = hook(gradient)
+        if replaced is not None:
+            gradient = replaced
+    return gradient
 
 
 def _initial_gradients(outputs: tuple, grad_outputs: tuple) -> list[Tensor]:
@@ -72,13 +80,13 @@ def _initial_gradients(outputs: tuple, grad_outputs: tuple) -> list[Tensor]:
             )
         given = grad_outputs[index] if grad_outputs else None
         if given is None:
-            if output.data.size != 1:
+            if output._data.size != 1:
                 raise RuntimeError(
                     f"grad can be implicitly created only for scalar outputs; the output "
                     f"has shape {output.shape}. Pass gradient= (a Tensor of that shape) "
                     f"or reduce the output first, e.g. output.sum().backward()."
                 )
-            given = Tensor(np.ones_like(output.data))
+            given = Tensor(np.ones_like(output._data))
         elif not isinstance(given, Tensor):
             given = Tensor(np.asarray(given, dtype=output.dtype))
         if given.shape != output.shape:
@@ -103,12 +111,14 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
     # Arrays given to a leaf's .grad *without a copy* in this pass (or held by the
     # caller): other parts of the graph may still be about to read them, so they are
     # never modified in place during the pass.
-    taken: set[int] = {id(gradient.data) for gradient in initial}
+    taken: set[int] = {id(gradient._data) for gradient in initial}
 
     def add(total, gradient):
         return gradient if total is None else total + gradient
 
     def deliver_to_leaf(leaf: Tensor, gradient: Tensor) -> None:
+        if leaf._hooks:
+            gradient = _run_hooks(leaf._hooks, gradient)
         if collect:
             slot = leaf_slot.get(id(leaf))
             if slot is not None:
@@ -117,7 +127,7 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
         if create_graph:
             leaf.grad = add(leaf.grad, gradient)
             return
-        data = gradient.data
+        data = gradient._data
         if leaf.grad is None:
             # NOTE: a gradient may be a broadcast view, or shared (the backward of a + b
             # hands the same array to both inputs): copy it then, so that an in-place
@@ -128,10 +138,10 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
             else:
                 taken.add(id(data))
             leaf.grad = Tensor(data)
-        elif leaf.grad.data.flags.writeable and id(leaf.grad.data) not in taken:
-            leaf.grad.data += data  # accumulate like torch: .grad sums over backward calls
+        elif leaf.grad._data.flags.writeable and id(leaf.grad._data) not in taken:
+            leaf.grad._data += data  # accumulate like torch: .grad sums over backward calls
         else:
-            leaf.grad = Tensor(leaf.grad.data + data)  # a new array, ours alone
+            leaf.grad = Tensor(leaf.grad._data + data)  # a new array, ours alone
 
     roots = []
     pending: dict[int, Tensor] = {}  # id(node) -> sum of the gradients reaching its output
@@ -149,9 +159,9 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
         needed: set[int] = set()
         for node in order:  # dependencies come first
             if id(node) in node_slot or any(
-                t is not None and (id(t) in leaf_slot
-                                   or (t.grad_fn is not None and id(t.grad_fn) in needed))
-                for t in node.inputs
+                t is not None and (id(t) in leaf_slot if next_node is None
+                                   else id(next_node) in needed)
+                for t, next_node in zip(node.inputs, node.next_nodes)
             ):
                 needed.add(id(node))
     with grad_mode.set_grad_enabled(create_graph):
@@ -165,6 +175,8 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
                     continue
             if gradient is None:
                 continue
+            if node._hooks:
+                gradient = _run_hooks(node._hooks, gradient)
             retained = getattr(node, "retained_output", None)
             if retained is not None and retained() is not None and not collect:
                 output = retained()
@@ -177,8 +189,8 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
                     f"{node.function.__name__}.backward returned {len(input_grads)} "
                     f"gradients, expected {len(node.inputs)} (one per forward argument)"
                 )
-            for tensor, needs_grad, input_grad in zip(node.inputs, node.needs_input_grad,
-                                                      input_grads):
+            for tensor, next_node, needs_grad, input_grad in zip(
+                    node.inputs, node.next_nodes, node.needs_input_grad, input_grads):
                 if not needs_grad or input_grad is None:
                     continue
                 if not isinstance(input_grad, Tensor):
@@ -188,10 +200,10 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
                         f"Function {node.function.__name__}.backward returned a gradient "
                         f"of shape {input_grad.shape} for an input of shape {tensor.shape}"
                     )
-                if tensor.grad_fn is None:
+                if next_node is None:
                     deliver_to_leaf(tensor, input_grad)
                 else:
-                    key = id(tensor.grad_fn)
+                    key = id(next_node)
                     pending[key] = add(pending.get(key), input_grad)
             if not retain_graph:
                 node.free()

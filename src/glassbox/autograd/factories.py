@@ -44,7 +44,7 @@ def tensor(data: Any, dtype=None, requires_grad: bool = False) -> Tensor:
     (1, 2)
     """
     if isinstance(data, Tensor):
-        data = data.data
+        data = data._data
     return _make(array_from(data, dtype), requires_grad)
 
 
@@ -253,7 +253,7 @@ def where(condition, input=None, other=None) -> Tensor:  # noqa: A002
     """
     condition = condition if isinstance(condition, Tensor) else Tensor(np.asarray(condition))
     if input is None and other is None:
-        return tuple(Tensor(index) for index in np.nonzero(condition.data))
+        return tuple(Tensor(index) for index in np.nonzero(condition._data))
     if not isinstance(input, Tensor):
         other_tensor = other if isinstance(other, Tensor) else None
         input = other_tensor._operand(input) if other_tensor is not None \

@@ -31,21 +31,30 @@ class Context:
     needs_input_grad : tuple of bool
         For each positional argument, whether its gradient is wanted; ``backward`` may
         skip (return None for) the others.
+    next_nodes : tuple of (Context or None)
+        For each positional argument, the node that made it when this node was
+        recorded (None for leaves and non-Tensors): the graph's edges. They are kept
+        here, not read from the inputs later, because an in-place operation gives its
+        Tensor a new ``grad_fn``.
     """
 
-    __slots__ = ("function", "inputs", "needs_input_grad", "_saved", "_freed", "__dict__")
+    __slots__ = ("function", "inputs", "needs_input_grad", "next_nodes", "_saved",
+                 "_saved_versions", "_freed", "_hooks", "__dict__")
 
     def __init__(self, function: type) -> None:
         self.function = function
         self.inputs: tuple = ()
         self.needs_input_grad: tuple = ()
+        self.next_nodes: tuple = ()
         self._saved: tuple = ()
+        self._saved_versions: tuple = ()
         self._freed = False
+        self._hooks: list | None = None
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep Tensors (or arrays) for ``backward``.
 
-        Save the input Tensors themselves (not their ``.data``) so that a backward
+        Save the input Tensors themselves (not their arrays) so that a backward
         written with Tensor ops can be differentiated again (``create_graph=True``).
         Saving the very array that ``forward`` returns saves the output Tensor.
         """
@@ -62,6 +71,16 @@ class Context:
                 "autograd.grad(). Specify retain_graph=True if you need to backward "
                 "through the graph a second time."
             )
+        for index, (tensor, version) in enumerate(zip(self._saved, self._saved_versions)):
+            if tensor is not None and tensor._version != version:
+                raise RuntimeError(
+                    f"one of the variables needed for gradient computation has been "
+                    f"modified by an inplace operation: [glassbox.{tensor.dtype} "
+                    f"{list(tensor.shape)}], which is saved tensor {index} of "
+                    f"{self.name()}, is at version {tensor._version}; expected version "
+                    f"{version} instead. Hint: compute the changed value out of place "
+                    f"(y = y + 1 instead of y += 1), or clone() it before changing it."
+                )
         return self._saved
 
     def free(self) -> None:
@@ -80,11 +99,76 @@ class Context:
         )
 
     def name(self) -> str:
-        """The node's name, torch style: ``MulBackward``."""
-        return f"{self.function.__name__}Backward"
+        """The node's name, torch's: ``MulBackward0`` (``CubeBackward`` for your own)."""
+        return self.function.backward_name or f"{self.function.__name__}Backward"
+
+    @property
+    def next_functions(self) -> tuple:
+        """The nodes this one hands gradients to, as torch's ``(node, 0)`` pairs.
+
+        A leaf that requires grad appears as an :class:`AccumulateGrad` node, an input
+        that needs no gradient as ``(None, 0)``.
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> w = gb.tensor([1.0], requires_grad=True)
+        >>> y = (w * 2).exp()
+        >>> y.grad_fn.next_functions
+        ((<MulBackward0 object>, 0),)
+        >>> y.grad_fn.next_functions[0][0].next_functions
+        ((<AccumulateGrad object>, 0), (None, 0))
+        """
+        pairs = []
+        for tensor, node, needs_grad in zip(self.inputs, self.next_nodes,
+                                            self.needs_input_grad):
+            if tensor is None:
+                continue  # a setting (a shape, a dim), not a Tensor: torch has no edge
+            if node is not None:
+                pairs.append((node, 0))
+            elif needs_grad:
+                pairs.append((AccumulateGrad(tensor), 0))
+            else:
+                pairs.append((None, 0))
+        return tuple(pairs)
+
+    def register_hook(self, hook) -> _RemovableHandle:
+        """Call ``hook(grad_output)`` when this node receives its gradient; a Tensor it
+        returns replaces the gradient."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _RemovableHandle(self._hooks, hook)
 
     def __repr__(self) -> str:
-        return f"<{self.name()}>"
+        return f"<{self.name()} object>"
+
+
+class AccumulateGrad:
+    """The graph node of a leaf: it adds the gradient it receives to ``variable.grad``."""
+
+    __slots__ = ("variable",)
+    next_functions = ()
+
+    def __init__(self, variable) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"  # torch's name, C++ namespace included
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad object>"
+
+
+class _RemovableHandle:
+    """What ``register_hook`` returns: ``handle.remove()`` takes the hook away."""
+
+    def __init__(self, hooks: list, hook) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
 
 
 class _FreedInput:
@@ -104,7 +188,7 @@ class Function:
     Subclasses define two static methods:
 
     ``forward(ctx, *args, **kwargs) -> np.ndarray``
-        Receives the arguments as given (Tensors stay Tensors: read ``x.data``), runs in
+        Receives the arguments as given (Tensors stay Tensors: read ``x.numpy()``), runs in
         no-grad mode, returns the result as an array (or a Tensor). Call
         ``ctx.save_for_backward(...)`` with what ``backward`` needs and store plain
         settings as attributes: ``ctx.dim = dim``.
@@ -125,7 +209,7 @@ class Function:
     ...     @staticmethod
     ...     def forward(ctx, x):
     ...         ctx.save_for_backward(x)
-    ...         return x.data ** 3
+    ...         return x.numpy() ** 3
     ...     @staticmethod
     ...     def backward(ctx, grad_output):
     ...         (x,) = ctx.saved_tensors
@@ -135,6 +219,12 @@ class Function:
     >>> x.grad
     tensor([12.])
     """
+
+    #: torch's name for this operation's graph node (None: ``<ClassName>Backward``).
+    backward_name: str | None = None
+    #: True when the output may be a view of the first argument's memory (reshape,
+    #: permute, slicing): it then shares that Tensor's version counter, as in torch.
+    output_may_be_view = False
 
     @staticmethod
     def forward(ctx: Context, *args: Any, **kwargs: Any) -> np.ndarray:
@@ -159,10 +249,20 @@ class Function:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
             grad_mode._grad_enabled = previous
-        data = out.data if isinstance(out, Tensor) else out
+        data = out._data if isinstance(out, Tensor) else out
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # NumPy reductions return scalars, not 0-d arrays
         result = Tensor(data)
+        if cls.output_may_be_view:
+            source = args[0]
+            if data.base is not None and np.may_share_memory(data, source._data):
+                result._counter = source._shared_counter()  # in-place changes show in both
+                if source._base is None:
+                    result._base = source
+                    # where in the base it lies, for in-place changes recorded on the view
+                    result._view_index = ctx.__dict__.get("view_index")
+                else:
+                    result._base = source._base
         if record:
             result.requires_grad = True
             result.grad_fn = ctx
@@ -170,6 +270,8 @@ class Function:
             ctx.needs_input_grad = tuple(
                 isinstance(arg, Tensor) and arg.requires_grad for arg in args
             )
+            ctx.next_nodes = tuple(arg.grad_fn if isinstance(arg, Tensor) else None
+                                   for arg in args)
             if ctx._saved:
                 ctx._saved = tuple(
                     result if value is out or value is data
@@ -177,4 +279,8 @@ class Function:
                     else Tensor(np.asarray(value))
                     for value in ctx._saved
                 )
+                # NOTE: the versions now, checked by saved_tensors: a saved Tensor changed
+                # in place since would give a silently wrong gradient.
+                ctx._saved_versions = tuple(
+                    None if value is None else value._version for value in ctx._saved)
         return result

@@ -1,10 +1,13 @@
 """``Tensor``: a NumPy array that remembers how it was computed.
 
-``x.data`` is the array itself (inspect it, plot it); ``x.grad`` receives d(loss)/dx
-after ``loss.backward()`` when ``x.requires_grad``; ``x.grad_fn`` is the graph node that
-made ``x`` (None for leaves: inputs and parameters). Every method below that computes
-something calls a :class:`~glassbox.autograd.function.Function` from
-:mod:`glassbox.autograd.ops`, where the forward and backward rules live.
+``x.numpy()`` is the array itself (shared, not copied: inspect it, plot it); ``x.grad``
+receives d(loss)/dx after ``loss.backward()`` when ``x.requires_grad``; ``x.grad_fn`` is
+the graph node that made ``x`` (None for leaves: inputs and parameters). ``x.data`` is,
+as in torch, a Tensor sharing ``x``'s values but outside the graph (``p.data -= lr *
+p.grad`` updates ``p``). Every method below that computes something calls a
+:class:`~glassbox.autograd.function.Function` from :mod:`glassbox.autograd.ops`, where
+the forward and backward rules live; the in-place methods (``add_``, ``+=``, ...) are
+explained in :mod:`glassbox.autograd.inplace`.
 """
 
 from __future__ import annotations
@@ -35,13 +38,20 @@ class Tensor:
 
     Attributes
     ----------
-    data : np.ndarray
-        The values.
+    data : Tensor
+        The same values (shared memory) outside the graph, as in torch.
     grad : Tensor or None
         The accumulated gradient d(loss)/d(self), same shape and dtype.
     requires_grad : bool
     grad_fn : Context or None
         The graph node that produced this Tensor (None for a leaf).
+    _data : np.ndarray
+        The array underneath, which glassbox's own code reads directly (user code calls
+        :meth:`numpy`). Views (``view``, slicing, ``t()``, ``detach()``, ``.data``) hold
+        arrays that share memory with their base's.
+    _version : int
+        How many times the values were changed in place (shared by a Tensor and its
+        views); ``backward`` compares it with the count when a Tensor was saved.
 
     See Also
     --------
@@ -57,7 +67,8 @@ class Tensor:
     tensor([ 2., -4.])
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "grad_fn", "__weakref__")
+    __slots__ = ("_data", "grad", "requires_grad", "grad_fn", "_counter", "_base", "_hooks",
+                 "_view_index", "__weakref__")
     # NOTE: without this, ``ndarray * Tensor`` would be computed by NumPy (and return an
     # ndarray); with it NumPy steps aside and Python calls ``Tensor.__rmul__``.
     __array_ufunc__ = None
@@ -65,29 +76,74 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False) -> None:
         if type(data) is not np.ndarray:
-            data = data.data if isinstance(data, Tensor) else array_from(data)
-        self.data = data
+            data = data._data if isinstance(data, Tensor) else array_from(data)
+        self._data = data
         self.grad: Tensor | None = None
         self.grad_fn = None
         self.requires_grad = False
+        self._counter: list[int] | None = None  # [version], made on first need, shared by views
+        self._base: Tensor | None = None  # the Tensor this one is a view of
+        self._hooks: list | None = None
         if requires_grad:
             self.requires_grad_(True)
 
     # ------------------------------------------------------------------ attributes
     @property
+    def data(self) -> Tensor:
+        """The same values outside the graph: a Tensor sharing this one's memory.
+
+        As in torch, changing it in place changes this Tensor without being recorded
+        (and without counting as an in-place change for ``backward``'s checks).
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> w = gb.tensor([1.0, 2.0], requires_grad=True)
+        >>> w.data -= 1          # no error, not recorded: w itself changes
+        >>> w
+        tensor([0., 1.], requires_grad=True)
+        """
+        return _view_of(self, self._data, share_version=False, is_view=False)
+
+    @data.setter
+    def data(self, value: Tensor) -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"Variable data has to be a tensor, but got "
+                            f"{type(value).__name__}; wrap an array with glassbox.from_numpy.")
+        self._data = value._data
+
+    @property
+    def _version(self) -> int:
+        """How many in-place changes this Tensor's memory has seen (torch's ``_version``)."""
+        return 0 if self._counter is None else self._counter[0]
+
+    def _shared_counter(self) -> list[int]:
+        """The version counter, made now if this Tensor has none yet (to share it)."""
+        if self._counter is None:
+            self._counter = [0]
+        return self._counter
+
+    def _bump_version(self) -> None:
+        """Count one in-place change (every view of the same memory sees it)."""
+        if self._counter is None:
+            self._counter = [1]
+        else:
+            self._counter[0] += 1
+
+    @property
     def shape(self) -> tuple[int, ...]:
         """The size of each dimension, a tuple (torch returns a torch.Size)."""
-        return self.data.shape
+        return self._data.shape
 
     @property
     def dtype(self) -> np.dtype:
         """The NumPy dtype of the values (``glassbox.float32`` by default)."""
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def ndim(self) -> int:
         """The number of dimensions."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def is_leaf(self) -> bool:
@@ -110,11 +166,11 @@ class Tensor:
 
     def dim(self) -> int:
         """The number of dimensions."""
-        return self.data.ndim
+        return self._data.ndim
 
     def numel(self) -> int:
         """The number of elements."""
-        return self.data.size
+        return self._data.size
 
     def __len__(self) -> int:
         if self.ndim == 0:
@@ -127,24 +183,24 @@ class Tensor:
         return (self[i] for i in range(self.shape[0]))
 
     # ------------------------------------------------------------------ conversions
-    def numpy(self) -> np.ndarray:
-        """The underlying array (shared, not copied)."""
-        return self.data
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The underlying array (shared, not copied: changing one changes the other)."""
+        return self._data
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
 
     def item(self) -> float | int | bool:
         """The value of a one-element Tensor as a Python number."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(
-                f"a Tensor with {self.data.size} elements cannot be converted to Scalar"
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
             )
-        return self.data.item()
+        return self._data.item()
 
     def tolist(self):
         """The values as (nested) Python lists."""
-        return self.data.tolist()
+        return self._data.tolist()
 
     def __float__(self) -> float:
         return float(self.item())
@@ -153,26 +209,32 @@ class Tensor:
         return int(self.item())
 
     def __index__(self) -> int:
-        if self.dtype.kind not in "iu" or self.data.size != 1:
+        if self.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to "
                             "an index")
         return int(self.item())
 
     def __format__(self, spec: str) -> str:
         # f"{loss:.4f}" works on a one-element Tensor, as in torch
-        if spec and self.data.size == 1:
+        if spec and self._data.size == 1:
             return format(self.item(), spec)
         return format(repr(self), spec)
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with more than one value is "
                                f"ambiguous (shape {self.shape}); use .any() or .all().")
-        return bool(self.data)
+        return bool(self._data)
 
     def detach(self) -> Tensor:
-        """A new leaf Tensor sharing the same data, cut from the graph."""
-        return Tensor(self.data)
+        """A new leaf Tensor sharing this one's memory (and version count), cut from the graph."""
+        return _view_of(self, self._data, share_version=True, is_view=False)
+
+    def detach_(self) -> Tensor:
+        """Cut this Tensor from the graph in place (it becomes a leaf); returns self."""
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place (only floating-point Tensors can); returns self."""
@@ -275,6 +337,31 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
             self.grad_fn.retained_output = weakref.ref(self)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this Tensor's gradient is computed; a Tensor it returns
+        replaces the gradient. Returns a handle whose ``remove()`` undoes it.
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> w = gb.tensor([1.0, 2.0], requires_grad=True)
+        >>> handle = w.register_hook(lambda grad: grad * 10)
+        >>> (w * w).sum().backward()
+        >>> w.grad
+        tensor([20., 40.])
+        """
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        if self.grad_fn is not None:
+            return self.grad_fn.register_hook(hook)  # called with this node's output grad
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        from glassbox.autograd.function import _RemovableHandle
+
+        return _RemovableHandle(self._hooks, hook)
 
     def _operand(self, other: Any) -> Tensor:
         """``other`` as a Tensor; a Python or NumPy number takes this Tensor's dtype."""
@@ -381,7 +468,7 @@ class Tensor:
     # ------------------------------------------------------------------ comparisons
     def _compare(self, numpy_op, other) -> Tensor:
         other = self._operand(other)
-        return Tensor(numpy_op(self.data, other.data))  # no gradient: piecewise constant
+        return Tensor(numpy_op(self._data, other._data))  # no gradient: piecewise constant
 
     def __eq__(self, other):
         """Element-wise ==, a bool Tensor (no gradient)."""
@@ -410,7 +497,7 @@ class Tensor:
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def __invert__(self):
-        return Tensor(np.invert(self.data))
+        return Tensor(np.invert(self._data))
 
     def __and__(self, other):
         return self._compare(np.logical_and if self.dtype == np.bool_ else np.bitwise_and,
@@ -422,11 +509,11 @@ class Tensor:
 
     def any(self) -> Tensor:
         """True if any element is non-zero (a 0-d bool Tensor)."""
-        return Tensor(np.asarray(self.data.any()))
+        return Tensor(np.asarray(self._data.any()))
 
     def all(self) -> Tensor:
         """True if every element is non-zero (a 0-d bool Tensor)."""
-        return Tensor(np.asarray(self.data.all()))
+        return Tensor(np.asarray(self._data.all()))
 
     # ------------------------------------------------------------------ element-wise
     def exp(self):
@@ -465,7 +552,7 @@ class Tensor:
 
     def sign(self):
         """-1, 0 or 1 element-wise (no gradient: piecewise constant)."""
-        return Tensor(np.sign(self.data))
+        return Tensor(np.sign(self._data))
 
     def square(self):
         """x * x."""
@@ -478,11 +565,11 @@ class Tensor:
 
     def isnan(self) -> Tensor:
         """True where the value is NaN (a bool Tensor)."""
-        return Tensor(np.isnan(self.data))
+        return Tensor(np.isnan(self._data))
 
     def isfinite(self) -> Tensor:
         """True where the value is finite (a bool Tensor)."""
-        return Tensor(np.isfinite(self.data))
+        return Tensor(np.isfinite(self._data))
 
     def norm(self, p=2, dim=None, keepdim: bool = False):
         """The p-norm (sum |x|^p)^(1/p) over ``dim`` (all elements by default)."""
@@ -570,14 +657,14 @@ class Tensor:
     def argmax(self, dim=None, keepdim: bool = False) -> Tensor:
         """Index of the largest value (over the flattened Tensor when dim is None)."""
         if dim is None:
-            return Tensor(np.asarray(self.data.argmax(), dtype=np.int64))
-        return Tensor(self.data.argmax(axis=dim, keepdims=keepdim).astype(np.int64))
+            return Tensor(np.asarray(self._data.argmax(), dtype=np.int64))
+        return Tensor(self._data.argmax(axis=dim, keepdims=keepdim).astype(np.int64))
 
     def argmin(self, dim=None, keepdim: bool = False) -> Tensor:
         """Index of the smallest value (over the flattened Tensor when dim is None)."""
         if dim is None:
-            return Tensor(np.asarray(self.data.argmin(), dtype=np.int64))
-        return Tensor(self.data.argmin(axis=dim, keepdims=keepdim).astype(np.int64))
+            return Tensor(np.asarray(self._data.argmin(), dtype=np.int64))
+        return Tensor(self._data.argmin(axis=dim, keepdims=keepdim).astype(np.int64))
 
     # ------------------------------------------------------------------ shape
     def reshape(self, *shape):
@@ -663,84 +750,169 @@ class Tensor:
         return ops.indexing.GetItem.apply(self, index)
 
     def __setitem__(self, index, value) -> None:
-        self._check_inplace("__setitem__")
         index = ops.indexing.normalize_index(index)
-        self.data[index] = value.data if isinstance(value, Tensor) else value
+        value_requires_grad = isinstance(value, Tensor) and value.requires_grad
+        if grad_mode._grad_enabled and (self.requires_grad or value_requires_grad):
+            # recorded: self becomes "a copy of the old self with [index] = value"
+            inplace.apply_inplace(
+                self, "__setitem__",
+                lambda old, new: ops.indexing.SetItem.apply(old, new, index),
+                self._operand(value), arithmetic=False)
+            return
+        if not self._data.flags.writeable:
+            inplace.write(self, self._data)  # raises torch's error for expanded memory
+        self._data[index] = value._data if isinstance(value, Tensor) else value
+        self._bump_version()
 
     # ------------------------------------------------------------------ in place
-    def _check_inplace(self, name: str) -> None:
-        # NOTE: in-place changes are not recorded in the graph, so they are refused on
-        # Tensors that take part in one (as torch refuses them on leaves).
-        if self.requires_grad and grad_mode._grad_enabled:
-            raise RuntimeError(
-                f"a leaf Variable that requires grad is being used in an in-place operation "
-                f"({name}); wrap the update in `with glassbox.no_grad():` or use the "
-                f"out-of-place version."
-            )
+    # Each one writes into this Tensor's memory and returns self; the rules (leaves,
+    # version counters, recording) are in glassbox.autograd.inplace.
+    def __iadd__(self, other):
+        return inplace.apply_inplace(self, "add_", Tensor.__add__, self._operand(other),
+                                     ufunc=np.add)
 
-    def _inplace(self, name: str, result: np.ndarray) -> Tensor:
-        self._check_inplace(name)
-        self.data[...] = result
-        return self
+    def __isub__(self, other):
+        return inplace.apply_inplace(self, "sub_", Tensor.__sub__, self._operand(other),
+                                     ufunc=np.subtract)
 
-    def zero_(self):
-        """Fill with 0 in place (outside the graph); returns self."""
-        return self._inplace("zero_", 0)
+    def __imul__(self, other):
+        return inplace.apply_inplace(self, "mul_", Tensor.__mul__, self._operand(other),
+                                     ufunc=np.multiply)
 
-    def fill_(self, value):
-        """Fill with ``value`` in place (outside the graph); returns self."""
-        return self._inplace("fill_", value.data if isinstance(value, Tensor) else value)
+    def __itruediv__(self, other):
+        return inplace.apply_inplace(self, "div_", Tensor.__truediv__, self._operand(other),
+                                     ufunc=np.true_divide)
 
-    def copy_(self, source):
-        """Copy ``source``'s values in place (outside the graph); returns self."""
-        source = source.data if isinstance(source, Tensor) else np.asarray(source)
-        return self._inplace("copy_", source)
+    def __ipow__(self, exponent):
+        return inplace.apply_inplace(self, "pow_", Tensor.__pow__, exponent)
 
     def add_(self, other, alpha=1):
-        """self += alpha * other in place (outside the graph); returns self."""
-        other = other.data if isinstance(other, Tensor) else other
-        return self._inplace("add_", self.data + (other * alpha if alpha != 1 else other))
+        """self += alpha * other in place; returns self."""
+        if alpha == 1:
+            return self.__iadd__(other)
+        return inplace.apply_inplace(self, "add_", lambda x, y: x.add(y, alpha=alpha),
+                                     self._operand(other))
 
     def sub_(self, other, alpha=1):
-        """self -= alpha * other in place (outside the graph); returns self."""
-        other = other.data if isinstance(other, Tensor) else other
-        return self._inplace("sub_", self.data - (other * alpha if alpha != 1 else other))
+        """self -= alpha * other in place; returns self."""
+        if alpha == 1:
+            return self.__isub__(other)
+        return inplace.apply_inplace(self, "sub_", lambda x, y: x.sub(y, alpha=alpha),
+                                     self._operand(other))
 
     def mul_(self, other):
-        """self *= other in place (outside the graph); returns self."""
-        other = other.data if isinstance(other, Tensor) else other
-        return self._inplace("mul_", self.data * other)
+        """self *= other in place; returns self."""
+        return self.__imul__(other)
 
     def div_(self, other):
-        """self /= other in place (outside the graph); returns self."""
-        other = other.data if isinstance(other, Tensor) else other
-        return self._inplace("div_", self.data / other)
+        """self /= other in place; returns self."""
+        return self.__itruediv__(other)
 
-    def clamp_(self, min=None, max=None):  # noqa: A002
-        """Clamp in place (outside the graph); returns self."""
-        return self._inplace("clamp_", np.clip(self.data, min, max))
+    def pow_(self, exponent):
+        """self **= exponent in place; returns self."""
+        return self.__ipow__(exponent)
+
+    def addcmul_(self, tensor1, tensor2, value=1):
+        """self += value * tensor1 * tensor2 in place; returns self."""
+        return inplace.apply_inplace(self, "addcmul_", lambda x, a, b: x + a * b * value,
+                                     self._operand(tensor1), self._operand(tensor2))
+
+    def addcdiv_(self, tensor1, tensor2, value=1):
+        """self += value * tensor1 / tensor2 in place; returns self."""
+        return inplace.apply_inplace(self, "addcdiv_", lambda x, a, b: x + a / b * value,
+                                     self._operand(tensor1), self._operand(tensor2))
+
+    def lerp_(self, end, weight):
+        """self += weight * (end - self) in place; returns self."""
+        return inplace.apply_inplace(self, "lerp_", lambda x, e: x + (e - x) * weight,
+                                     self._operand(end))
+
+    def clamp_(self, min=None, max=None):  # noqa: A002 (torch's argument names)
+        """Clamp in place; returns self."""
+        return inplace.apply_inplace(self, "clamp_", lambda x: x.clamp(min, max))
+
+    clip_ = clamp_
+
+    def clamp_min_(self, min):  # noqa: A002
+        """Values below ``min`` raised to it, in place; returns self."""
+        return self.clamp_(min=min)
+
+    def clamp_max_(self, max):  # noqa: A002
+        """Values above ``max`` lowered to it, in place; returns self."""
+        return self.clamp_(max=max)
+
+    def masked_fill_(self, mask, value):
+        """``value`` where ``mask`` holds, in place; returns self."""
+        return inplace.apply_inplace(self, "masked_fill_",
+                                     lambda x: x.masked_fill(mask, value), arithmetic=False)
+
+    def zero_(self):
+        """Fill with 0 in place; returns self."""
+        return self.fill_(0)
+
+    def fill_(self, value):
+        """Fill with ``value`` in place; returns self."""
+        if not (grad_mode._grad_enabled and self.requires_grad):
+            value = value._data if isinstance(value, Tensor) else value
+            return inplace.write(self, np.asarray(value, dtype=self.dtype), arithmetic=False)
+        nowhere = Tensor(np.zeros((), dtype=np.bool_))  # gradient 0 for the old values
+        return inplace.apply_inplace(
+            self, "fill_", lambda x: x.where(nowhere, self._operand(value).expand(x.shape)),
+            arithmetic=False)
+
+    def copy_(self, src, non_blocking: bool = False):
+        """Copy ``src``'s values (broadcast, cast to this dtype) in place; returns self."""
+        src = src if isinstance(src, Tensor) else Tensor(np.asarray(src))
+        return inplace.apply_inplace(
+            self, "copy_",
+            lambda x, s: ops.elementwise.Cast.apply(s, x.dtype).expand(x.shape),
+            src, arithmetic=False)
 
     def uniform_(self, a: float = 0.0, b: float = 1.0, generator=None):
         """Fill with draws from U(a, b) (from the global generator unless one is given)."""
         generator = generator or _random.default_generator()
-        return self._inplace("uniform_", generator.uniform(a, b, self.shape))
+        return inplace.apply_inplace(
+            self, "uniform_", lambda x: Tensor(generator.uniform(a, b, x.shape)),
+            arithmetic=False)
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, generator=None):
         """Fill with draws from N(mean, std^2) (from the global generator unless given)."""
         generator = generator or _random.default_generator()
-        return self._inplace("normal_", generator.normal(mean, std, self.shape))
+        return inplace.apply_inplace(
+            self, "normal_", lambda x: Tensor(generator.normal(mean, std, x.shape)),
+            arithmetic=False)
 
     # ------------------------------------------------------------------ display
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", precision=4, prefix="tensor(")
+        body = np.array2string(self._data, separator=", ", precision=4, prefix="tensor(")
         extras = []
         if self.dtype not in (np.float32, np.int64, np.bool_):
             extras.append(f"dtype=glassbox.{self.dtype}")
         if self.grad_fn is not None:
-            extras.append(f"grad_fn={self.grad_fn!r}")
+            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
         elif self.requires_grad:
             extras.append("requires_grad=True")
         return "tensor(" + ", ".join([body] + extras) + ")"
+
+
+def _unary_inplace(name: str):
+    def method(self):
+        return inplace.apply_inplace(self, f"{name}_", getattr(Tensor, name))
+
+    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__doc__ = f"``self.{name}()`` written into self (in place); returns self."
+    return method
+
+
+def _view_of(base: Tensor, array: np.ndarray, share_version: bool = True,
+             is_view: bool = True) -> Tensor:
+    """A Tensor outside the graph holding ``array``, a view of ``base``'s memory."""
+    view = Tensor(array)
+    if share_version:
+        view._counter = base._shared_counter()
+    if is_view:
+        view._base = base if base._base is None else base._base
+    return view
 
 
 def _shape_argument(shape: tuple) -> tuple[int, ...]:
@@ -752,7 +924,7 @@ def _shape_argument(shape: tuple) -> tuple[int, ...]:
 
 # NOTE: imported last because the ops modules import Tensor from this module.
 from glassbox import _random  # noqa: E402
-from glassbox.autograd import ops  # noqa: E402
+from glassbox.autograd import inplace, ops  # noqa: E402
 from glassbox.autograd.ops import activation as _activation  # noqa: E402, F401
 from glassbox.autograd.ops import arithmetic as _arithmetic  # noqa: E402, F401
 from glassbox.autograd.ops import elementwise as _elementwise  # noqa: E402, F401
@@ -760,3 +932,6 @@ from glassbox.autograd.ops import indexing as _indexing  # noqa: E402, F401
 from glassbox.autograd.ops import join as _join  # noqa: E402, F401
 from glassbox.autograd.ops import reduction as _reduction  # noqa: E402, F401
 from glassbox.autograd.ops import shape as _shape  # noqa: E402, F401
+
+for _name in ("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "square"):
+    setattr(Tensor, f"{_name}_", _unary_inplace(_name))

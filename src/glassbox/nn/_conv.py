@@ -650,11 +650,13 @@ def _apply_axis_maps(x, matrices):
 class Convolution(Function):
     """y = conv(x, W) + b. Its gradients are the two other convolutions below."""
 
+    backward_name = "ConvolutionBackward0"
+
     @staticmethod
     def forward(ctx, x, weight, bias, geometry: _ConvGeometry, columns=None):
-        y, columns = _conv2d_array(x.data, weight.data, geometry, columns)
+        y, columns = _conv2d_array(x._data, weight._data, geometry, columns)
         if bias is not None:
-            y += bias.data.reshape(1, -1, 1, 1)
+            y += bias._data.reshape(1, -1, 1, 1)
         # NOTE: the columns are kept for the weight gradient: the im2col copy is the
         # costliest step, and saved values are freed after backward. A frozen weight
         # (requires_grad False) needs no gradient, hence no columns.
@@ -673,7 +675,7 @@ class Convolution(Function):
         if need_weight:  # dL/dW = sum_n g[n] @ cols[n]^T
             grad_weight = ConvolutionWeightGrad.apply(
                 x, grad_output, ctx.geometry, weight.shape,
-                None if columns is None else columns.data)
+                None if columns is None else columns._data)
         if need_bias:   # dL/db = sum of g over samples and pixels
             grad_bias = grad_output.sum(dim=(0, 2, 3))
         return grad_x, grad_weight, grad_bias, None, None
@@ -685,11 +687,13 @@ class ConvolutionTranspose(Function):
     ``input_hw`` is the spatial size of the result (the convolution's input).
     """
 
+    backward_name = "ConvolutionBackward0"
+
     @staticmethod
     def forward(ctx, grad_output, weight, geometry: _ConvGeometry, input_hw):
         ctx.save_for_backward(grad_output, weight)
         ctx.geometry = geometry
-        return _conv2d_input_grad_array(grad_output.data, weight.data, geometry, input_hw)
+        return _conv2d_input_grad_array(grad_output._data, weight._data, geometry, input_hw)
 
     @staticmethod
     def backward(ctx, upstream):
@@ -701,7 +705,7 @@ class ConvolutionTranspose(Function):
         if need_g and need_weight and not _is_depthwise(weight.shape, ctx.geometry) and \
                 ctx.geometry.output_hw(*upstream.shape[-2:]) == (H_out, W_out):
             # both products below read the same columns of `upstream`: make them once
-            columns = _im2col(_zero_pad(upstream.data, ctx.geometry.padding), ctx.geometry)
+            columns = _im2col(_zero_pad(upstream._data, ctx.geometry.padding), ctx.geometry)
         if need_g:      # <conv_T(g, W), u> = <g, conv(u, W)>
             grad_g = Convolution.apply(upstream, weight, None, ctx.geometry, columns)
             if grad_g.shape[-2:] != (H_out, W_out):  # output_padding >= stride
@@ -719,7 +723,7 @@ class ConvolutionWeightGrad(Function):
     def forward(ctx, x, grad_output, geometry: _ConvGeometry, weight_shape, columns=None):
         ctx.save_for_backward(x, grad_output)
         ctx.geometry = geometry
-        return _conv2d_weight_grad_array(x.data, grad_output.data, geometry,
+        return _conv2d_weight_grad_array(x._data, grad_output._data, geometry,
                                          tuple(weight_shape), columns)
 
     @staticmethod
@@ -744,12 +748,14 @@ class MaxPool(Function):
     ``maxima``, when given, are those values already computed by the max pool itself.
     """
 
+    backward_name = "MaxPool2DWithIndicesBackward0"
+
     @staticmethod
     def forward(ctx, x, winners, geometry: _PoolGeometry, maxima=None):
         ctx.winners, ctx.geometry = winners, geometry
         if maxima is not None:
             return maxima
-        return _max_pool2d_gather_array(x.data, winners, geometry)
+        return _max_pool2d_gather_array(x._data, winners, geometry)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -763,7 +769,7 @@ class MaxUnpool(Function):
     @staticmethod
     def forward(ctx, grad_output, winners, geometry: _PoolGeometry):
         ctx.winners, ctx.geometry = winners, geometry
-        return _max_pool2d_scatter_array(grad_output.data, winners, geometry)
+        return _max_pool2d_scatter_array(grad_output._data, winners, geometry)
 
     @staticmethod
     def backward(ctx, upstream):
@@ -774,10 +780,12 @@ class MaxUnpool(Function):
 class AvgPool(Function):
     """y = sum of each window / divisor."""
 
+    backward_name = "AvgPool2DBackward0"
+
     @staticmethod
     def forward(ctx, x, geometry: _PoolGeometry, divisor):
         ctx.geometry, ctx.divisor = geometry, divisor
-        return _avg_pool2d_array(x.data, geometry, divisor)
+        return _avg_pool2d_array(x._data, geometry, divisor)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -791,7 +799,7 @@ class AvgPoolAdjoint(Function):
     @staticmethod
     def forward(ctx, grad_output, geometry: _PoolGeometry, divisor):
         ctx.geometry, ctx.divisor = geometry, divisor
-        return _avg_pool2d_adjoint_array(grad_output.data, geometry, divisor)
+        return _avg_pool2d_adjoint_array(grad_output._data, geometry, divisor)
 
     @staticmethod
     def backward(ctx, upstream):
@@ -809,7 +817,7 @@ class AxisMaps(Function):
     @staticmethod
     def forward(ctx, x, matrices):
         ctx.matrices = matrices
-        return _apply_axis_maps(x.data, matrices)
+        return _apply_axis_maps(x._data, matrices)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -821,10 +829,12 @@ class AxisMaps(Function):
 class ConstantPad(Function):
     """Pad with a constant (or crop, for negative widths) along the last axes."""
 
+    backward_name = "ConstantPadNdBackward0"
+
     @staticmethod
     def forward(ctx, x, widths, value):
         ctx.widths = widths
-        return _constant_pad_array(x.data, widths, value)
+        return _constant_pad_array(x._data, widths, value)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -1058,7 +1068,7 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1,  # noqa: 
     _check_tensor(input, "input", "max_pool2d")
     geometry = _pool_geometry("max_pool2d", input.shape, kernel_size, stride, padding,
                               dilation, ceil_mode)
-    maxima, winners = _max_pool2d_array(input.data, geometry)
+    maxima, winners = _max_pool2d_array(input._data, geometry)
     y = MaxPool.apply(input, winners, geometry, maxima)
     if return_indices:
         return y, Tensor(_max_pool2d_indices(winners, geometry))

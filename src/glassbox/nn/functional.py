@@ -83,6 +83,8 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 class _Linear(Function):
     """y = x W^T + b, over the last axis of x."""
 
+    backward_name = "AddmmBackward0"
+
     @staticmethod
     def forward(ctx, x, weight, bias):
         if x.shape[-1] != weight.shape[-1]:
@@ -95,9 +97,9 @@ class _Linear(Function):
             )
         ctx.save_for_backward(x, weight)
         ctx.has_bias = bias is not None
-        y = np.matmul(x.data, weight.data.T)  # BLAS reads the transposed view directly
+        y = np.matmul(x._data, weight._data.T)  # BLAS reads the transposed view directly
         if bias is not None:
-            y += bias.data
+            y += bias._data
         return y
 
     @staticmethod
@@ -336,7 +338,7 @@ def _class_targets(input: Tensor, target: Tensor, weight: Tensor | None, ignore_
     N, C = input.shape
     dtype = input.dtype
     class_weight = (np.ones(C, dtype=dtype) if weight is None
-                    else np.asarray(weight.data, dtype=dtype))
+                    else np.asarray(weight._data, dtype=dtype))
     if class_weight.shape != (C,):
         raise RuntimeError(f"{function}: weight should be a 1D Tensor of size {C} (the number "
                            f"of classes), received shape {class_weight.shape}")
@@ -344,7 +346,7 @@ def _class_targets(input: Tensor, target: Tensor, weight: Tensor | None, ignore_
         if target.shape != input.shape:
             raise ValueError(f"{function}: probability targets must have the input's shape "
                              f"{input.shape}, received {target.shape}")
-        probabilities = target.data.astype(dtype, copy=False)
+        probabilities = target._data.astype(dtype, copy=False)
         if label_smoothing > 0:
             probabilities = (1 - label_smoothing) * probabilities + label_smoothing / C
         return (class_weight * probabilities).astype(dtype, copy=False), float(N)
@@ -352,7 +354,7 @@ def _class_targets(input: Tensor, target: Tensor, weight: Tensor | None, ignore_
         raise ValueError(f"Expected input batch_size ({N}) to match target batch_size "
                          f"({target.shape[0] if target.ndim else 0}); input shape "
                          f"{input.shape}, target shape {target.shape}.")
-    labels = target.data.astype(np.int64, copy=False)
+    labels = target._data.astype(np.int64, copy=False)
     kept = labels != ignore_index
     if kept.any():
         bad = labels[kept][(labels[kept] < 0) | (labels[kept] >= C)]
@@ -372,9 +374,11 @@ def _class_targets(input: Tensor, target: Tensor, weight: Tensor | None, ignore_
 class _CrossEntropy(Function):
     """loss_i = -sum_c q[i, c] log softmax(x_i)_c; q holds targets, weights, smoothing."""
 
+    backward_name = "NllLossBackward0"
+
     @staticmethod
     def forward(ctx, x, q, soft_target, smoothing_and_weight, denominator, reduction):
-        log_p = _log_softmax_array(x.data)
+        log_p = _log_softmax_array(x._data)
         loss = -(q * log_p).sum(axis=1)  # (N,)
         ctx.save_for_backward(x)
         ctx.q, ctx.denominator, ctx.reduction = q, denominator, reduction
@@ -472,7 +476,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  
     if target.dtype.kind != "f":
         return _CrossEntropy.apply(input, q, None, None, denominator, reduction)
     class_weight = (np.ones(input.shape[1], dtype=input.dtype) if weight is None
-                    else np.asarray(weight.data, dtype=input.dtype))
+                    else np.asarray(weight._data, dtype=input.dtype))
     return _CrossEntropy.apply(input, q, target, (label_smoothing, class_weight),
                                denominator, reduction)
 
@@ -480,9 +484,11 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  
 class _NLLLoss(Function):
     """loss_i = -sum_c q[i, c] x[i, c], with q the one-hot targets times class weights."""
 
+    backward_name = "NllLossBackward0"
+
     @staticmethod
     def forward(ctx, x, q, denominator, reduction):
-        loss = -(q * x.data).sum(axis=1)  # (N,)
+        loss = -(q * x._data).sum(axis=1)  # (N,)
         ctx.q, ctx.denominator, ctx.reduction = q, denominator, reduction
         if reduction == "none":
             return loss
@@ -565,9 +571,11 @@ def _check_same_shape(input: Tensor, target: Tensor, function: str) -> None:
 class _BinaryCrossEntropy(Function):
     """loss = -(t log p + (1 - t) log(1 - p)), each log clamped at -100 (as torch)."""
 
+    backward_name = "BinaryCrossEntropyBackward0"
+
     @staticmethod
     def forward(ctx, p, t):
-        probability, target = p.data, t.data
+        probability, target = p._data, t._data
         if probability.size and (probability.min() < 0 or probability.max() > 1):
             raise RuntimeError("all elements of input should be between 0 and 1 "
                                "(binary_cross_entropy expects probabilities: apply sigmoid "
@@ -630,15 +638,17 @@ def binary_cross_entropy(input: Tensor, target: Tensor,  # noqa: A002
 class _BinaryCrossEntropyWithLogits(Function):
     """loss = (1 - t) x + (1 + (pos_weight - 1) t) log(1 + e^-x), in a stable form."""
 
+    backward_name = "BinaryCrossEntropyWithLogitsBackward0"
+
     @staticmethod
     def forward(ctx, x, t, pos_weight):
-        logits, target = x.data, t.data
+        logits, target = x._data, t._data
         ctx.save_for_backward(x, t, pos_weight)
         # log(1 + e^-x) = log1p(e^-|x|) + max(-x, 0): never exponentiates a large number
         softplus_of_minus_x = np.log1p(np.exp(-np.abs(logits))) + np.maximum(-logits, 0)
         if pos_weight is None:
             return (1 - target) * logits + softplus_of_minus_x
-        log_weight = 1 + (pos_weight.data - 1) * target
+        log_weight = 1 + (pos_weight._data - 1) * target
         return (1 - target) * logits + log_weight * softplus_of_minus_x
 
     @staticmethod
@@ -713,22 +723,24 @@ class _BatchNorm(Function):
     ``centered``, when given, is ``x - mean`` already computed for the statistics.
     """
 
+    backward_name = "NativeBatchNormBackward0"
+
     @staticmethod
     def forward(ctx, x, weight, bias, mean, var, training, eps, centered=None):
-        data = x.data
+        data = x._data
         shape = (1, -1) + (1,) * (data.ndim - 2)  # broadcast per channel: (1, C, 1, ...)
         invstd = 1.0 / np.sqrt(var + eps)
         ctx.save_for_backward(x, weight)
         ctx.training, ctx.eps = training, eps
         ctx.mean, ctx.invstd = mean, invstd
-        scale = invstd if weight is None else invstd * weight.data
+        scale = invstd if weight is None else invstd * weight._data
         scale = scale.astype(data.dtype, copy=False).reshape(shape)
         if centered is not None:  # (x - mean) * scale + bias, in the buffer of x - mean
             y = np.multiply(centered, scale, out=centered)
             if bias is not None:
-                y += bias.data.astype(data.dtype, copy=False).reshape(shape)
+                y += bias._data.astype(data.dtype, copy=False).reshape(shape)
             return y
-        shift = -mean * scale.ravel() if bias is None else bias.data - mean * scale.ravel()
+        shift = -mean * scale.ravel() if bias is None else bias._data - mean * scale.ravel()
         # one fused affine map per channel: x * scale + shift
         y = data * scale
         y += shift.astype(data.dtype, copy=False).reshape(shape)
@@ -782,12 +794,12 @@ def _batch_norm_backward_arrays(ctx, x, weight, grad_output):
     dL/dx = w s g with the running statistics.
     """
     needs_x, needs_weight, needs_bias = ctx.needs_input_grad[:3]
-    g, data = grad_output.data, x.data
+    g, data = grad_output._data, x._data
     dtype = data.dtype
     shape = (1, -1) + (1,) * (data.ndim - 2)
     count = data.size // data.shape[1]
     invstd = ctx.invstd.astype(dtype, copy=False)
-    w = np.ones_like(invstd) if weight is None else weight.data
+    w = np.ones_like(invstd) if weight is None else weight._data
     grad_x = grad_weight = grad_bias = None
     sum_g = g.sum(axis=(0,) + tuple(range(2, data.ndim)))
     centered = data - ctx.mean.astype(dtype, copy=False).reshape(shape)    # x - mean
@@ -845,7 +857,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     if input.ndim < 2:
         raise ValueError(f"batch_norm expects an input of shape (N, C) or (N, C, *), "
                          f"received shape {input.shape}")
-    data = input.data
+    data = input._data
     C = data.shape[1]
     axes = (0,) + tuple(range(2, data.ndim))
     for name, value in (("running_mean", running_mean), ("running_var", running_var),
@@ -868,15 +880,15 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         centered = data - mean.reshape((1, -1) + (1,) * (data.ndim - 2))
         var = _channel_dot(centered, centered) / count  # biased, for normalising
         if running_mean is not None:
-            running_mean.data *= 1 - momentum
-            running_mean.data += momentum * mean
+            running_mean._data *= 1 - momentum
+            running_mean._data += momentum * mean
         if running_var is not None:
-            running_var.data *= 1 - momentum
-            running_var.data += momentum * var * (count / (count - 1))  # unbiased
+            running_var._data *= 1 - momentum
+            running_var._data += momentum * var * (count / (count - 1))  # unbiased
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("batch_norm in evaluation mode needs running_mean and "
                                "running_var (or pass training=True)")
-        mean, var = running_mean.data, running_var.data
+        mean, var = running_mean._data, running_var._data
         centered = None
     return _BatchNorm.apply(input, weight, bias, mean, var, training, eps, centered)

@@ -84,7 +84,7 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> 
     --------
     >>> import glassbox as gb
     >>> w = uniform_(gb.zeros(1000), -1, 1)
-    >>> bool((w.data >= -1).all() and (w.data < 1).all())
+    >>> bool((w.numpy() >= -1).all() and (w.numpy() < 1).all())
     True
     """
     with no_grad():
@@ -165,7 +165,7 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor
     --------
     >>> import glassbox as gb
     >>> w = xavier_uniform_(gb.zeros(3, 5))
-    >>> bool((abs(w.data) <= 1).all())
+    >>> bool((abs(w.numpy()) <= 1).all())
     True
     """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -199,7 +199,7 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
     --------
     >>> import glassbox as gb
     >>> w = kaiming_uniform_(gb.zeros(4, 100), a=5 ** 0.5)
-    >>> bool((abs(w.data) <= 0.1).all())
+    >>> bool((abs(w.numpy()) <= 0.1).all())
     True
     """
     if 0 in tensor.shape:  # as torch: nothing to fill (nn.Linear(0, 3) is allowed)

@@ -37,7 +37,7 @@ class Parameter(Tensor):
         if data is None:
             array = np.empty(0, dtype=np.float32)
         elif isinstance(data, Tensor):
-            array = data.data
+            array = data._data
         else:
             array = np.asarray(data)
         super().__init__(array, requires_grad=requires_grad)

@@ -61,7 +61,7 @@ class Adam(Optimizer):
     >>> opt = gb.optim.Adam([w], lr=0.1)
     >>> (w * w).sum().backward()
     >>> opt.step()
-    >>> w.data.round(4)     # the first step moves each weight by about lr
+    >>> w.numpy().round(4)     # the first step moves each weight by about lr
     array([ 0.9, -1.9], dtype=float32)
     """
 
@@ -103,8 +103,8 @@ class Adam(Optimizer):
             eps = float(group["eps"])
             weight_decay = float(group["weight_decay"])
             for p in self._params_with_grad(group):
-                theta = p.data
-                grad = -p.grad.data if group["maximize"] else p.grad.data
+                theta = p._data
+                grad = -p.grad._data if group["maximize"] else p.grad._data
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = 0.0

@@ -44,7 +44,7 @@ class AdamW(Adam):
     >>> opt = gb.optim.AdamW([w], lr=0.1, weight_decay=0.5)
     >>> w.grad = gb.tensor([0.0])      # no gradient: only the decay acts
     >>> opt.step()
-    >>> w.data                          # 1 - 0.1 * 0.5 * 1
+    >>> w.numpy()                       # 1 - 0.1 * 0.5 * 1
     array([0.95], dtype=float32)
     """
 

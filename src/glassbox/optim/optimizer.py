@@ -8,9 +8,9 @@ trains a pre-trained base slowly and a new head fast. The optimizer also keeps a
 lazily at the first step.
 
 The update rules of the subclasses work on the NumPy arrays underneath the parameters
-(``p.data`` and ``p.grad.data``), in place: an optimizer step is not part of the graph
-that autograd differentiates, and writing into the arrays keeps float32 parameters
-float32 and avoids a copy of every weight at every step.
+(``p._data`` and ``p.grad._data``, what ``numpy()`` returns), in place: an optimizer
+step is not part of the graph that autograd differentiates, and writing into the arrays
+keeps float32 parameters float32 and avoids a copy of every weight at every step.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def _as_array(value: Any) -> Any:
     Numbers (``step``) are returned as Python floats, everything else unchanged.
     """
     if _is_tensor(value):
-        return np.array(value.data, copy=True)
+        return np.array(value._data, copy=True)
     if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch.Tensor
         array = value.detach().cpu().numpy()
         return float(array) if array.ndim == 0 else np.array(array, copy=True)
@@ -210,15 +210,23 @@ class Optimizer:
                 if set_to_none:
                     p.grad = None
                 else:
-                    p.grad.data[...] = 0
+                    p.grad._data[...] = 0
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, once (implemented by subclasses)."""
         raise NotImplementedError
 
     def _params_with_grad(self, group: dict[str, Any]) -> Iterable[Any]:
-        """The parameters of ``group`` that received a gradient (the others are skipped)."""
-        return (p for p in group["params"] if p.grad is not None)
+        """The parameters of ``group`` that received a gradient (the others are skipped).
+
+        Each is counted as changed in place (its ``_version`` goes up), as in torch: a
+        graph that saved the old weights then refuses to backward instead of computing
+        a gradient from weights that are no longer there.
+        """
+        for p in group["params"]:
+            if p.grad is not None:
+                p._bump_version()
+                yield p
 
     # ----------------------------------------------------------------- state dicts
     def state_dict(self) -> dict[str, Any]:
@@ -308,5 +316,5 @@ class Optimizer:
         """A state value as this engine stores it: arrays in the parameter's dtype."""
         value = _as_array(value)
         if isinstance(value, np.ndarray) and value.dtype.kind == "f":
-            value = value.astype(param.data.dtype, copy=False)
+            value = value.astype(param._data.dtype, copy=False)
         return value

@@ -51,7 +51,7 @@ class RMSprop(Optimizer):
     >>> opt = gb.optim.RMSprop([w], lr=0.01)
     >>> (w * w).sum().backward()
     >>> opt.step()
-    >>> w.data.round(4)  # first step: g / sqrt(0.01 g^2) = 10 sign(g), times lr
+    >>> w.numpy().round(4)  # first step: g / sqrt(0.01 g^2) = 10 sign(g), times lr
     array([ 0.9, -1.9], dtype=float32)
     """
 
@@ -92,8 +92,8 @@ class RMSprop(Optimizer):
             momentum = float(group["momentum"])
             weight_decay = float(group["weight_decay"])
             for p in self._params_with_grad(group):
-                theta = p.data
-                grad = -p.grad.data if group["maximize"] else p.grad.data
+                theta = p._data
+                grad = -p.grad._data if group["maximize"] else p.grad._data
                 state = self.state[p]
                 if len(state) == 0:
                     state["step"] = 0.0

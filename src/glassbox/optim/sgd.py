@@ -56,7 +56,7 @@ class SGD(Optimizer):
     >>> opt = gb.optim.SGD([w], lr=0.1)
     >>> (w * w).sum().backward()         # d(w^2)/dw = 2w
     >>> opt.step()
-    >>> w.data                            # w - 0.1 * 2w
+    >>> w.numpy()                         # w - 0.1 * 2w
     array([ 0.8, -1.6], dtype=float32)
     """
 
@@ -94,8 +94,8 @@ class SGD(Optimizer):
             dampening = float(group["dampening"])
             weight_decay = float(group["weight_decay"])
             for p in self._params_with_grad(group):
-                theta = p.data
-                grad = -p.grad.data if group["maximize"] else p.grad.data
+                theta = p._data
+                grad = -p.grad._data if group["maximize"] else p.grad._data
                 if weight_decay != 0:
                     grad = grad + weight_decay * theta  # g + lambda * theta
                 if momentum != 0:

@@ -17,9 +17,11 @@ __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"]
 class ReLU(Function):
     """max(x, 0)."""
 
+    backward_name = "ReluBackward0"
+
     @staticmethod
     def forward(ctx, x):
-        result = np.maximum(x.data, 0)
+        result = np.maximum(x._data, 0)
         ctx.save_for_backward(result)
         return result
 
@@ -28,34 +30,38 @@ class ReLU(Function):
         (result,) = ctx.saved_tensors
         # d relu(x)/dx = 1 where x > 0, else 0 (a constant mask: relu'' = 0); a select
         # is one pass, where multiplying by the mask would first convert it to floats
-        return grad_output.where(Tensor(result.data > 0), grad_output.new_zeros(()))
+        return grad_output.where(Tensor(result._data > 0), grad_output.new_zeros(()))
 
 
 class LeakyReLU(Function):
     """x where x > 0, negative_slope * x elsewhere."""
 
+    backward_name = "LeakyReluBackward0"
+
     @staticmethod
     def forward(ctx, x, negative_slope):
         ctx.save_for_backward(x)
         ctx.negative_slope = negative_slope
-        slope = x.data.dtype.type(negative_slope)
-        return np.where(x.data > 0, x.data, x.data * slope)
+        slope = x._data.dtype.type(negative_slope)
+        return np.where(x._data > 0, x._data, x._data * slope)
 
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
         dtype = grad_output.dtype
         # d/dx = 1 where x > 0, negative_slope elsewhere
-        slope = np.where(x.data > 0, dtype.type(1), dtype.type(ctx.negative_slope))
+        slope = np.where(x._data > 0, dtype.type(1), dtype.type(ctx.negative_slope))
         return grad_output * Tensor(slope), None
 
 
 class Sigmoid(Function):
     """1 / (1 + e^-x), computed without overflow for large |x|."""
 
+    backward_name = "SigmoidBackward0"
+
     @staticmethod
     def forward(ctx, x):
-        data = x.data
+        data = x._data
         # e^-|x| never overflows; then sigmoid(x) = 1/(1+e^-x) for x >= 0 and
         # e^x/(1+e^x) for x < 0
         e = np.exp(-np.abs(data))
@@ -72,9 +78,11 @@ class Sigmoid(Function):
 class Tanh(Function):
     """Hyperbolic tangent."""
 
+    backward_name = "TanhBackward0"
+
     @staticmethod
     def forward(ctx, x):
-        result = np.tanh(x.data)
+        result = np.tanh(x._data)
         ctx.save_for_backward(result)
         return result
 
@@ -87,10 +95,12 @@ class Tanh(Function):
 class Softmax(Function):
     """softmax(x)_i = e^(x_i - max x) / sum_j e^(x_j - max x) along ``dim``."""
 
+    backward_name = "SoftmaxBackward0"
+
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        shifted = x.data - x.data.max(axis=dim, keepdims=True)  # e^big would overflow
+        shifted = x._data - x._data.max(axis=dim, keepdims=True)  # e^big would overflow
         result = np.exp(shifted)
         result /= result.sum(axis=dim, keepdims=True)
         ctx.save_for_backward(result)
@@ -106,10 +116,12 @@ class Softmax(Function):
 class LogSoftmax(Function):
     """log softmax(x) = x - max x - log sum e^(x - max x): the stable log-sum-exp form."""
 
+    backward_name = "LogSoftmaxBackward0"
+
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        shifted = x.data - x.data.max(axis=dim, keepdims=True)
+        shifted = x._data - x._data.max(axis=dim, keepdims=True)
         result = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
         ctx.save_for_backward(result)
         return result

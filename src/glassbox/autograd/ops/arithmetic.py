@@ -39,7 +39,7 @@ def unbroadcast(grad: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 def binary_arrays(a: Tensor, b: Tensor) -> tuple[np.ndarray, np.ndarray]:
     """The two operands' arrays, cast to their common dtype (torch's promotion rules)."""
-    x, y = a.data, b.data
+    x, y = a._data, b._data
     if x.dtype != y.dtype:
         dtype = result_dtype(x, y)
         x, y = x.astype(dtype, copy=False), y.astype(dtype, copy=False)
@@ -64,6 +64,8 @@ def _apply_broadcasting(numpy_op, a: Tensor, b: Tensor) -> np.ndarray:
 class Add(Function):
     """a + b."""
 
+    backward_name = "AddBackward0"
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.shapes = (a.shape, b.shape)
@@ -79,6 +81,8 @@ class Add(Function):
 class Sub(Function):
     """a - b."""
 
+    backward_name = "SubBackward0"
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.shapes = (a.shape, b.shape)
@@ -93,6 +97,8 @@ class Sub(Function):
 
 class Mul(Function):
     """a * b."""
+
+    backward_name = "MulBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -110,6 +116,8 @@ class Mul(Function):
 
 class Div(Function):
     """a / b (true division: integer Tensors give float32)."""
+
+    backward_name = "DivBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -136,9 +144,11 @@ class Div(Function):
 class Neg(Function):
     """-x."""
 
+    backward_name = "NegBackward0"
+
     @staticmethod
     def forward(ctx, x):
-        return np.negative(x.data)
+        return np.negative(x._data)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -148,11 +158,13 @@ class Neg(Function):
 class PowScalar(Function):
     """x ** p for a Python number p."""
 
+    backward_name = "PowBackward0"
+
     @staticmethod
     def forward(ctx, x, exponent):
         ctx.save_for_backward(x)
         ctx.exponent = exponent
-        base = x.data
+        base = x._data
         if base.dtype.kind != "f" and isinstance(exponent, float):
             base = base.astype(np.float32)  # int ** 0.5 is float32 in torch
         return np.power(base, base.dtype.type(exponent)) if base.dtype.kind == "f" \
@@ -170,6 +182,8 @@ class PowScalar(Function):
 
 class Pow(Function):
     """a ** b for two Tensors."""
+
+    backward_name = "PowBackward1"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -193,6 +207,8 @@ class Pow(Function):
 
 class MatMul(Function):
     """a @ b for operands with at least two dimensions (batch dimensions broadcast)."""
+
+    backward_name = "MmBackward0"
 
     @staticmethod
     def forward(ctx, a, b):

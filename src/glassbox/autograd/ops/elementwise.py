@@ -17,11 +17,13 @@ __all__ = ["Exp", "Log", "Sqrt", "Abs", "Clamp", "Maximum", "Minimum", "Where", 
 
 def _float_array(x: Tensor) -> np.ndarray:
     # NOTE: transcendental functions of integer Tensors are float32 in torch
-    return x.data if x.dtype.kind == "f" else x.data.astype(np.float32)
+    return x._data if x.dtype.kind == "f" else x._data.astype(np.float32)
 
 
 class Exp(Function):
     """e^x."""
+
+    backward_name = "ExpBackward0"
 
     @staticmethod
     def forward(ctx, x):
@@ -38,6 +40,8 @@ class Exp(Function):
 class Log(Function):
     """Natural logarithm."""
 
+    backward_name = "LogBackward0"
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -51,6 +55,8 @@ class Log(Function):
 
 class Sqrt(Function):
     """Square root; ``zero_gradient_at_zero`` gives 0 instead of inf at 0 (torch's std)."""
+
+    backward_name = "SqrtBackward0"
 
     @staticmethod
     def forward(ctx, x, zero_gradient_at_zero=False):
@@ -71,20 +77,24 @@ class Sqrt(Function):
 class Abs(Function):
     """|x|."""
 
+    backward_name = "AbsBackward0"
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.abs(x.data)
+        return np.abs(x._data)
 
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
         # d|x|/dx = sign(x), taken as 0 at x = 0 (as torch)
-        return grad_output * Tensor(np.sign(x.data))
+        return grad_output * Tensor(np.sign(x._data))
 
 
 class Clamp(Function):
     """min(max(x, low), high); either bound may be None."""
+
+    backward_name = "ClampBackward1"
 
     @staticmethod
     def forward(ctx, x, low, high):
@@ -93,7 +103,7 @@ class Clamp(Function):
         if low is None and high is None:
             raise ValueError("clamp needs at least one of min and max; received neither. "
                              "Pass min=..., max=... or both.")
-        return np.clip(x.data, low, high).astype(x.dtype, copy=False)
+        return np.clip(x._data, low, high).astype(x.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -102,14 +112,16 @@ class Clamp(Function):
         # the gradient passes where low <= x <= high (bounds included, as torch)
         inside = np.ones(x.shape, dtype=bool)
         if low is not None:
-            inside &= x.data >= low
+            inside &= x._data >= low
         if high is not None:
-            inside &= x.data <= high
+            inside &= x._data <= high
         return grad_output * Tensor(inside.astype(grad_output.dtype)), None, None
 
 
 class Maximum(Function):
     """Element-wise max(a, b), broadcasting."""
+
+    backward_name = "MaximumBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -125,6 +137,8 @@ class Maximum(Function):
 
 class Minimum(Function):
     """Element-wise min(a, b), broadcasting."""
+
+    backward_name = "MinimumBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
@@ -152,9 +166,11 @@ def _split_between(grad_output: Tensor, a: Tensor, b: Tensor, wins) -> tuple:
 class Where(Function):
     """``x`` where ``condition`` holds, else ``y`` (broadcasting all three)."""
 
+    backward_name = "WhereBackward0"
+
     @staticmethod
     def forward(ctx, condition, x, y):
-        condition = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+        condition = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
         ctx.condition = condition
         ctx.shapes = (x.shape, y.shape)
         a, b = binary_arrays(x, y)
@@ -176,10 +192,12 @@ class Where(Function):
 class Cast(Function):
     """A copy of x with another dtype; the gradient is cast back."""
 
+    backward_name = "ToCopyBackward0"
+
     @staticmethod
     def forward(ctx, x, dtype):
         ctx.input_dtype = x.dtype
-        return x.data.astype(dtype)
+        return x._data.astype(dtype)
 
     @staticmethod
     def backward(ctx, grad_output):

@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from glassbox.autograd.function import Function
+from glassbox.autograd.ops.arithmetic import unbroadcast
 from glassbox.autograd.tensor import Tensor
 
-__all__ = ["normalize_index", "GetItem", "IndexAdd"]
+__all__ = ["normalize_index", "GetItem", "IndexAdd", "SetItem"]
 
 
 def normalize_index(index):
@@ -23,7 +24,7 @@ def normalize_index(index):
     if isinstance(index, tuple):
         return tuple(normalize_index(part) for part in index)
     if isinstance(index, Tensor):
-        return index.data
+        return index._data
     if isinstance(index, list):  # a list of positions (or booleans) is an array index
         return np.asarray([normalize_index(part) for part in index])
     return index
@@ -38,11 +39,14 @@ def _may_repeat(index) -> bool:
 class GetItem(Function):
     """``x[index]`` for basic (slices, ints, None, ...) and advanced (arrays) indices."""
 
+    backward_name = "IndexBackward0"
+    output_may_be_view = True
+
     @staticmethod
     def forward(ctx, x, index):
         ctx.input_shape = x.shape
-        ctx.index = index
-        return x.data[index]
+        ctx.index = ctx.view_index = index
+        return x._data[index]
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -52,10 +56,12 @@ class GetItem(Function):
 class IndexAdd(Function):
     """zeros(shape) with ``values`` added at ``index`` (repeated positions add up)."""
 
+    backward_name = "IndexPutBackward0"
+
     @staticmethod
     def forward(ctx, values, shape, index):
         ctx.index = index
-        data = values.data
+        data = values._data
         if _may_repeat(index):
             positions = np.arange(int(np.prod(shape))).reshape(shape)[index]  # flat index
             positions, data = np.broadcast_arrays(positions, data)
@@ -70,3 +76,31 @@ class IndexAdd(Function):
     def backward(ctx, grad_output):
         # d(scatter)/d(values) is the gather at the same index
         return grad_output[ctx.index], None, None
+
+
+class SetItem(Function):
+    """A copy of ``x`` with ``value`` written at ``index``: the recorded form of
+    ``x[index] = value`` when a gradient is needed."""
+
+    backward_name = "CopySlices"
+
+    @staticmethod
+    def forward(ctx, x, value, index):
+        ctx.index = index
+        ctx.value_shape, ctx.value_dtype = value.shape, value.dtype
+        result = x._data.copy()
+        result[index] = value._data
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        grad_x = grad_value = None
+        if ctx.needs_input_grad[0]:
+            # the old values at index were overwritten: they get no gradient
+            zero = Tensor(np.zeros((), dtype=grad_output.dtype))
+            grad_x = SetItem.apply(grad_output, zero, ctx.index)
+        if ctx.needs_input_grad[1]:
+            # d(x[index])/d(value) = 1, summed where value was broadcast
+            grad_value = unbroadcast(grad_output[ctx.index], ctx.value_shape)
+            grad_value = grad_value.to(ctx.value_dtype)
+        return grad_x, grad_value, None

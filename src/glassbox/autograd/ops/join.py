@@ -12,9 +12,11 @@ __all__ = ["Cat"]
 class Cat(Function):
     """Concatenate Tensors along ``dim``; the backward slices the gradient back apart."""
 
+    backward_name = "CatBackward0"
+
     @staticmethod
     def forward(ctx, dim, *tensors):
-        arrays = [t.data for t in tensors]
+        arrays = [t._data for t in tensors]
         dtype = np.result_type(*arrays)
         ctx.dim = dim
         ctx.sizes = [a.shape[dim] for a in arrays]

@@ -45,12 +45,14 @@ def _kept_shape(shape: tuple[int, ...], dims: tuple[int, ...]) -> tuple[int, ...
 class Sum(Function):
     """Sum over ``dim`` (all axes when None)."""
 
+    backward_name = "SumBackward0"
+
     @staticmethod
     def forward(ctx, x, dim, keepdim):
         dims = normalize_dims(dim, x.ndim)
         ctx.input_shape = x.shape
         ctx.kept_shape = _kept_shape(x.shape, dims)
-        data = x.data
+        data = x._data
         if data.dtype.kind in "biu":
             data = data.astype(np.int64)  # torch sums integers and bools as int64
         return data.sum(axis=dims, keepdims=keepdim)
@@ -64,11 +66,14 @@ class Sum(Function):
 class Expand(Function):
     """A broadcast view of x with a larger shape (no copy)."""
 
+    backward_name = "ExpandBackward0"
+    output_may_be_view = True
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.input_shape = x.shape
         try:
-            return np.broadcast_to(x.data, shape)
+            return np.broadcast_to(x._data, shape)
         except ValueError:
             raise RuntimeError(
                 f"The expanded size {tuple(shape)} must match the existing size {x.shape} "
@@ -84,13 +89,15 @@ class Expand(Function):
 class MaxMin(Function):
     """The max (or min) of all elements; ties share the gradient evenly (as torch)."""
 
+    backward_name = "MaxBackward1"
+
     @staticmethod
     def forward(ctx, x, is_max):
-        if x.data.size == 0:
+        if x._data.size == 0:
             raise RuntimeError("max(): Expected reduction dim to be specified for input.numel()"
                                " == 0. Specify the reduction dim with the 'dim' argument.")
-        result = x.data.max() if is_max else x.data.min()
-        ctx.winners = x.data == result
+        result = x._data.max() if is_max else x._data.min()
+        ctx.winners = x._data == result
         return result
 
     @staticmethod
@@ -103,9 +110,11 @@ class MaxMin(Function):
 class MaxMinDim(Function):
     """Values of the max (or min) along ``dim``; the gradient goes to the arg-max."""
 
+    backward_name = "MaxBackward0"
+
     @staticmethod
     def forward(ctx, x, dim, keepdim, is_max):
-        data = x.data
+        data = x._data
         index = (data.argmax if is_max else data.argmin)(axis=dim, keepdims=True)
         ctx.input_shape = x.shape
         ctx.kept_shape = index.shape

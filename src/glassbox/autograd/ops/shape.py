@@ -16,14 +16,17 @@ __all__ = ["Reshape", "Permute"]
 class Reshape(Function):
     """x with a new shape of the same number of elements (a view when possible)."""
 
+    backward_name = "ViewBackward0"
+    output_may_be_view = True
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.input_shape = x.shape
         try:
-            return x.data.reshape(shape)
+            return x._data.reshape(shape)
         except ValueError:
             raise RuntimeError(
-                f"shape '{list(shape)}' is invalid for input of size {x.data.size} "
+                f"shape '{list(shape)}' is invalid for input of size {x._data.size} "
                 f"(shape {x.shape}): the product of the new sizes must equal the old."
             ) from None
 
@@ -35,10 +38,13 @@ class Reshape(Function):
 class Permute(Function):
     """x with its axes reordered: output axis i is input axis ``dims[i]``."""
 
+    backward_name = "PermuteBackward0"
+    output_may_be_view = True
+
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return np.transpose(x.data, dims)
+        return np.transpose(x._data, dims)
 
     @staticmethod
     def backward(ctx, grad_output):

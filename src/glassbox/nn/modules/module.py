@@ -48,7 +48,7 @@ class _RemovableHandle:
 def _to_array(value: Any) -> np.ndarray:
     """A state-dict value (glassbox Tensor, torch Tensor, ndarray) as an ndarray."""
     if isinstance(value, Tensor):
-        return value.data
+        return value._data
     if hasattr(value, "detach") and hasattr(value, "cpu"):  # a torch.Tensor
         return value.detach().cpu().numpy()
     return np.asarray(value)
@@ -84,7 +84,7 @@ class Module:
     >>> list(model.state_dict())
     ['scale']
     >>> model(gb.tensor([1.0, 2.0]))
-    tensor([1., 2.], grad_fn=<MulBackward>)
+    tensor([1., 2.], grad_fn=<MulBackward0>)
     """
 
     training: bool
@@ -351,9 +351,9 @@ class Module:
                 continue
             with no_grad():
                 if assign:
-                    target.data = np.array(value, dtype=target.dtype)
+                    target._data = np.array(value, dtype=target.dtype)
                 else:
-                    target.data[...] = value  # in place: optimizers keep their references
+                    target._data[...] = value  # in place: optimizers keep their references
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: "
@@ -392,7 +392,7 @@ class Module:
                 if set_to_none:
                     param.grad = None
                 else:
-                    param.grad.data[...] = 0
+                    param.grad._data[...] = 0
 
     def apply(self, fn: Callable[[Module], Any]) -> Module:
         """Call ``fn`` on every descendant, then on self (e.g. custom initialisation)."""
@@ -404,7 +404,7 @@ class Module:
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Cast floating-point parameters and buffers to a dtype (devices are ignored).
 
-        Parameters keep their identity (only ``.data`` changes), as in torch.
+        Parameters keep their identity (only ``._data`` changes), as in torch.
         """
         dtype = kwargs.get("dtype")
         for arg in args:
@@ -419,9 +419,9 @@ class Module:
         dtype = np.dtype(dtype)
         for tensor in list(self.parameters()) + list(self.buffers()):
             if tensor.dtype.kind == "f":
-                tensor.data = tensor.data.astype(dtype)
+                tensor._data = tensor._data.astype(dtype)
                 if tensor.grad is not None:
-                    tensor.grad = Tensor(tensor.grad.data.astype(dtype))
+                    tensor.grad = Tensor(tensor.grad._data.astype(dtype))
         return self
 
     def float(self) -> Module:
