@@ -27,7 +27,7 @@ def outputs_and_gradients(function, arrays, upstream_seed=0):
     y = function(*tensors)
     upstream = np.random.default_rng(upstream_seed).standard_normal(y.shape)
     (y * gb.tensor(upstream)).sum().backward()
-    return [y.data.copy()] + [t.grad.data.copy() for t in tensors]
+    return [y.numpy().copy()] + [t.grad.numpy().copy() for t in tensors]
 
 
 def penalty_gradients(function, arrays, autograd_grad, make_tensor):
