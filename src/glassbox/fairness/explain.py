@@ -42,10 +42,10 @@ def _gradient_of_target(model, inputs: np.ndarray, target: np.ndarray) -> np.nda
     output = model(x)  # (N, n_classes)
     # One-hot mask: the sum of the selected scores has, for each sample, the gradient
     # of its own score (samples do not interact in eval mode).
-    mask = np.zeros(output.shape, dtype=output.data.dtype)
+    mask = np.zeros(output.shape, dtype=output.dtype)
     mask[np.arange(len(target)), target] = 1
     (gradient,) = autograd.grad((output * Tensor(mask)).sum(), [x])
-    return np.asarray(gradient.data)
+    return gradient.numpy()
 
 
 def _targets(target: Any, n: int) -> np.ndarray:
@@ -176,8 +176,8 @@ def integrated_gradients(model, inputs: np.ndarray, target, baselines=None,
 
     with no_grad():
         rows = np.arange(len(inputs))
-        gap = (model(Tensor(inputs)).data[rows, target]
-               - model(Tensor(np.ascontiguousarray(baselines))).data[rows, target])
+        gap = (model(Tensor(inputs)).numpy()[rows, target]
+               - model(Tensor(np.ascontiguousarray(baselines))).numpy()[rows, target])
     delta = attributions.reshape(len(inputs), -1).sum(axis=1) - gap
     return attributions, delta
 
