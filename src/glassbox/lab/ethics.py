@@ -496,8 +496,11 @@ def _explain_network(ctx: LabContext, energy: list) -> None:
     images, labels = x_test[:4], y_test[:4]
     steps = 16 if ctx.quick else 50
     maps_saliency = saliency(model, images, labels)
-    maps_ig, delta = integrated_gradients(model, images, labels, n_steps=steps,
-                                          return_convergence_delta=True)
+    from glassbox.lab._common import MNIST_MEAN, MNIST_STD
+
+    black = np.float32(-MNIST_MEAN / MNIST_STD)  # a pixel of 0 after normalisation
+    maps_ig, delta = integrated_gradients(model, images, labels, baselines=black,
+                                          n_steps=steps, return_convergence_delta=True)
     ctx.metrics["network_explanations"] = {
         "lenet5_source": source, "lenet5_test_accuracy_1000": accuracy,
         "integrated_gradients_steps": steps,
