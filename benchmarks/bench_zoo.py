@@ -223,7 +223,8 @@ def copy_weights(glassbox_modules, torch_modules) -> None:
                                 for key, value in mine.state_dict().items()})
 
 
-def interleaved_median_ms(steps, repeats: int, block: int) -> list[float]:
+def interleaved_median_ms(steps, repeats: int, block: int, clock=time.perf_counter
+                          ) -> list[float]:
     """Median milliseconds of each step, timed in alternating blocks of ``block`` steps."""
     for step in steps:  # warm-up (BLAS threads, allocator caches)
         step()
@@ -232,9 +233,9 @@ def interleaved_median_ms(steps, repeats: int, block: int) -> list[float]:
     for _ in range(max(1, repeats // block)):
         for step, record in zip(steps, times):
             for _ in range(block):
-                start = time.perf_counter()
+                start = clock()
                 step()
-                record.append(time.perf_counter() - start)
+                record.append(clock() - start)
     return [1000 * statistics.median(record) for record in times]
 
 
@@ -275,7 +276,8 @@ def peak_memory_mib(name: str, engine_name: str, threads: int) -> float:
     return json.loads(done.stdout.strip().splitlines()[-1])["peak_mib"]
 
 
-def compare(name: str, threads: int, repeats: int, block: int, memory: bool) -> dict:
+def compare(name: str, threads: int, repeats: int, block: int, memory: bool,
+            clock=time.perf_counter) -> dict:
     description, make = WORKLOADS[name]
     gb_engine, torch_engine = engine("glassbox"), engine("torch")
     step_mine, modules_mine = make(gb_engine)
@@ -285,7 +287,8 @@ def compare(name: str, threads: int, repeats: int, block: int, memory: bool) -> 
     if not np.isclose(loss_mine, loss_theirs, rtol=1e-3, atol=1e-3):
         raise AssertionError(f"{name}: first losses differ: glassbox {loss_mine}, "
                              f"torch {loss_theirs}")
-    ms_mine, ms_theirs = interleaved_median_ms([step_mine, step_theirs], repeats, block)
+    ms_mine, ms_theirs = interleaved_median_ms([step_mine, step_theirs], repeats, block,
+                                               clock)
     row = dict(name=name, description=description, threads=threads, glassbox_ms=ms_mine,
                torch_ms=ms_theirs, ratio=ms_mine / ms_theirs, memory=memory)
     if memory:
@@ -317,6 +320,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help=f"10 steps, rows {' '.join(QUICK)} unless --models is given")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak memory")
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                        help="wall time (default), or this process's CPU time: steadier on "
+                             "a machine shared with other work, but meaningful at 1 thread "
+                             "only (it adds up the time of every thread)")
     parser.add_argument("--memory-worker", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.memory_worker:
@@ -327,8 +334,9 @@ def main() -> None:
     from threadpoolctl import threadpool_limits
     names = args.models or (QUICK if args.quick else list(WORKLOADS))
     repeats = 10 if args.quick else args.repeats
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
     print(f"numpy {np.__version__}, torch {torch.__version__}, float32, medians of "
-          f"{repeats} steps")
+          f"{repeats} steps, {args.clock} clock")
     header = "| workload | threads | glassbox ms | torch ms | ratio |"
     if not args.no_memory:
         header += " glassbox MiB | torch MiB | memory ratio |"
@@ -339,7 +347,8 @@ def main() -> None:
         with threadpool_limits(limits=threads, user_api="blas"):
             for name in names:
                 row = compare(name, threads, repeats, args.block,
-                              memory=not args.no_memory and threads == args.threads[0])
+                              memory=not args.no_memory and threads == args.threads[0],
+                              clock=clock)
                 row["memory"] = not args.no_memory
                 print_row(row)
 

@@ -112,6 +112,25 @@ def test_depthwise_conv_transpose2d_fast_path(monkeypatch, kwargs):
                    function, values=arrays)
 
 
+# ---------------------------------------- per-sample or batch-wide matrix products
+
+
+@pytest.mark.parametrize("shape, groups", [
+    ((2, 4, 12, 11), 1),    # L = 90 >= K = 36: one product per sample
+    ((2, 4, 12, 11), 2),
+    ((3, 8, 6, 6), 1),      # L = 16 < K = 72: one product over the batch side by side
+    ((3, 8, 6, 6), 2),
+])
+def test_conv2d_both_product_arrangements_match_torch(shape, groups):
+    rng = np.random.default_rng(8)
+    C_in = shape[1]
+    arrays = [rng.standard_normal(shape), rng.standard_normal((6, C_in // groups, 3, 3)),
+              rng.standard_normal(6)]
+    helper_test_op(None, lambda x, w, b: TF.conv2d(x, w, b, padding=1, groups=groups),
+                   lambda x, w, b: F.conv2d(x, w, b, padding=1, groups=groups),
+                   values=arrays, atol=1e-4)
+
+
 # ----------------------------------------------------- 1x1 convolution without im2col
 
 
