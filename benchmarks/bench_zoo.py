@@ -96,7 +96,8 @@ class Engine:
         else:
             for p in parameters:
                 if p.grad is not None:
-                    p.data -= LR * p.grad.data
+                    weights = p.detach().numpy()  # the parameter's own memory
+                    weights -= LR * p.grad.numpy()
 
 
 def engine(name: str) -> Engine:
