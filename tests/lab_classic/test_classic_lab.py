@@ -1,6 +1,7 @@
 """The classic lab's quick run reaches real accuracies and reports every criterion."""
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -42,6 +43,11 @@ def test_digits_models_generalise(quick_run):
         assert result["f1_micro"] == pytest.approx(result["accuracy"], abs=1e-12)
 
 
+# test-set sizes of the quick run: 25 % of breast_cancer's 569 samples and of the
+# 800-sample stratified subset of digits (see glassbox.lab.classic)
+N_TEST = {"breast_cancer": math.ceil(0.25 * 569), "digits": math.ceil(0.25 * 800)}
+
+
 def test_selection_criteria_and_sklearn_comparison_reported(quick_run):
     report, metrics = quick_run
     for dataset in ("breast_cancer", "digits"):
@@ -50,8 +56,14 @@ def test_selection_criteria_and_sklearn_comparison_reported(quick_run):
             assert result["fit_time_s"] > 0 and result["predict_time_s"] > 0
             assert result["fit_time_ratio_vs_sklearn"] > 0
             assert result["model_size_bytes"] > 0
-            # Same hyper-parameters, same data: accuracy within a few points of sklearn's.
-            assert abs(result["accuracy_delta_vs_sklearn"]) < 0.05, (dataset, model)
+            # Same hyper-parameters, same data: the tree, forest and kNN are scikit-learn's
+            # models exactly; logistic regression stops where scikit-learn's lbfgs stops,
+            # so at most one test sample near the boundary may differ.
+            n_test = N_TEST[dataset]
+            if model == "logistic_regression":
+                assert abs(result["accuracy_delta_vs_sklearn"]) <= 1 / n_test + 1e-12, dataset
+            else:
+                assert result["accuracy_delta_vs_sklearn"] == 0.0, (dataset, model)
         # kNN stores its training set: at least n_train x n_features float64 values.
         n_features = 30 if dataset == "breast_cancer" else 64
         assert metrics[dataset]["knn"]["model_size_bytes"] >= 400 * n_features * 8

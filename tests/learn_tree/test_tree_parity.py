@@ -15,6 +15,7 @@ from sklearn.datasets import load_breast_cancer, load_digits, load_iris, load_wi
 from sklearn.model_selection import cross_val_score, train_test_split
 
 from glassbox.learn.tree import DecisionTreeClassifier, export_text
+from tree_compare import assert_same_tree_up_to_ties
 
 TOL = 1e-12  # float64 quantities computed in a different order (importances, impurities)
 
@@ -136,13 +137,32 @@ def test_integer_sample_weights_give_sklearns_tree():
     assert_same_tree(ours, theirs, X_test)
 
 
-def test_class_weight_balanced_matches_sklearn_accuracy():
-    # non-integer weights are summed in another order than scikit-learn's, so near-tied
-    # splits may go the other way: we check the model, not the exact nodes
-    X_train, X_test, y_train, y_test = _data("breast_cancer")
-    ours, theirs = fit_both(X_train, y_train, class_weight="balanced", random_state=0)
-    assert abs(ours.score(X_test, y_test) - theirs.score(X_test, y_test)) <= 0.03
-    np.testing.assert_allclose(ours.tree_.value[0], theirs.tree_.value[0], atol=TOL)
+@pytest.mark.parametrize("dataset", ["breast_cancer", "iris", "wine", "digits"])
+@pytest.mark.parametrize("weights", ["balanced", "uniform", "thirds"])
+def test_non_integer_weights_give_sklearns_tree_up_to_exact_ties(dataset, weights):
+    X_train, X_test, y_train, _ = _data(dataset)
+    rng = np.random.default_rng(0)
+    params = {"random_state": 0}
+    sample_weight = None
+    if weights == "balanced":
+        params["class_weight"] = "balanced"
+    elif weights == "uniform":
+        sample_weight = rng.uniform(0.05, 2.0, len(y_train))
+    else:
+        sample_weight = rng.integers(1, 7, len(y_train)) / 3.0
+    ours, theirs = fit_both(X_train, y_train, sample_weight=sample_weight, **params)
+    compared, ties = assert_same_tree_up_to_ties(ours, theirs)
+    assert compared >= min(ours.tree_.node_count, 7)
+
+
+def test_pure_weighted_node_has_zero_impurity():
+    # weights whose sums round differently in each order: a pure node must still be a leaf
+    X = np.arange(12, dtype=float).reshape(-1, 1)
+    y = np.array([0] * 6 + [1] * 6)
+    weight = np.full(12, 0.1)
+    tree = DecisionTreeClassifier().fit(X, y, sample_weight=weight)
+    assert tree.tree_.node_count == 3
+    assert tree.tree_.impurity[1] == tree.tree_.impurity[2] == 0.0
 
 
 @settings(max_examples=25, deadline=None)

@@ -28,6 +28,7 @@ from glassbox.learn._tree_split import (
     Split,
     best_split,
     random_split,
+    zero_when_pure,
 )
 
 TREE_LEAF = -1  # children_left / children_right of a leaf
@@ -193,11 +194,17 @@ class Tree:
             visited_nodes.append(node[active])
             active = self.children_left[node] != TREE_LEAF
         rows_all, nodes_all = np.concatenate(visited_rows), np.concatenate(visited_nodes)
+        # CSR with int64 indices, as scikit-learn returns: row i's nodes, in node order
+        order = np.lexsort((nodes_all, rows_all))
+        indptr = np.zeros(X.shape[0] + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows_all, minlength=X.shape[0]), out=indptr[1:])
         indicator = csr_matrix(
-            (np.ones(len(rows_all), dtype=np.intp), (rows_all, nodes_all)),
+            (np.ones(len(rows_all), dtype=np.int64), nodes_all[order].astype(np.int64), indptr),
             shape=(X.shape[0], self.node_count),
         )
-        indicator.sort_indices()
+        # scipy shrinks small indices to int32 on construction; put the int64 back
+        indicator.indices = nodes_all[order].astype(np.int64)
+        indicator.indptr = indptr
         return indicator
 
     def predict(self, X):
@@ -349,9 +356,13 @@ class TreeBuilder:
                 class_totals = np.bincount(
                     self.y[samples], weights=weight, minlength=self.n_classes
                 )  # fmt: skip
-                weighted_n = float(np.sum(weight))
+                # added in sample order, as scikit-learn does (np.sum pairs the terms)
+                weighted_n = float(np.cumsum(weight)[-1])
         if impurity is None:  # the root: nobody computed it yet
-            impurity = float(CRITERIA[self.params.criterion](class_totals, weighted_n))
+            impurity = CRITERIA[self.params.criterion](class_totals, weighted_n)
+            if not self.integer_weights:
+                impurity = zero_when_pure(impurity, class_totals, weighted_n)
+            impurity = float(impurity)
         return NodeStats(
             self.y, self.weight, self.y_weights, class_totals, weighted_n,
             self.weighted_n_samples, impurity, self.integer_weights,

@@ -97,7 +97,8 @@ def entropy(class_weights, weight_sum):
         # all classes at once; -(t_0 + t_1 + ...) equals scikit-learn's 0 - t_0 - t_1 - ...
         fraction = class_weights / weight_sum
         terms = np.where(class_weights > 0.0, fraction * (np.log(fraction) / _LN_2), 0.0)
-        return -np.cumsum(terms, axis=0)[-1]  # in class order, see gini
+        # 0 - sum (not -sum): a pure node gets +0.0, as scikit-learn's, not -0.0
+        return 0.0 - np.cumsum(terms, axis=0)[-1]  # in class order, see gini
     result = 0.0
     for count in class_weights:
         fraction = count / weight_sum
@@ -108,6 +109,23 @@ def entropy(class_weights, weight_sum):
 
 
 CRITERIA = {"gini": gini, "entropy": entropy, "log_loss": entropy}
+
+# A class holding less than this share of a node's weight counts as absent in
+# :func:`zero_when_pure`.
+_PURE_TOLERANCE = 1e-12
+
+
+def zero_when_pure(impurity, class_weights, weight_sum):
+    """``impurity``, but exactly 0 where one class holds all the weight.
+
+    With non-integer sample weights a pure node's class weight and its total weight are
+    sums of the same numbers added in different orders (or differences of two sums), so
+    ``1 - (w_c / W)**2`` comes out a few 1e-16 either side of 0; above ``EPSILON`` the node
+    would be split although all its samples share one class. Whole-number weights are
+    exact and never need this.
+    """
+    largest = np.max(class_weights, axis=0)
+    return np.where(largest >= weight_sum * (1.0 - _PURE_TOLERANCE), 0.0, impurity)
 
 
 @dataclass
@@ -305,6 +323,9 @@ def _best_split_with_missing(
     allowed &= (weight_left >= min_weight_leaf) & (weight_right >= min_weight_leaf)
     impurity_left = impurity_of(left, weight_left)  # (2, k, m-1)
     impurity_right = impurity_of(right, weight_right)
+    if not node.integer_weights:
+        impurity_left = zero_when_pure(impurity_left, left, weight_left)
+        impurity_right = zero_when_pure(impurity_right, right, weight_right)
     proxy = np.where(
         allowed, -weight_right * impurity_right - weight_left * impurity_left, -np.inf
     )  # (2, k, m-1)
@@ -536,7 +557,12 @@ def _children_by_class(
     left_counts = np.cumsum(node.y_weights[:, samples], axis=2)  # (C, k, m)
     left_counts = left_counts[:, :, lowest - 1 : highest]  # (C, k, P)
     right_counts = node.class_totals[:, None, None] - left_counts
-    return impurity_of(left_counts, weight_left), impurity_of(right_counts, weight_right)
+    impurity_left = impurity_of(left_counts, weight_left)
+    impurity_right = impurity_of(right_counts, weight_right)
+    if not node.integer_weights:
+        impurity_left = zero_when_pure(impurity_left, left_counts, weight_left)
+        impurity_right = zero_when_pure(impurity_right, right_counts, weight_right)
+    return impurity_left, impurity_right
 
 
 def random_split(
@@ -580,6 +606,9 @@ def random_split(
     allowed &= (weight_left >= min_weight_leaf) & (weight_right >= min_weight_leaf)
     impurity_left = impurity_of(left_counts, weight_left)
     impurity_right = impurity_of(right_counts, weight_right)
+    if not node.integer_weights:
+        impurity_left = zero_when_pure(impurity_left, left_counts, weight_left)
+        impurity_right = zero_when_pure(impurity_right, right_counts, weight_right)
     proxy = np.where(allowed, -weight_right * impurity_right - weight_left * impurity_left, -np.inf)
     row = int(np.argmax(proxy))
     if not np.isfinite(proxy[row]):

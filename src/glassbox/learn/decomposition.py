@@ -20,7 +20,50 @@ from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, Transfo
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-__all__ = ["PCA"]
+__all__ = ["PCA", "pca_four_steps"]
+
+
+def pca_four_steps(X, n_components):
+    """PCA as the course teaches it, in four steps.
+
+    1. centre: ``Xc = X - mean``;
+    2. covariance: ``C = Xcᵀ Xc / (n - 1)``;
+    3. eigenvectors of ``C``, sorted by decreasing eigenvalue (the variance along each);
+    4. project: ``Xc @ V[:, :k]``.
+
+    :class:`PCA` computes the same axes (by SVD, or this eigendecomposition when it is
+    cheaper) and fixes each axis's sign as scikit-learn does; here each axis's
+    largest-magnitude entry is made positive the same way, so the results agree.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    n_components : int
+
+    Returns
+    -------
+    projected : ndarray of shape (n_samples, n_components)
+    components : ndarray of shape (n_components, n_features)
+    variances : ndarray of shape (n_components,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from glassbox.learn.decomposition import pca_four_steps
+    >>> X = np.array([[-1.0, -1.0], [-2.0, -1.0], [1.0, 1.0], [2.0, 1.0]])
+    >>> projected, components, variances = pca_four_steps(X, 1)
+    >>> components.round(3), variances.round(3)
+    (array([[0.851, 0.526]]), array([4.569]))
+    """
+    centred = X - X.mean(axis=0)  # 1. centre
+    covariance = centred.T @ centred / (X.shape[0] - 1)  # 2. (n_features, n_features)
+    variances, vectors = np.linalg.eigh(covariance)  # 3. increasing eigenvalues
+    order = np.argsort(variances)[::-1][:n_components]
+    components = vectors[:, order].T  # (n_components, n_features), rows = axes
+    # an eigenvector's sign is arbitrary: make its largest entry positive (sklearn's rule)
+    largest = np.argmax(np.abs(components), axis=1)
+    components *= np.sign(components[np.arange(len(components)), largest])[:, None]
+    return centred @ components.T, components, variances[order]  # 4. project
 
 
 def _flip_signs_by_components(components, U=None):
@@ -41,6 +84,8 @@ def _flip_signs_by_components(components, U=None):
 
 class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
     """Principal component analysis by exact SVD or covariance eigendecomposition.
+
+    The algorithm as taught, on one screen: :func:`pca_four_steps`.
 
     Projects centred data on the ``k`` orthonormal directions of largest variance:
     ``transform(X) = (X - mean_) @ components_.T``, divided by

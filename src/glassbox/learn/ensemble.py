@@ -262,6 +262,7 @@ class RandomForestClassifier(ClassifierMixin, BaseEstimator):
             self._bootstrap_size(n_samples, sample_weight) if self.bootstrap else None
         )
         self._sample_weight = sample_weight
+        self._n_samples = n_samples
         self.estimator_ = DecisionTreeClassifier()
 
         random_state = check_random_state(self.random_state)
@@ -304,8 +305,9 @@ class RandomForestClassifier(ClassifierMixin, BaseEstimator):
 
     def _make_tree(self):
         tree = DecisionTreeClassifier(**{name: getattr(self, name) for name in _TREE_PARAMS})
-        # the trees share the forest's encoding of the classes (0 .. n_classes - 1)
-        tree.classes_ = np.arange(self.n_classes_)
+        # the trees share the forest's encoding of the classes (0.0 .. n_classes - 1, as
+        # floats: scikit-learn's trees see the encoded y as float64)
+        tree.classes_ = np.arange(self.n_classes_, dtype=np.float64)
         tree.n_classes_ = self.n_classes_
         tree.n_outputs_ = 1
         return tree
@@ -406,6 +408,53 @@ class RandomForestClassifier(ClassifierMixin, BaseEstimator):
         """Leaf index of each sample in each tree: (n_samples, n_estimators)."""
         X = self._validate_X_predict(X)
         return np.stack([tree.tree_.apply(X) for tree in self.estimators_], axis=1)
+
+    def decision_path(self, X):
+        """The nodes each sample passes through, in every tree.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        indicator : sparse matrix of shape (n_samples, total number of nodes)
+            The trees' indicators side by side (see
+            :meth:`DecisionTreeClassifier.decision_path`).
+        n_nodes_ptr : ndarray of shape (n_estimators + 1,)
+            Tree ``b``'s columns are ``indicator[:, n_nodes_ptr[b]:n_nodes_ptr[b + 1]]``.
+        """
+        from scipy.sparse import hstack
+
+        X = self._validate_X_predict(X)
+        indicators = [tree.tree_.decision_path(X) for tree in self.estimators_]
+        n_nodes_ptr = np.cumsum([0] + [indicator.shape[1] for indicator in indicators])
+        return hstack(indicators).tocsr(), n_nodes_ptr
+
+    @property
+    def estimators_samples_(self):
+        """The rows each tree was grown on (its bootstrap draws, with repeats).
+
+        Found again from each tree's seed, as in scikit-learn; all rows without bootstrap.
+        """
+        check_is_fitted(self)
+        if not self.bootstrap:
+            return [np.arange(self._n_samples, dtype=np.int32) for _ in self.estimators_]
+        return [_bootstrap_indices(tree.random_state, self._n_samples,
+                                   self._n_samples_bootstrap, self._sample_weight)
+                for tree in self.estimators_]
+
+    def __len__(self):
+        """Number of trees in the forest."""
+        return len(self.estimators_)
+
+    def __getitem__(self, index):
+        """The index-th tree."""
+        return self.estimators_[index]
+
+    def __iter__(self):
+        """Iterate over the trees."""
+        return iter(self.estimators_)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

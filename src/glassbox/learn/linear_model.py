@@ -377,7 +377,23 @@ def _wolfe_line_search(
     return None, f0, g0
 
 
-def _minimize_lbfgs(loss_gradient, w0, *, max_iter, gtol, history_size=10):
+def _minimize_like_sklearn(loss_gradient, w0, *, max_iter, tol):
+    """scipy's L-BFGS-B with scikit-learn's options; return ``(w, n_iter, converged)``.
+
+    scikit-learn stops where scipy's projected gradient is below ``gtol = tol`` or the
+    relative decrease below ``ftol = 64 eps``, after a line search of at most 50 steps.
+    """
+    from scipy import optimize
+
+    result = optimize.minimize(
+        loss_gradient, w0, method="L-BFGS-B", jac=True,
+        options={"maxiter": max_iter, "maxls": 50, "gtol": tol,
+                 "ftol": 64 * np.finfo(float).eps},
+    )  # fmt: skip
+    return result.x, min(result.nit, max_iter), result.status == 0
+
+
+def minimize_lbfgs(loss_gradient, w0, *, max_iter, gtol, history_size=10):
     """Minimise a smooth function with L-BFGS; return ``(w, n_iter, converged)``.
 
     Stops when ``max |gradient| <= gtol`` (scipy's ``gtol``), when an iteration lowers the
@@ -622,8 +638,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 parameters, X64, target, sample_weight, l2_strength, self.fit_intercept
             )
 
-        w, n_iter, converged = _minimize_lbfgs(
-            loss_gradient, w0.ravel(), max_iter=self.max_iter, gtol=self.tol
+        # NOTE: the same minimiser as scikit-learn (scipy's L-BFGS-B with its options), so
+        # that at the default tol both stop at the same point; minimize_lbfgs below is the
+        # algorithm written out, tested equal to it when both run to convergence.
+        w, n_iter, converged = _minimize_like_sklearn(
+            loss_gradient, w0.ravel(), max_iter=self.max_iter, tol=self.tol
         )
         if not converged:
             warnings.warn(

@@ -40,7 +40,45 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import ThreadpoolController
 
-__all__ = ["KNeighborsClassifier"]
+__all__ = ["KNeighborsClassifier", "knn_predict"]
+
+
+def knn_predict(X_train, y_train, X, n_neighbors=5):
+    """k-nearest-neighbours prediction as taught: distances, k smallest, majority vote.
+
+    1. the (n_queries, n_train) matrix of euclidean distances;
+    2. each row's ``n_neighbors`` smallest by ``np.argpartition`` (no full sort);
+    3. each query's most frequent class among them (the smallest class on a tie).
+
+    :class:`KNeighborsClassifier` computes the same, faster (one matrix product, blocks of
+    queries in threads) and with scikit-learn's choice among equally distant points.
+
+    Parameters
+    ----------
+    X_train : ndarray of shape (n_train, n_features)
+    y_train : ndarray of shape (n_train,), int in 0..n_classes-1
+    X : ndarray of shape (n_queries, n_features)
+    n_neighbors : int, default=5
+
+    Returns
+    -------
+    y_pred : ndarray of shape (n_queries,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from glassbox.learn.neighbors import knn_predict
+    >>> X_train = np.array([[0.0], [1.0], [2.0], [10.0], [11.0]])
+    >>> knn_predict(X_train, np.array([0, 0, 0, 1, 1]), np.array([[0.5], [10.4]]), 3)
+    array([0, 1])
+    """
+    difference = X[:, None, :] - X_train[None, :, :]  # (n_queries, n_train, n_features)
+    distances = np.sqrt((difference**2).sum(axis=2))  # (n_queries, n_train)
+    nearest = np.argpartition(distances, n_neighbors - 1, axis=1)[:, :n_neighbors]
+    votes = y_train[nearest]  # (n_queries, n_neighbors) class of each neighbour
+    n_classes = int(y_train.max()) + 1
+    counts = np.stack([np.bincount(row, minlength=n_classes) for row in votes])
+    return np.argmax(counts, axis=1)  # argmax: the first (smallest) class on a tie
 
 # Queries are processed in blocks whose distance rows fit in a core's cache (about 2 MiB),
 # so the passes after the matrix product read cached memory; at least 128 queries per
@@ -428,6 +466,8 @@ def _inverse_distance_weights(distances):
 class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
     """Classifier voting among the k nearest training points.
 
+    The algorithm as taught, on one screen: :func:`knn_predict`.
+
     For a query ``x``, find the ``k`` training points ``x_(1), ..., x_(k)`` closest to it
     and predict ``argmax_c sum_j w_j [y_(j) = c]``, with ``w_j = 1`` (``"uniform"``) or
     ``w_j = 1 / d(x, x_(j))`` (``"distance"``). Distances are computed by brute force:
@@ -654,6 +694,48 @@ class KNeighborsClassifier(ClassifierMixin, BaseEstimator):
             Indices of the neighbours in the training set.
         """
         return self._kneighbors(X, n_neighbors, return_distance)
+
+    def kneighbors_graph(self, X=None, n_neighbors=None, mode="connectivity"):
+        """The k-nearest-neighbours graph as a sparse matrix.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_queries, n_features) or None, default=None
+            Query points; None: the training points, each without itself.
+        n_neighbors : int or None, default=None
+        mode : {"connectivity", "distance"}, default="connectivity"
+            Entry ``[i, j]`` is 1 (or the distance) when training point ``j`` is one of
+            query ``i``'s neighbours.
+
+        Returns
+        -------
+        graph : sparse matrix of shape (n_queries, n_samples_fit_)
+            CSR, ``n_neighbors`` entries per row.
+
+        Examples
+        --------
+        >>> from glassbox.learn.neighbors import KNeighborsClassifier
+        >>> knn = KNeighborsClassifier(n_neighbors=2).fit([[0], [3], [1]], [0, 1, 0])
+        >>> knn.kneighbors_graph([[0], [3]]).toarray()
+        array([[1., 0., 1.],
+               [0., 1., 1.]])
+        """
+        from scipy.sparse import csr_matrix
+
+        check_is_fitted(self)
+        n_neighbors = self.n_neighbors if n_neighbors is None else n_neighbors
+        if mode == "connectivity":
+            indices = self.kneighbors(X, n_neighbors, return_distance=False)
+            data = np.ones(indices.size)
+        elif mode == "distance":
+            distances, indices = self.kneighbors(X, n_neighbors, return_distance=True)
+            data = np.ravel(distances)
+        else:
+            raise ValueError('Unsupported mode, must be one of "connectivity", or "distance" '
+                             f'but got "{mode}" instead')
+        indptr = np.arange(0, indices.size + 1, n_neighbors)  # n_neighbors per row
+        return csr_matrix((data, indices.ravel(), indptr),
+                          shape=(indices.shape[0], self.n_samples_fit_))
 
     def _kneighbors(self, X, n_neighbors, return_distance, exact_order=True, one_pass=False):
         """:meth:`kneighbors`; ``exact_order=False`` skips ordering tied neighbours,

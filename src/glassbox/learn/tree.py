@@ -5,9 +5,14 @@ A decision tree classifier cuts the feature space with axis-aligned questions
 separates the classes best (largest decrease of Gini impurity or entropy). A leaf predicts
 the class fractions of the training samples that reached it.
 
-How a split is chosen lives in :mod:`glassbox.learn._tree_split` (the vectorised search),
-the order features are visited in :mod:`glassbox.learn._tree_random`, the tree arrays and
-growth in :mod:`glassbox.learn._tree_build`, pruning in :mod:`glassbox.learn._tree_prune`.
+The algorithm as the course teaches it is :func:`cart_best_split` (one node: sort each
+feature, cumulative class counts, children's impurity at every threshold, keep the best)
+and :func:`grow_tree` (recursion until nodes are pure or too small), a screen each. The
+estimator grows the same trees faster and node for node like scikit-learn: the
+vectorised search over many features at once in :mod:`glassbox.learn._tree_split`,
+scikit-learn's order of visiting features in :mod:`glassbox.learn._tree_random`, the
+tree arrays and growth in :mod:`glassbox.learn._tree_build`, pruning in
+:mod:`glassbox.learn._tree_prune`, the drawing in :mod:`glassbox.learn._tree_plot`.
 """
 
 from __future__ import annotations
@@ -29,10 +34,99 @@ from sklearn.utils.validation import (
 )
 
 from glassbox.learn._tree_build import TREE_LEAF, TREE_UNDEFINED, BuildParams, TreeBuilder
+from glassbox.learn._tree_plot import plot_tree
 from glassbox.learn._tree_prune import cost_complexity_path, prune
 from glassbox.learn._tree_random import FeatureSampler, SklearnRandom, draw_seed
 
-__all__ = ["DecisionTreeClassifier", "export_text"]
+__all__ = ["DecisionTreeClassifier", "cart_best_split", "export_text", "grow_tree",
+           "plot_tree"]
+
+
+# ---------------------------------------------------------------------------
+# The algorithm as taught (the estimator below grows the same trees, faster)
+# ---------------------------------------------------------------------------
+def gini_impurity(class_counts):
+    """``1 - sum_k p_k**2`` along the last axis; 0 for an empty node."""
+    total = class_counts.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, 1.0 - ((class_counts / total[..., None]) ** 2).sum(-1), 0.0)
+
+
+def cart_best_split(X, y, n_classes=None):
+    """The best split ``x[feature] <= threshold`` of one node by the Gini index.
+
+    For each feature: sort the samples by its value; the class counts of the left child
+    after the first p samples are a cumulative sum of one-hot labels, the right child's
+    are the totals minus those; every position between two distinct values is a
+    candidate threshold (halfway between them). Keep the largest decrease
+    ``I(node) - n_L/n I(left) - n_R/n I(right)``.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), int in 0..n_classes-1
+    n_classes : int, default=None
+        ``y.max() + 1`` if None.
+
+    Returns
+    -------
+    (feature, threshold, decrease) : tuple, or None when no split separates anything.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from glassbox.learn.tree import cart_best_split
+    >>> X = np.array([[1.0, 5.0], [2.0, 4.0], [3.0, 1.0], [4.0, 0.0]])
+    >>> cart_best_split(X, np.array([0, 0, 1, 1]))
+    (0, 2.5, 0.5)
+    """
+    n_samples, n_features = X.shape
+    n_classes = int(y.max()) + 1 if n_classes is None else n_classes
+    one_hot = np.eye(n_classes)[y]  # (n_samples, n_classes)
+    node_impurity = gini_impurity(one_hot.sum(axis=0))
+    best = None
+    for feature in range(n_features):
+        order = np.argsort(X[:, feature], kind="stable")
+        values = X[order, feature]
+        left = np.cumsum(one_hot[order], axis=0)[:-1]  # (n-1, C): first p+1 samples
+        right = one_hot.sum(axis=0) - left
+        n_left = np.arange(1, n_samples)
+        decrease = node_impurity - (n_left * gini_impurity(left)
+                                    + (n_samples - n_left) * gini_impurity(right)) / n_samples
+        decrease[values[1:] <= values[:-1]] = -np.inf  # no threshold between equal values
+        p = int(np.argmax(decrease)) if n_samples > 1 else 0
+        if n_samples > 1 and np.isfinite(decrease[p]) and (best is None or decrease[p] > best[2]):
+            best = (feature, float(values[p] / 2 + values[p + 1] / 2), float(decrease[p]))
+    return best
+
+
+def grow_tree(X, y, max_depth=None, n_classes=None, depth=0):
+    """Grow a tree by recursion: split with :func:`cart_best_split` until pure.
+
+    Returns nested dicts: a leaf ``{"counts": ...}``, an inner node adds ``"feature"``,
+    ``"threshold"``, ``"left"`` and ``"right"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from glassbox.learn.tree import grow_tree
+    >>> tree = grow_tree(np.array([[0.0], [1.0], [2.0]]), np.array([0, 1, 1]))
+    >>> tree["feature"], tree["threshold"], tree["right"]["counts"].tolist()
+    (0, 0.5, [0.0, 2.0])
+    """
+    n_classes = int(y.max()) + 1 if n_classes is None else n_classes
+    node = {"counts": np.bincount(y, minlength=n_classes).astype(float)}
+    if np.count_nonzero(node["counts"]) <= 1 or (max_depth is not None and depth >= max_depth):
+        return node
+    split = cart_best_split(X, y, n_classes)
+    if split is None:
+        return node
+    feature, threshold, _ = split
+    goes_left = X[:, feature] <= threshold
+    node.update(feature=feature, threshold=threshold,
+                left=grow_tree(X[goes_left], y[goes_left], max_depth, n_classes, depth + 1),
+                right=grow_tree(X[~goes_left], y[~goes_left], max_depth, n_classes, depth + 1))
+    return node
 
 
 class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
@@ -47,7 +141,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
     :math:`-\\sum_k p_k \\log_2 p_k`. Thresholds lie halfway between consecutive distinct
     values. Growth stops at pure nodes or when a stopping parameter says so. Missing
     values (NaN) are allowed, as in scikit-learn: each split also learns on which side
-    they go (``tree_.missing_go_to_left``).
+    they go (``tree_.missing_go_to_left``). The algorithm as taught, on one screen:
+    :func:`cart_best_split` and :func:`grow_tree`.
 
     Parameters
     ----------
@@ -318,7 +413,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         -------
         X_leaves : ndarray of shape (n_samples,)
         """
-        return self.tree_.apply(self._validate_X_predict(X))
+        X = self._validate_X_predict(X)  # NotFittedError before fit
+        return self.tree_.apply(X)
 
     def decision_path(self, X):
         """The nodes each sample passes through, root to leaf.
@@ -332,7 +428,8 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         indicator : sparse matrix of shape (n_samples, n_nodes)
             CSR matrix with 1 at ``[i, j]`` when sample ``i`` goes through node ``j``.
         """
-        return self.tree_.decision_path(self._validate_X_predict(X))
+        X = self._validate_X_predict(X)
+        return self.tree_.decision_path(X)
 
     def predict_proba(self, X):
         """Class fractions of the training samples in each sample's leaf.
