@@ -129,3 +129,12 @@ def test_group_without_positives_is_nan_with_a_warning(tmp_path):
     # The gap then compares the groups where the rate is defined (here: only "a").
     assert entry["gaps"]["equal opportunity"]["difference"] == 0.0
     assert entry["by_group"]["b"]["false_positive_rate"] == 0.5
+
+
+def test_output_folder_that_is_a_file_is_one_message(predictions, tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    result = invoke(predictions[0], "--y-true", "y", "--y-pred", "h", "--sensitive", "race",
+                    "--out", blocker)
+    assert result.exit_code == 2 and result.output.startswith("Error:")
+    assert blocker.read_text() == "not a folder"
