@@ -73,3 +73,28 @@ def test_explanations_card_and_footprint(quick_run):
     assert "model card" in html and COMPAS_FILE.sha256 in html
     figures = {p.name for p in (report.parent / "figures").iterdir()}
     assert {"calibration_by_race.png", "pareto.png", "saliency_maps.png"} <= figures
+
+
+def test_lenet5_lab_checkpoint_is_reused(tmp_path):
+    """In `lab run all`, section 4 explains the lenet5 lab's network, not a new one."""
+    import numpy as np
+
+    import glassbox.nn as gnn
+    from glassbox.io import save
+    from glassbox.lab.ethics import _lenet
+    from glassbox.lab.report import Report
+    from glassbox.lab.runner import LabContext
+    from glassbox.models import lenet5
+
+    # what the lenet5 lab's fit(checkpoint_dir=...) writes: the best epoch's state dict
+    trained = lenet5(nn=gnn)
+    save(trained.state_dict(), tmp_path / "lenet5" / "checkpoints" / "best.safetensors")
+    ctx = LabContext(name="ethics", quick=True, seed=0, engine="glassbox", data_dir=None,
+                     out_dir=tmp_path / ".ethics.staging", report=Report("t", tmp_path / "f"),
+                     rng=np.random.default_rng(0), show_progress=False)
+    energy = []
+    model, x_test, _, source, _ = _lenet(ctx, energy)
+    assert "lenet5 lab's weights" in source and energy == []  # nothing trained
+    for name, value in trained.state_dict().items():
+        np.testing.assert_array_equal(model.state_dict()[name].numpy(), value.numpy())
+    assert x_test.shape == (1000, 1, 32, 32)

@@ -446,18 +446,17 @@ def _lenet(ctx: LabContext, energy: list):
     """LeNet-5 on glassbox: the lenet5 lab's checkpoint if there is one, else trained."""
     from glassbox.models import lenet5
     from glassbox.train import fit, get_engine
-    from glassbox.train.checkpoint import load_checkpoint
 
     engine = get_engine("glassbox")
     model = lenet5(nn=engine.nn)
     checkpoint = ctx.out_dir.parent / "lenet5" / "checkpoints" / "best.safetensors"
     source = None
     if checkpoint.is_file():
-        try:
-            load_checkpoint(checkpoint, model)
-            source = f"the lenet5 lab's checkpoint {checkpoint}"
-        except (ValueError, OSError):
-            source = None
+        try:  # the best epoch's weights, a plain safetensors state dict (either engine)
+            model.load_state_dict(engine.load_state(checkpoint))
+            source = f"the lenet5 lab's weights {checkpoint}"
+        except (ValueError, KeyError, RuntimeError, OSError):
+            source = None  # not LeNet-5's weights: train one here instead
     x_test, y_test = _mnist_sample("test", 1000, ctx)
     if source is None:
         n = 1000 if ctx.quick else 20000
