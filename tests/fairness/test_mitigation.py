@@ -164,3 +164,24 @@ def test_bad_constraints_and_labels_raise_value_error(compas):
     with pytest.raises(ValueError, match="labels in"):
         ExponentiatedGradient(LogisticRegression()).fit(
             X, np.arange(50) % 3, sensitive_features=a)
+
+
+def test_any_glassbox_classifier_inside_same_as_fairlearn(compas):
+    """Trees and forests (their sample_weight paths) work inside the mitigators too."""
+    from glassbox.learn.ensemble import RandomForestClassifier
+    from glassbox.learn.tree import DecisionTreeClassifier
+
+    X, y, a = compas["X_train"][:1500], compas["y_train"][:1500], compas["race_train"][:1500]
+    X_test, a_test = compas["X_test"], compas["race_test"]
+    tree = DecisionTreeClassifier(max_depth=3, random_state=0)
+    ours = ExponentiatedGradient(tree, "equalized_odds").fit(X, y, sensitive_features=a)
+    twin = flr.ExponentiatedGradient(tree, flr.EqualizedOdds()).fit(X, y, sensitive_features=a)
+    np.testing.assert_allclose(ours.predict_proba(X_test)[:, 1],
+                               twin._pmf_predict(X_test)[:, 1], atol=1e-9)
+    forest = RandomForestClassifier(n_estimators=10, min_samples_leaf=5, random_state=0)
+    ours = ThresholdOptimizer(forest, "equalized_odds").fit(X, y, sensitive_features=a)
+    twin = flp.ThresholdOptimizer(estimator=forest, constraints="equalized_odds",
+                                  predict_method="predict_proba").fit(X, y, sensitive_features=a)
+    np.testing.assert_allclose(ours.predict_proba(X_test, sensitive_features=a_test)[:, 1],
+                               twin._pmf_predict(X_test, sensitive_features=a_test)[:, 1],
+                               atol=1e-12)
