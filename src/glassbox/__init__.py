@@ -19,11 +19,13 @@ import importlib
 from glassbox._memory import keep_freed_memory
 from glassbox.autograd import (
     Function,
+    Size,
     Tensor,
     arange,
     as_tensor,
     bool_,
     cat,
+    device,
     empty,
     enable_grad,
     eye,
@@ -33,10 +35,14 @@ from glassbox.autograd import (
     from_numpy,
     full,
     full_like,
+    get_default_device,
     get_default_dtype,
+    int8,
+    int16,
     int32,
     int64,
     is_grad_enabled,
+    is_tensor,
     linspace,
     manual_seed,
     maximum,
@@ -49,6 +55,9 @@ from glassbox.autograd import (
     randint,
     randn,
     randn_like,
+    randperm,
+    set_default_device,
+    set_default_dtype,
     set_grad_enabled,
     stack,
     tensor,
@@ -57,31 +66,11 @@ from glassbox.autograd import (
     zeros,
     zeros_like,
 )
-from glassbox.autograd.functions import (
-    abs,
-    argmax,
-    argmin,
-    clamp,
-    exp,
-    flatten,
-    log,
-    log_softmax,
-    matmul,
-    mean,
-    permute,
-    relu,
-    reshape,
-    sigmoid,
-    softmax,
-    sqrt,
-    squeeze,
-    std,
-    sum,
-    tanh,
-    transpose,
-    unsqueeze,
-    var,
-)
+
+# torch's free functions: gb.sin(x), gb.einsum(...), gb.tril(...), ... (each calls the
+# Tensor method of the same name)
+from glassbox.autograd.functions import *  # noqa: E402, F403
+from glassbox.autograd.functions import __all__ as _function_names
 from glassbox.io import load, save
 
 # NOTE: a training step frees and re-allocates the same big arrays; keeping them in the
@@ -90,19 +79,31 @@ keep_freed_memory()
 
 __version__ = "0.1.0"
 
+# torch's short names of the dtypes (torch.float is float32, torch.long int64, ...)
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+bool = bool_  # noqa: A001
+
 __all__ = [
     "__version__", "load", "save", "Tensor", "Function", "tensor", "as_tensor", "from_numpy",
     "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like", "randn", "rand",
     "randint", "randn_like", "rand_like", "arange", "linspace", "eye", "cat", "stack",
     "where", "maximum", "minimum", "manual_seed", "no_grad", "enable_grad",
     "set_grad_enabled", "is_grad_enabled", "float16", "float32", "float64", "int32", "int64",
-    "uint8", "bool_", "get_default_dtype", "abs", "argmax", "argmin", "clamp", "exp",
-    "flatten", "log", "log_softmax", "matmul", "mean", "permute", "relu", "reshape",
-    "sigmoid", "softmax", "sqrt", "squeeze", "std", "sum", "tanh", "transpose", "unsqueeze",
-    "var",
+    "uint8", "bool_", "get_default_dtype",
+    "Size", "device", "set_default_device", "get_default_device", "set_default_dtype",
+    "randperm", "is_tensor", "int8", "int16", "float", "double", "half", "long", "int",
+    "short", "bool", *_function_names,
 ]
 
-_SUBMODULES = {"autograd", "nn", "optim", "data", "learn", "io"}
+# imported on first use (``gb.nn``, ``gb.cuda.is_available()``)
+_SUBMODULES = {"autograd", "nn", "optim", "data", "learn", "io", "utils", "cuda",
+               "accelerator", "backends", "fairness", "generative", "vision", "models",
+               "train"}
 
 
 def __getattr__(name: str):

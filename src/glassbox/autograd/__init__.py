@@ -60,18 +60,22 @@ torch.autograd
 '''
 
 # NOTE: tensor first: it imports the ops, which import Function, which imports Tensor.
-from glassbox.autograd.tensor import Tensor
+from glassbox.autograd.tensor import Size, Tensor
 
 # isort: split
 from glassbox.autograd import ops
+from glassbox.autograd.device import device, get_default_device, set_default_device
 from glassbox.autograd.dtypes import (
     bool_,
     float16,
     float32,
     float64,
     get_default_dtype,
+    int8,
+    int16,
     int32,
     int64,
+    set_default_dtype,
     uint8,
 )
 from glassbox.autograd.engine import backward, grad
@@ -84,6 +88,7 @@ from glassbox.autograd.factories import (
     from_numpy,
     full,
     full_like,
+    is_tensor,
     linspace,
     manual_seed,
     maximum,
@@ -95,6 +100,7 @@ from glassbox.autograd.factories import (
     randint,
     randn,
     randn_like,
+    randperm,
     stack,
     tensor,
     where,
@@ -105,10 +111,13 @@ from glassbox.autograd.function import Context, Function
 from glassbox.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = [
-    "Tensor", "Function", "Context", "backward", "grad", "no_grad", "enable_grad",
+    "Tensor", "Size", "device", "set_default_device", "get_default_device",
+    "set_default_dtype", "int8", "int16", "Function", "Context", "backward", "grad",
+    "no_grad", "enable_grad",
     "set_grad_enabled", "is_grad_enabled", "tensor", "as_tensor", "from_numpy", "zeros",
     "ones", "empty", "full", "zeros_like", "ones_like", "full_like", "randn", "rand",
-    "randint", "randn_like", "rand_like", "arange", "linspace", "eye", "cat", "stack",
+    "randint", "randperm", "is_tensor", "randn_like", "rand_like", "arange", "linspace",
+    "eye", "cat", "stack",
     "where", "maximum", "minimum", "manual_seed", "float16", "float32", "float64", "int32",
     "int64", "uint8", "bool_", "get_default_dtype", "ops",
 ]

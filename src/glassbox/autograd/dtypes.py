@@ -14,27 +14,49 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["float32", "float64", "float16", "int64", "int32", "uint8", "bool_",
-           "get_default_dtype", "result_dtype", "is_floating"]
+__all__ = ["float32", "float64", "float16", "int64", "int32", "int16", "int8", "uint8",
+           "bool_", "get_default_dtype", "set_default_dtype", "result_dtype", "is_floating"]
 
 float16 = np.dtype(np.float16)
 float32 = np.dtype(np.float32)
 float64 = np.dtype(np.float64)
 int32 = np.dtype(np.int32)
+int16 = np.dtype(np.int16)
+int8 = np.dtype(np.int8)
 int64 = np.dtype(np.int64)
 uint8 = np.dtype(np.uint8)
 bool_ = np.dtype(np.bool_)
 
 
+_default_dtype = float32
+
+
 def get_default_dtype() -> np.dtype:
-    """The dtype of floating-point Tensors made from Python numbers: float32.
+    """The dtype of floating-point Tensors made from Python numbers: float32 unless set.
 
     Examples
     --------
     >>> get_default_dtype()
     dtype('float32')
     """
-    return float32
+    return _default_dtype
+
+
+def set_default_dtype(dtype) -> None:
+    """Make new floating-point Tensors (and layers' weights) ``dtype``: float32 or float64.
+
+    Examples
+    --------
+    >>> set_default_dtype(float64); get_default_dtype()
+    dtype('float64')
+    >>> set_default_dtype(float32)
+    """
+    global _default_dtype
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"only floating-point types are supported as the default type; "
+                        f"received {dtype}")
+    _default_dtype = dtype
 
 
 def is_floating(dtype: np.dtype) -> bool:
@@ -63,11 +85,17 @@ def array_from(data, dtype=None) -> np.ndarray:
     """
     if dtype is not None:
         return np.array(data, dtype=np.dtype(dtype))
-    if isinstance(data, np.ndarray):
-        return np.array(data)
     array = np.array(data)
+    if isinstance(data, np.ndarray) and array.dtype.kind in "biufc":
+        return array
+    if array.dtype.kind not in "biufc":
+        raise TypeError(
+            f"glassbox Tensors hold numbers (bool, int, float); received data of NumPy "
+            f"dtype {array.dtype} ({type(data).__name__}). Convert it first, e.g. to "
+            f"indices or codes."
+        )
     if array.dtype.kind == "f" and not isinstance(data, np.generic):
-        array = array.astype(float32)
+        array = array.astype(_default_dtype)
     elif array.dtype.kind in "iu" and not isinstance(data, np.generic):
         array = array.astype(int64)
     return array

@@ -12,11 +12,14 @@ from typing import Any
 import numpy as np
 
 from glassbox import _random
-from glassbox.autograd.dtypes import array_from, float32
+from glassbox.autograd import dtypes
+from glassbox.autograd.device import check_device
+from glassbox.autograd.dtypes import array_from
 from glassbox.autograd.tensor import Tensor, _shape_argument
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty",
-           "zeros_like", "ones_like", "full_like", "randn", "rand", "randint", "randn_like",
+           "zeros_like", "ones_like", "full_like", "randn", "rand", "randint", "randperm",
+           "is_tensor", "randn_like",
            "rand_like", "arange", "linspace", "eye", "cat", "stack", "where", "maximum",
            "minimum", "manual_seed"]
 
@@ -27,7 +30,7 @@ def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
     return Tensor(data, requires_grad=requires_grad)
 
 
-def tensor(data: Any, dtype=None, requires_grad: bool = False) -> Tensor:
+def tensor(data: Any, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A new Tensor holding a copy of ``data``.
 
     Python floats give float32, ints int64, bools bool; a NumPy array keeps its dtype.
@@ -43,13 +46,15 @@ def tensor(data: Any, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> tensor([[1, 2]]).shape
     (1, 2)
     """
+    check_device(device)
     if isinstance(data, Tensor):
         data = data._data
     return _make(array_from(data, dtype), requires_grad)
 
 
-def as_tensor(data: Any, dtype=None) -> Tensor:
+def as_tensor(data: Any, dtype=None, device=None) -> Tensor:
     """``data`` as a Tensor, sharing memory with an ndarray of the right dtype."""
+    check_device(device)
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or np.dtype(dtype) == data.dtype):
@@ -71,10 +76,10 @@ def from_numpy(array: np.ndarray) -> Tensor:
 
 
 def _dtype(dtype) -> np.dtype:
-    return float32 if dtype is None else np.dtype(dtype)
+    return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
-def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def zeros(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A Tensor of zeros of shape ``size``.
 
     Examples
@@ -82,10 +87,11 @@ def zeros(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> zeros(2, 3).shape
     (2, 3)
     """
+    check_device(device)
     return _make(np.zeros(_shape_argument(size), dtype=_dtype(dtype)), requires_grad)
 
 
-def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def ones(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A Tensor of ones of shape ``size``.
 
     Examples
@@ -93,15 +99,17 @@ def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> ones(2)
     tensor([1., 1.])
     """
+    check_device(device)
     return _make(np.ones(_shape_argument(size), dtype=_dtype(dtype)), requires_grad)
 
 
-def empty(*size, dtype=None, requires_grad: bool = False) -> Tensor:
+def empty(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """An uninitialised Tensor (here: zeros) of shape ``size``."""
+    check_device(device)
     return zeros(*size, dtype=dtype, requires_grad=requires_grad)
 
 
-def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
+def full(size, fill_value, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """A Tensor of shape ``size`` filled with ``fill_value`` (dtype from the value).
 
     Examples
@@ -109,24 +117,28 @@ def full(size, fill_value, dtype=None, requires_grad: bool = False) -> Tensor:
     >>> full((2,), 7)
     tensor([7, 7])
     """
+    check_device(device)
     if dtype is None:
         dtype = array_from(fill_value).dtype
     return _make(np.full(_shape_argument((size,)), fill_value, dtype=dtype), requires_grad)
 
 
-def zeros_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:  # noqa: A002
+def zeros_like(input: Tensor, dtype=None, requires_grad: bool = False, device=None) -> Tensor:  # noqa: A002
     """Zeros with the shape (and dtype) of ``input``."""
+    check_device(device)
     return _make(np.zeros(input.shape, dtype=dtype or input.dtype), requires_grad)
 
 
-def ones_like(input: Tensor, dtype=None, requires_grad: bool = False) -> Tensor:  # noqa: A002
+def ones_like(input: Tensor, dtype=None, requires_grad: bool = False, device=None) -> Tensor:  # noqa: A002
     """Ones with the shape (and dtype) of ``input``."""
+    check_device(device)
     return _make(np.ones(input.shape, dtype=dtype or input.dtype), requires_grad)
 
 
 def full_like(input: Tensor, fill_value, dtype=None,  # noqa: A002
-              requires_grad: bool = False) -> Tensor:
+              requires_grad: bool = False, device=None) -> Tensor:
     """``fill_value`` with the shape (and dtype) of ``input``."""
+    check_device(device)
     return _make(np.full(input.shape, fill_value, dtype=dtype or input.dtype), requires_grad)
 
 
@@ -134,7 +146,7 @@ def _generator(generator):
     return generator if generator is not None else _random.default_generator()
 
 
-def randn(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
+def randn(*size, dtype=None, requires_grad: bool = False, generator=None, device=None) -> Tensor:
     """Draws from the standard normal N(0, 1), of shape ``size``.
 
     Examples
@@ -144,12 +156,13 @@ def randn(*size, dtype=None, requires_grad: bool = False, generator=None) -> Ten
     >>> x.shape, x.dtype
     ((2, 3), dtype('float32'))
     """
+    check_device(device)
     dtype = _dtype(dtype)
     data = _generator(generator).standard_normal(_shape_argument(size), dtype=dtype)
     return _make(data, requires_grad)
 
 
-def rand(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tensor:
+def rand(*size, dtype=None, requires_grad: bool = False, generator=None, device=None) -> Tensor:
     """Draws from the uniform U[0, 1), of shape ``size``.
 
     Examples
@@ -157,31 +170,74 @@ def rand(*size, dtype=None, requires_grad: bool = False, generator=None) -> Tens
     >>> bool(((rand(100) >= 0) & (rand(100) < 1)).all())
     True
     """
+    check_device(device)
     dtype = _dtype(dtype)
     data = _generator(generator).random(_shape_argument(size), dtype=dtype)
     return _make(data, requires_grad)
 
 
-def randint(low: int, high: int | None = None, size=(), dtype=None,
-            generator=None) -> Tensor:
-    """Integers drawn uniformly from [low, high) (``randint(high, size)`` also works)."""
-    if high is None:
-        low, high = 0, low
+def randint(low: int, high=None, size=None, *, generator=None, dtype=None, device=None,
+            requires_grad: bool = False) -> Tensor:
+    """Integers drawn uniformly from [low, high), torch's two overloads.
+
+    ``randint(high, size)`` draws from [0, high); ``randint(low, high, size)`` from
+    [low, high). ``size`` is a tuple (it may be given by keyword).
+
+    Examples
+    --------
+    >>> _ = manual_seed(0)
+    >>> x = randint(2, (8,))          # eight draws from {0, 1}
+    >>> x.shape, bool(((x == 0) | (x == 1)).all())
+    ((8,), True)
+    >>> randint(5, 7, size=(2, 3)).shape
+    (2, 3)
+    """
+    check_device(device)
+    if size is None and isinstance(high, (tuple, list)):
+        low, high, size = 0, low, high  # randint(high, size)
+    elif high is None:
+        low, high = 0, low  # randint(high, size=...)
+    if size is None:
+        raise TypeError(f"randint() missing 1 required argument 'size' (a tuple); received "
+                        f"low={low}, high={high}. Example: randint(0, 10, (3,)).")
+    if isinstance(size, int):
+        raise TypeError(f"randint(): argument 'size' must be a tuple of ints, not int "
+                        f"({size}); write ({size},).")
     data = _generator(generator).integers(low, high, size=_shape_argument((size,)))
-    return Tensor(data.astype(dtype or np.int64))
+    return _make(data.astype(dtype or np.int64), requires_grad)
 
 
-def randn_like(input: Tensor, dtype=None) -> Tensor:  # noqa: A002
+def randperm(n: int, *, generator=None, dtype=None, device=None,
+             requires_grad: bool = False) -> Tensor:
+    """A random permutation of 0 .. n-1 (int64).
+
+    Examples
+    --------
+    >>> sorted(randperm(4).tolist())
+    [0, 1, 2, 3]
+    """
+    check_device(device)
+    return _make(_generator(generator).permutation(n).astype(dtype or np.int64), requires_grad)
+
+
+def is_tensor(obj) -> bool:
+    """True for glassbox Tensors (and Parameters)."""
+    return isinstance(obj, Tensor)
+
+
+def randn_like(input: Tensor, dtype=None, device=None) -> Tensor:  # noqa: A002
     """Standard normal draws with the shape of ``input``."""
+    check_device(device)
     return randn(*input.shape, dtype=dtype or input.dtype)
 
 
-def rand_like(input: Tensor, dtype=None) -> Tensor:  # noqa: A002
+def rand_like(input: Tensor, dtype=None, device=None) -> Tensor:  # noqa: A002
     """Uniform U[0, 1) draws with the shape of ``input``."""
+    check_device(device)
     return rand(*input.shape, dtype=dtype or input.dtype)
 
 
-def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> Tensor:
+def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Values from ``start`` to ``end`` (excluded) by ``step``; int64 unless a bound is a float.
 
     Examples
@@ -191,21 +247,24 @@ def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False) -> 
     >>> arange(0, 1, 0.5)
     tensor([0. , 0.5])
     """
+    check_device(device)
     if end is None:
         start, end = 0, start
     if dtype is None:
         is_float = any(isinstance(v, float) for v in (start, end, step))
-        dtype = float32 if is_float else np.int64
+        dtype = dtypes.get_default_dtype() if is_float else np.int64
     return _make(np.arange(start, end, step).astype(dtype), requires_grad)
 
 
-def linspace(start: float, end: float, steps: int, dtype=None) -> Tensor:
+def linspace(start: float, end: float, steps: int, dtype=None, device=None) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` (both included)."""
+    check_device(device)
     return Tensor(np.linspace(start, end, steps).astype(_dtype(dtype)))
 
 
-def eye(n: int, m: int | None = None, dtype=None) -> Tensor:
+def eye(n: int, m: int | None = None, dtype=None, device=None) -> Tensor:
     """The identity matrix (n x m)."""
+    check_device(device)
     return Tensor(np.eye(n, m, dtype=_dtype(dtype)))
 
 

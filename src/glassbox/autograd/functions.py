@@ -11,11 +11,18 @@ tensor([3., 3.])
 
 from __future__ import annotations
 
+from glassbox.autograd.ops import math as _math
+from glassbox.autograd.ops import selection as _selection
 from glassbox.autograd.tensor import Tensor
 
 __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_softmax",
            "matmul", "mean", "permute", "relu", "reshape", "sigmoid", "softmax", "sqrt",
-           "squeeze", "std", "sum", "tanh", "transpose", "unsqueeze", "var"]
+           "squeeze", "std", "sum", "tanh", "transpose", "unsqueeze", "var", "pow", "sign",
+           "square", "max", "min", "amax", "tril", "triu", "cumsum", "flip", "gather",
+           "scatter", "scatter_add", "sort", "argsort", "topk", "multinomial", "split",
+           "chunk", "logsumexp", "masked_fill", "norm", "clip", "neg", "numel", "mm", "bmm",
+           "einsum", "allclose", "isnan", "isfinite", "t",
+           *_math.UNARY]
 
 
 def _method(name: str):
@@ -50,3 +57,58 @@ tanh = _method("tanh")
 transpose = _method("transpose")
 unsqueeze = _method("unsqueeze")
 var = _method("var")
+pow = _method("pow")  # noqa: A001
+sign = _method("sign")
+square = _method("square")
+max = _method("max")  # noqa: A001
+min = _method("min")  # noqa: A001
+amax = _method("amax")
+tril = _method("tril")
+triu = _method("triu")
+cumsum = _method("cumsum")
+flip = _method("flip")
+gather = _method("gather")
+scatter = _method("scatter")
+scatter_add = _method("scatter_add")
+sort = _method("sort")
+argsort = _method("argsort")
+topk = _method("topk")
+multinomial = _method("multinomial")
+split = _method("split")
+chunk = _method("chunk")
+logsumexp = _method("logsumexp")
+masked_fill = _method("masked_fill")
+norm = _method("norm")
+clip = _method("clamp")
+neg = _method("neg")
+numel = _method("numel")
+mm = _method("matmul")
+bmm = _method("matmul")
+t = _method("t")
+isnan = _method("isnan")
+isfinite = _method("isfinite")
+# sin, cos, tan, log1p, expm1, erf, floor, ... (the Functions of ops.math)
+globals().update({name: _method(name) for name in _math.UNARY})
+
+
+def einsum(equation: str, *operands) -> Tensor:
+    """Sums of products named by subscripts, ``torch.einsum`` (and NumPy's).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> a, b = gb.ones(2, 3), gb.ones(3, 4)
+    >>> einsum("ij,jk->ik", a, b).shape
+    (2, 4)
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return _selection.Einsum.apply(equation, *operands)
+
+
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,  # noqa: A002
+             equal_nan: bool = False) -> bool:
+    """True when every |input - other| <= atol + rtol |other|."""
+    import numpy as np
+
+    return bool(np.allclose(input.numpy(), other.numpy(), rtol, atol, equal_nan))

@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 
+from glassbox.autograd import device as _device
 from glassbox.autograd import grad_mode
 from glassbox.autograd.dtypes import array_from, is_floating
 
-__all__ = ["Tensor"]
+__all__ = ["Tensor", "Size"]
 
 
 class Tensor:
@@ -151,9 +152,14 @@ class Tensor:
         return self.grad_fn is None
 
     @property
-    def device(self) -> str:
-        """Always "cpu"."""
-        return "cpu"
+    def device(self) -> _device.device:
+        """Always the CPU: ``device(type='cpu')``."""
+        return _device.CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        """False: glassbox computes on the CPU."""
+        return False
 
     @property
     def T(self) -> Tensor:
@@ -161,8 +167,8 @@ class Tensor:
         return self.permute(*reversed(range(self.ndim)))
 
     def size(self, dim: int | None = None):
-        """The shape, or the size of one dimension."""
-        return self.shape if dim is None else self.shape[dim]
+        """The shape as a :class:`Size`, or the size of one dimension."""
+        return Size(self._data.shape) if dim is None else self._data.shape[dim]
 
     def dim(self) -> int:
         """The number of dimensions."""
@@ -249,17 +255,31 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         return self
 
-    def to(self, dtype=None, *args, **kwargs) -> Tensor:
-        """A copy with another dtype (self when it already has it); devices are ignored."""
-        dtype = kwargs.get("dtype", dtype)
-        if dtype is None or isinstance(dtype, str) and dtype in ("cpu",):
+    def to(self, *args, **kwargs) -> Tensor:
+        """A copy with another dtype (self when it already has it), torch's overloads:
+        ``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``.
+
+        The device can only be the CPU: another raises the CPU-only error.
+        """
+        dtype, target = kwargs.get("dtype"), kwargs.get("device")
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, (str, _device.device)):
+                target = arg
+            elif arg is not None:
+                dtype = arg
+        _device.check_device(target)
+        if dtype is None:
             return self
-        if isinstance(dtype, Tensor):
-            dtype = dtype.dtype
         dtype = np.dtype(dtype)
         if dtype == self.dtype:
             return self
         return ops.elementwise.Cast.apply(self, dtype)
+
+    def cuda(self, *args, **kwargs) -> Tensor:
+        """Refused: glassbox computes on the CPU (the error says what to do instead)."""
+        _device.device("cuda")
 
     def float(self) -> Tensor:
         """A float32 copy (self when already float32); the gradient flows back."""
@@ -597,6 +617,88 @@ class Tensor:
         """x - logsumexp(x) along ``dim`` (computed stably)."""
         return ops.activation.LogSoftmax.apply(self, dim)
 
+    def tril(self, diagonal: int = 0):
+        """The lower triangle of the last two dimensions (zeros above ``diagonal``)."""
+        rows, columns = self.shape[-2:]
+        mask = Tensor(np.tri(rows, columns, diagonal, dtype=np.bool_))
+        return self.where(mask, self.new_zeros(()))
+
+    def triu(self, diagonal: int = 0):
+        """The upper triangle of the last two dimensions (zeros below ``diagonal``)."""
+        rows, columns = self.shape[-2:]
+        mask = Tensor(~np.tri(rows, columns, diagonal - 1, dtype=np.bool_))
+        return self.where(mask, self.new_zeros(()))
+
+    def cumsum(self, dim: int, dtype=None):
+        """Running sums along ``dim``."""
+        result = ops.selection.Cumsum.apply(self, dim)
+        return result if dtype is None else result.to(dtype)
+
+    def flip(self, *dims):
+        """The order of the dimensions ``dims`` reversed."""
+        return ops.selection.Flip.apply(self, _shape_argument(dims))
+
+    def gather(self, dim: int, index):
+        """out[i][j] = self[i][index[i][j]] (for dim=1); the gradient is scattered back."""
+        return ops.selection.gather(self, dim, index)
+
+    def scatter(self, dim: int, index, src=None, value=None):
+        """A copy with self[i][index[i][j]] = src[i][j] (for dim=1)."""
+        return ops.selection.scatter(self, dim, index, value if src is None else src)
+
+    def scatter_add(self, dim: int, index, src):
+        """A copy with src[i][j] added at self[i][index[i][j]] (for dim=1)."""
+        return ops.selection.scatter_add(self, dim, index, src)
+
+    def scatter_(self, dim: int, index, src=None, value=None):
+        """:meth:`scatter` in place; returns self."""
+        return inplace.apply_inplace(self, "scatter_", lambda x: x.scatter(
+            dim, index, src, value), arithmetic=False)
+
+    def scatter_add_(self, dim: int, index, src):
+        """:meth:`scatter_add` in place; returns self."""
+        return inplace.apply_inplace(self, "scatter_add_", lambda x, s: x.scatter_add(
+            dim, index, s), self._operand(src))
+
+    def sort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        """(values, indices) sorted along ``dim``."""
+        return ops.selection.sort(self, dim, descending)
+
+    def argsort(self, dim: int = -1, descending: bool = False, stable: bool = False):
+        """The indices that sort ``dim``."""
+        return self.sort(dim, descending).indices
+
+    def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
+        """(values, indices) of the ``k`` largest (smallest) entries along ``dim``."""
+        return ops.selection.topk(self, k, dim, largest, sorted)
+
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator=None):
+        """Indices drawn from the rows of these non-negative weights."""
+        return ops.selection.multinomial(self, num_samples, replacement, generator)
+
+    def split(self, split_size, dim: int = 0):
+        """Pieces of ``split_size`` along ``dim`` (or of the sizes in a list)."""
+        size = self.shape[dim]
+        sizes = (list(split_size) if isinstance(split_size, (list, tuple))
+                 else [split_size] * (size // split_size) + (
+                     [size % split_size] if size % split_size else []))
+        pieces, start = [], 0
+        prefix = (slice(None),) * (dim % self.ndim)
+        for length in sizes:
+            pieces.append(self[prefix + (slice(start, start + length),)])
+            start += length
+        return tuple(pieces)
+
+    def chunk(self, chunks: int, dim: int = 0):
+        """``chunks`` pieces (the last may be smaller) along ``dim``."""
+        return self.split(-(-self.shape[dim] // chunks), dim)
+
+    def logsumexp(self, dim, keepdim: bool = False):
+        """log(sum(exp(x))) along ``dim``, computed stably."""
+        shift = Tensor(self._data.max(axis=dim, keepdims=True))  # a constant: no gradient
+        result = (self - shift).exp().sum(dim, keepdim=True).log() + shift
+        return result if keepdim else result.squeeze(dim)
+
     # ------------------------------------------------------------------ reductions
     def sum(self, dim=None, keepdim: bool = False):
         """The sum over ``dim`` (an int, a tuple, or None for all elements)."""
@@ -895,6 +997,29 @@ class Tensor:
         return "tensor(" + ", ".join([body] + extras) + ")"
 
 
+class Size(tuple):
+    """A shape: a tuple of ints that prints as torch's does, ``glassbox.Size([2, 3])``.
+
+    ``x.size()`` returns one; ``x.shape`` is a plain tuple (equal to it), which is
+    faster for the many shape checks inside glassbox.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.zeros(2, 3).size()
+    glassbox.Size([2, 3])
+    >>> gb.zeros(2, 3).size() == (2, 3)
+    True
+    """
+
+    def numel(self) -> int:
+        """The number of elements of a Tensor of this shape."""
+        return int(np.prod(self, dtype=np.int64))
+
+    def __repr__(self) -> str:
+        return f"glassbox.Size({list(self)})"
+
+
 def _unary_inplace(name: str):
     def method(self):
         return inplace.apply_inplace(self, f"{name}_", getattr(Tensor, name))
@@ -930,8 +1055,24 @@ from glassbox.autograd.ops import arithmetic as _arithmetic  # noqa: E402, F401
 from glassbox.autograd.ops import elementwise as _elementwise  # noqa: E402, F401
 from glassbox.autograd.ops import indexing as _indexing  # noqa: E402, F401
 from glassbox.autograd.ops import join as _join  # noqa: E402, F401
+from glassbox.autograd.ops import math as _math  # noqa: E402, F401
 from glassbox.autograd.ops import reduction as _reduction  # noqa: E402, F401
+from glassbox.autograd.ops import selection as _selection  # noqa: E402, F401
 from glassbox.autograd.ops import shape as _shape  # noqa: E402, F401
 
-for _name in ("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "square"):
+
+def _math_method(function: type):
+    def method(self):
+        return function.apply(self)
+
+    method.__name__ = method.__qualname__ = function.__name__.lower()
+    method.__doc__ = f"{function.__doc__} (see :mod:`glassbox.autograd.ops.math`)"
+    return method
+
+
+# sin, cos, tan, log1p, expm1, erf, floor, ... as methods (each a Function in ops.math)
+for _name, _function in ops.math.UNARY.items():
+    setattr(Tensor, _name, _math_method(_function))
+for _name in ("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "square",
+              *ops.math.UNARY):
     setattr(Tensor, f"{_name}_", _unary_inplace(_name))

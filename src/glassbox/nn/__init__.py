@@ -15,8 +15,9 @@ Examples
 (256, 784)
 """
 
-from glassbox.nn import functional, init
+from glassbox.nn import functional, init, utils
 from glassbox.nn.modules import (
+    GELU,
     AdaptiveAvgPool2d,
     AvgPool2d,
     BatchNorm1d,
@@ -27,9 +28,12 @@ from glassbox.nn.modules import (
     ConvTranspose2d,
     CrossEntropyLoss,
     Dropout,
+    Embedding,
     Flatten,
+    HuberLoss,
     Identity,
     L1Loss,
+    LayerNorm,
     LeakyReLU,
     Linear,
     LogSoftmax,
@@ -42,6 +46,7 @@ from glassbox.nn.modules import (
     ReLU,
     Sequential,
     Sigmoid,
+    SmoothL1Loss,
     Softmax,
     Tanh,
     Unflatten,
@@ -50,9 +55,10 @@ from glassbox.nn.modules import (
 from glassbox.nn.parameter import Parameter
 
 __all__ = [
-    "functional", "init", "Parameter", "Module", "Sequential", "ModuleList", "ModuleDict",
+    "functional", "init", "utils", "Parameter", "Module", "Sequential", "ModuleList", "ModuleDict",
     "Linear", "Identity", "Conv2d", "ConvTranspose2d", "MaxPool2d", "AvgPool2d",
     "AdaptiveAvgPool2d", "BatchNorm1d", "BatchNorm2d", "Dropout", "Flatten", "Unflatten",
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Upsample", "MSELoss",
-    "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+    "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "Embedding",
+    "LayerNorm", "GELU", "SmoothL1Loss", "HuberLoss",
 ]

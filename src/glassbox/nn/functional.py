@@ -14,6 +14,8 @@ Convolution, pooling, padding and upsampling (``conv2d``, ``conv_transpose2d``,
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from glassbox import _random
@@ -38,7 +40,8 @@ __all__ = [
     "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "batch_norm", "conv2d", "conv_transpose2d",
     "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "pad", "interpolate",
-    "upsample_nearest",
+    "upsample_nearest", "gelu", "layer_norm", "embedding", "smooth_l1_loss", "huber_loss",
+    "one_hot",
 ]
 
 
@@ -580,6 +583,10 @@ class _BinaryCrossEntropy(Function):
             raise RuntimeError("all elements of input should be between 0 and 1 "
                                "(binary_cross_entropy expects probabilities: apply sigmoid "
                                "first, or use binary_cross_entropy_with_logits)")
+        if target.size and (target.min() < 0 or target.max() > 1):
+            raise RuntimeError("all elements of target should be between 0 and 1 "
+                               "(binary cross-entropy compares probabilities; targets "
+                               "outside [0, 1] would give a meaningless, even negative, loss)")
         ctx.save_for_backward(p, t)
         with np.errstate(divide="ignore"):
             log_p = np.maximum(np.log(probability), -100)
@@ -892,3 +899,145 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         mean, var = running_mean._data, running_var._data
         centered = None
     return _BatchNorm.apply(input, weight, bias, mean, var, training, eps, centered)
+
+
+# ---------------------------------------------------------------------------- more (torch's F)
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:  # noqa: A002
+    """Gaussian error linear unit: x * Phi(x), Phi the standard normal CDF.
+
+    Phi(x) = (1 + erf(x / sqrt 2)) / 2; with ``approximate="tanh"``,
+    0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gelu(gb.tensor([0.0, 1.0]))
+    tensor([0.    , 0.8413])
+    """
+    if approximate == "tanh":
+        inner = math.sqrt(2.0 / math.pi) * (input + 0.044715 * input * input * input)
+        return 0.5 * input * (1 + inner.tanh())
+    if approximate != "none":
+        raise RuntimeError(f"approximate argument must be either none or tanh, received "
+                           f"{approximate!r}")
+    return 0.5 * input * (1 + (input * (1 / math.sqrt(2.0))).erf())
+
+
+def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,  # noqa: A002
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the last ``len(normalized_shape)`` dimensions of each sample:
+    y = (x - mean) / sqrt(var + eps) * weight + bias (biased variance).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> layer_norm(gb.tensor([[1.0, 3.0]]), (2,))
+    tensor([[-1.,  1.]])
+    """
+    normalized_shape = ((normalized_shape,) if isinstance(normalized_shape, int)
+                        else tuple(normalized_shape))
+    if input.shape[input.ndim - len(normalized_shape):] != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
+                           f"with shape [*, {', '.join(map(str, normalized_shape))}], but got "
+                           f"input of size {list(input.shape)}")
+    dims = tuple(range(input.ndim - len(normalized_shape), input.ndim))
+    centered = input - input.mean(dims, keepdim=True)
+    variance = (centered * centered).mean(dims, keepdim=True)
+    y = centered * (variance + eps).rsqrt()
+    if weight is not None:
+        y = y * weight
+    if bias is not None:
+        y = y + bias
+    return y
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,  # noqa: A002
+              max_norm=None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+              sparse: bool = False) -> Tensor:
+    """Rows of ``weight`` picked by the integer ``input``: output[...] = weight[input[...]].
+
+    The gradient of each row sums over the positions that picked it; the row
+    ``padding_idx`` gets none.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> embedding(gb.tensor([2, 0]), gb.tensor([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]))
+    tensor([[4., 5.],
+            [0., 1.]])
+    """
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("glassbox's embedding supports neither max_norm, "
+                                  "scale_grad_by_freq nor sparse gradients")
+    indices = input._data if isinstance(input, Tensor) else np.asarray(input)
+    if indices.dtype.kind not in "iu":
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got {indices.dtype} "
+                           f"instead")
+    if indices.size and (indices.min() < -weight.shape[0] or indices.max() >= weight.shape[0]):
+        raise IndexError(f"index out of range in self: indices must be in [0, "
+                         f"{weight.shape[0]}), received values in [{indices.min()}, "
+                         f"{indices.max()}]")
+    if padding_idx is not None and weight.requires_grad:
+        keep = np.ones((weight.shape[0], 1), dtype=weight.dtype)
+        keep[padding_idx] = 0  # that row receives no gradient: a constant stands in for it
+        weight = weight * Tensor(keep) + weight.detach() * Tensor(1 - keep)
+    return weight[indices]
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,  # noqa: A002
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """0.5 d^2 / beta where |d| < beta, |d| - 0.5 beta elsewhere (d = input - target).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> smooth_l1_loss(gb.tensor([0.5, 3.0]), gb.tensor([0.0, 0.0]), reduction="none")
+    tensor([0.125, 2.5  ])
+    """
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction)
+    difference = input - _tensor(target, input)
+    size = difference.abs()
+    loss = (0.5 * difference * difference / beta).where(size < beta, size - 0.5 * beta)
+    return _reduce(loss, reduction)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean",  # noqa: A002
+               delta: float = 1.0, weight=None) -> Tensor:
+    """0.5 d^2 where |d| < delta, delta (|d| - 0.5 delta) elsewhere (d = input - target):
+    ``delta * smooth_l1_loss(beta=delta)``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> huber_loss(gb.tensor([0.5, 3.0]), gb.tensor([0.0, 0.0]), reduction="none", delta=2.0)
+    tensor([0.125, 4.   ])
+    """
+    difference = input - _tensor(target, input)
+    size = difference.abs()
+    loss = (0.5 * difference * difference).where(size < delta, delta * (size - 0.5 * delta))
+    if weight is not None:
+        loss = loss * _tensor(weight, input)
+    return _reduce(loss, reduction)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices as rows of 0s with a 1 at the index (int64), shape (*, num_classes).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> one_hot(gb.tensor([0, 2]), 3)
+    tensor([[1, 0, 0],
+            [0, 0, 1]])
+    """
+    indices = tensor._data
+    if indices.dtype.kind not in "iu":
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        num_classes = int(indices.max()) + 1 if indices.size else 0
+    if indices.size and (indices.min() < 0 or indices.max() >= num_classes):
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return Tensor((indices[..., None] == np.arange(num_classes)).astype(np.int64))

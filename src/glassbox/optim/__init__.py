@@ -7,10 +7,13 @@ float64 by ``tests/optim``).
 """
 
 from glassbox.optim import lr_scheduler
+from glassbox.optim.adadelta import Adadelta
+from glassbox.optim.adagrad import Adagrad
 from glassbox.optim.adam import Adam
 from glassbox.optim.adamw import AdamW
 from glassbox.optim.optimizer import Optimizer
 from glassbox.optim.rmsprop import RMSprop
 from glassbox.optim.sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta",
+           "lr_scheduler"]

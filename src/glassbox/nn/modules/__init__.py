@@ -1,6 +1,14 @@
 """The layers of ``glassbox.nn``, one family per file (as in ``torch/nn/modules``)."""
 
-from glassbox.nn.modules.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from glassbox.nn.modules.activation import (
+    GELU,
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
 from glassbox.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
 from glassbox.nn.modules.container import ModuleDict, ModuleList, Sequential
 from glassbox.nn.modules.conv import Conv2d, ConvTranspose2d
@@ -11,12 +19,16 @@ from glassbox.nn.modules.loss import (
     BCELoss,
     BCEWithLogitsLoss,
     CrossEntropyLoss,
+    HuberLoss,
     L1Loss,
     MSELoss,
     NLLLoss,
+    SmoothL1Loss,
 )
 from glassbox.nn.modules.module import Module
+from glassbox.nn.modules.normalization import LayerNorm
 from glassbox.nn.modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from glassbox.nn.modules.sparse import Embedding
 from glassbox.nn.modules.upsampling import Upsample
 
 __all__ = [
@@ -24,5 +36,6 @@ __all__ = [
     "ConvTranspose2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "BatchNorm1d",
     "BatchNorm2d", "Dropout", "Flatten", "Unflatten", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
     "Softmax", "LogSoftmax", "Upsample", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss",
-    "BCELoss", "BCEWithLogitsLoss",
+    "BCELoss", "BCEWithLogitsLoss", "Embedding", "LayerNorm", "GELU", "SmoothL1Loss",
+    "HuberLoss",
 ]

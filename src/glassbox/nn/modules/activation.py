@@ -5,7 +5,7 @@ from __future__ import annotations
 from glassbox.nn import functional as F
 from glassbox.nn.modules.module import Module
 
-__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax"]
+__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "GELU"]
 
 
 class ReLU(Module):
@@ -144,3 +144,28 @@ class LogSoftmax(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+
+class GELU(Module):
+    """x * Phi(x), Phi the standard normal CDF (``approximate="tanh"`` for the fast form).
+
+    See Also
+    --------
+    torch.nn.GELU
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> GELU()(gb.tensor([0.0, 1.0]))
+    tensor([0.    , 0.8413])
+    """
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, input):  # noqa: A002
+        return F.gelu(input, approximate=self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"

@@ -155,9 +155,17 @@ class Conv2d(_ConvNd):
                          False, 0, groups, bias, padding_mode, dtype)
 
     def forward(self, input):  # noqa: A002
-        if self.padding_mode != "zeros" and not isinstance(self.padding, str):
-            pad_h, pad_w = self.padding
-            padded = F.pad(input, (pad_w, pad_w, pad_h, pad_h), mode=self.padding_mode)
+        if self.padding_mode != "zeros" and self.padding != "valid":
+            if self.padding == "same":
+                # total padding dilation * (k - 1) per side pair, the extra one at the end
+                # (torch's split), so the output keeps the input's size
+                (pad_top, pad_bottom), (pad_left, pad_right) = (
+                    (total // 2, total - total // 2) for total in (
+                        d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)))
+            else:
+                (pad_top, pad_left), (pad_bottom, pad_right) = self.padding, self.padding
+            padded = F.pad(input, (pad_left, pad_right, pad_top, pad_bottom),
+                           mode=self.padding_mode)
             return F.conv2d(padded, self.weight, self.bias, self.stride, 0, self.dilation,
                             self.groups)
         return F.conv2d(input, self.weight, self.bias, self.stride, self.padding,

@@ -7,7 +7,8 @@ from glassbox.nn import functional as F
 from glassbox.nn.functional import _legacy_reduction
 from glassbox.nn.modules.module import Module
 
-__all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
+__all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+           "SmoothL1Loss", "HuberLoss"]
 
 
 class _Loss(Module):
@@ -181,3 +182,48 @@ class BCEWithLogitsLoss(_Loss):
         return F.binary_cross_entropy_with_logits(input, target, weight=self.weight,
                                                   reduction=self.reduction,
                                                   pos_weight=self.pos_weight)
+
+
+class SmoothL1Loss(_Loss):
+    """Squared error below ``beta``, absolute error above (see ``F.smooth_l1_loss``).
+
+    See Also
+    --------
+    torch.nn.SmoothL1Loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> SmoothL1Loss()(gb.tensor([0.5, 3.0]), gb.tensor([0.0, 0.0]))
+    tensor(1.3125)
+    """
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
+                 beta: float = 1.0) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input, target):  # noqa: A002
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """Squared error below ``delta``, delta times absolute error above (``F.huber_loss``).
+
+    See Also
+    --------
+    torch.nn.HuberLoss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> HuberLoss(delta=2.0)(gb.tensor([0.5, 3.0]), gb.tensor([0.0, 0.0]))
+    tensor(2.0625)
+    """
+
+    def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input, target):  # noqa: A002
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from glassbox.autograd.device import check_device, device
 from glassbox.autograd.grad_mode import no_grad
 from glassbox.autograd.tensor import Tensor
 from glassbox.nn.parameter import Parameter
@@ -402,18 +403,17 @@ class Module:
         return self
 
     def to(self, *args: Any, **kwargs: Any) -> Module:
-        """Cast floating-point parameters and buffers to a dtype (devices are ignored).
+        """Cast floating-point parameters and buffers to a dtype; the device must be the CPU.
 
-        Parameters keep their identity (only ``._data`` changes), as in torch.
+        Parameters keep their identity (only their values change), as in torch.
         """
         dtype = kwargs.get("dtype")
+        check_device(kwargs.get("device"))
         for arg in args:
-            if isinstance(arg, (np.dtype, type)) or (isinstance(arg, str)
-                                                     and arg not in ("cpu", "cuda")):
-                try:
-                    dtype = np.dtype(arg)
-                except TypeError:
-                    continue
+            if isinstance(arg, (str, device)):
+                check_device(arg)  # the CPU, or a clear error
+            elif isinstance(arg, (np.dtype, type)):
+                dtype = np.dtype(arg)
         if dtype is None:
             return self
         dtype = np.dtype(dtype)
@@ -434,6 +434,11 @@ class Module:
 
     def cpu(self) -> Module:
         """Self: glassbox modules always live in main memory."""
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> Module:
+        """Refused: glassbox computes on the CPU (the error says what to do instead)."""
+        check_device("cuda")
         return self
 
     # ------------------------------------------------------------------ display

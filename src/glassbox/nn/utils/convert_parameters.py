@@ -1,0 +1,34 @@
+"""All parameters as one flat vector, and back (``torch.nn.utils`` names)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from glassbox.autograd.factories import cat
+from glassbox.autograd.tensor import Tensor
+
+__all__ = ["parameters_to_vector", "vector_to_parameters"]
+
+
+def parameters_to_vector(parameters) -> Tensor:
+    """The parameters flattened and concatenated, in order (differentiable).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> parameters_to_vector([gb.ones(2, 2), gb.zeros(1)])
+    tensor([1., 1., 1., 1., 0.])
+    """
+    return cat([p.reshape(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: Tensor, parameters) -> None:
+    """Copy consecutive slices of ``vec`` into the parameters' values, in order."""
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
+    offset = 0
+    values = vec.numpy()
+    for p in parameters:
+        count = p.numel()
+        p.data = Tensor(np.array(values[offset:offset + count].reshape(p.shape), dtype=p.dtype))
+        offset += count
