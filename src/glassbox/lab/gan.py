@@ -248,7 +248,7 @@ def _write_report(ctx: LabContext, report: Any, engine: Any, setup: Setup,
                   caption="Discriminator (critic) and generator losses per generator step.")
     report.figure(_plot_wasserstein(results), "wasserstein",
                   caption="The critic's estimate of W(P_r, P_g) = E f(x) - E f(G(z)) "
-                  "(mean over the critic steps of each epoch). With clipping it is K W for "
+                  "at the last critic step before each generator step. With clipping it is K W for "
                   "some unknown Lipschitz constant K; with the gradient penalty K is about 1. "
                   "It falls as the samples improve, unlike a GAN's losses.")
 
@@ -343,9 +343,15 @@ def _plot_wasserstein(results: dict[str, Any]):
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.4))
     for ax, name in zip(axes, ("wgan_clip", "wgan_gp")):
-        history = results[name]["history"]
-        ax.plot(history["epoch"], history["wasserstein"], "o-")
-        ax.set(title=results[name]["label"], xlabel="epoch", ylabel="E f(x) - E f(G(z))")
+        steps = results[name]["steps"]
+        values = np.array([s["wasserstein"] for s in steps])
+        window = max(1, len(values) // 20)
+        smooth = np.convolve(values, np.ones(window) / window, mode="valid")
+        ax.plot([s["step"] for s in steps], values, lw=0.5, alpha=0.4, label="each step")
+        ax.plot(np.arange(len(smooth)) + window, smooth, label=f"mean of {window}")
+        ax.set(title=results[name]["label"], xlabel="generator step",
+               ylabel="E f(x) - E f(G(z))")
+        ax.legend(fontsize=7)
     fig.tight_layout()
     return fig
 
