@@ -68,7 +68,7 @@ def test_wrong_digest_is_refused(tmp_path):
 
 def test_download_is_verified_and_cached(tmp_path, monkeypatch):
     monkeypatch.setenv("GLASSBOX_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("GLASSBOX_DATA")
+    monkeypatch.delenv("GLASSBOX_DATA", raising=False)
     # A corrupted "remote" file is refused and never reaches the cache.
     bad = tmp_path / "bad.csv"
     bad.write_bytes(SHARED.read_bytes().replace(b"Caucasian", b"caucasian", 1))
@@ -84,7 +84,7 @@ def test_download_is_verified_and_cached(tmp_path, monkeypatch):
 
 def test_missing_file_says_where_it_looked(tmp_path, monkeypatch):
     monkeypatch.setenv("GLASSBOX_CACHE", str(tmp_path / "cache"))
-    monkeypatch.delenv("GLASSBOX_DATA")
+    monkeypatch.delenv("GLASSBOX_DATA", raising=False)
     with pytest.raises(FileNotFoundError, match="GLASSBOX_DATA=D") as error:
         load_compas(data_dir=tmp_path, download=False)
     assert str(tmp_path) in str(error.value)
