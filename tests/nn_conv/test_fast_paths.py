@@ -76,8 +76,14 @@ DEPTHWISE_CASES = [
 ]
 
 
+# the offset loop (plane matrices switched off) and the plane matrices (7x6 planes)
+DEPTHWISE_KERNELS = {"offset loop": 0, "plane matrices": _conv._MAX_PLANE_MATRIX_SIZE}
+
+
+@pytest.mark.parametrize("kernel", DEPTHWISE_KERNELS)
 @pytest.mark.parametrize("kwargs", DEPTHWISE_CASES)
-def test_depthwise_conv2d_fast_path_equals_im2col(monkeypatch, kwargs):
+def test_depthwise_conv2d_fast_path_equals_im2col(monkeypatch, kwargs, kernel):
+    monkeypatch.setattr(_conv, "_MAX_PLANE_MATRIX_SIZE", DEPTHWISE_KERNELS[kernel])
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((3, 1, 3, 2)),
               rng.standard_normal(3)]
@@ -85,8 +91,10 @@ def test_depthwise_conv2d_fast_path_equals_im2col(monkeypatch, kwargs):
                           lambda x, w, b: F.conv2d(x, w, b, groups=3, **kwargs), arrays)
 
 
+@pytest.mark.parametrize("kernel", DEPTHWISE_KERNELS)
 @pytest.mark.parametrize("kwargs", DEPTHWISE_CASES[:4])
-def test_depthwise_conv2d_matches_torch(kwargs):
+def test_depthwise_conv2d_matches_torch(monkeypatch, kwargs, kernel):
+    monkeypatch.setattr(_conv, "_MAX_PLANE_MATRIX_SIZE", DEPTHWISE_KERNELS[kernel])
     rng = np.random.default_rng(1)
     arrays = [rng.standard_normal((3, 4, 8, 7)), rng.standard_normal((4, 1, 3, 3)),
               rng.standard_normal(4)]
@@ -103,7 +111,9 @@ def test_depthwise_conv2d_matches_torch(kwargs):
 
 @pytest.mark.parametrize("kwargs", [dict(stride=2, padding=1, output_padding=1),
                                     dict(stride=1, padding=1, output_padding=1, dilation=2)])
-def test_depthwise_conv_transpose2d_fast_path(monkeypatch, kwargs):
+@pytest.mark.parametrize("kernel", DEPTHWISE_KERNELS)
+def test_depthwise_conv_transpose2d_fast_path(monkeypatch, kwargs, kernel):
+    monkeypatch.setattr(_conv, "_MAX_PLANE_MATRIX_SIZE", DEPTHWISE_KERNELS[kernel])
     rng = np.random.default_rng(2)
     arrays = [rng.standard_normal((2, 3, 5, 4)), rng.standard_normal((3, 1, 3, 3))]
     function = lambda x, w: F.conv_transpose2d(x, w, groups=3, **kwargs)  # noqa: E731

@@ -43,6 +43,7 @@ of the adjoint is the operation itself.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -294,11 +295,65 @@ def _depthwise_offsets(geometry: _ConvGeometry, out_hw):
             yield (p, q, *_offset_slices(p, q, out_hw, geometry.stride, geometry.dilation))
 
 
+# NOTE: on small planes (MobileNet's last layers are 4x4 and 2x2) each pass of the offset
+# loop handles rows of a few numbers, and the loop is slow. There each channel's
+# convolution is written instead as one matrix that maps its padded plane (L_in pixels)
+# to its output plane (L_out pixels), the Toeplitz form of the convolution:
+#     y[n, c] = S_c @ x_pad[n, c],   S_c = sum_{p, q} W[c, 0, p, q] P_pq,
+# where P_pq[i, j] = 1 if output pixel i reads padded pixel j at kernel offset (p, q).
+# One batched GEMM over the channels does the whole batch; the gradients are
+# S_c^T @ g (input) and <g x^T, P_pq> (weight). It multiplies by many zeros, so it is
+# used only while a plane matrix has at most this many entries (planes up to ~8x8).
+_MAX_PLANE_MATRIX_SIZE = 8192
+
+
+def _small_planes(padded_hw, out_hw) -> bool:
+    return math.prod(padded_hw) * math.prod(out_hw) <= _MAX_PLANE_MATRIX_SIZE
+
+
+@functools.lru_cache(maxsize=64)
+def _offset_matrices(geometry: _ConvGeometry, padded_hw, out_hw, dtype) -> np.ndarray:
+    """(kH*kW, L_out*L_in): row p*kW + q is P_pq flattened (see the note above)."""
+    (kH, kW), (sH, sW), (dH, dW) = geometry.kernel_size, geometry.stride, geometry.dilation
+    H_out, W_out = out_hw
+    offsets = np.zeros((kH, kW, H_out, W_out, *padded_hw), dtype=dtype)
+    i, j = np.arange(H_out)[:, None], np.arange(W_out)[None, :]
+    for p in range(kH):
+        for q in range(kW):
+            offsets[p, q, i, j, i * sH + p * dH, j * sW + q * dW] = 1
+    offsets = offsets.reshape(kH * kW, -1)
+    offsets.flags.writeable = False                            # shared by the cache
+    return offsets
+
+
+def _plane_matrices(weight, geometry: _ConvGeometry, padded_hw, out_hw) -> np.ndarray:
+    """S_c = sum_pq W[c, 0, p, q] P_pq for every channel: (C, L_out, L_in), one GEMM."""
+    offsets = _offset_matrices(geometry, tuple(padded_hw), tuple(out_hw), weight.dtype)
+    C = weight.shape[0]
+    return (weight.reshape(C, -1) @ offsets).reshape(C, math.prod(out_hw), -1)
+
+
+def _channels_first(x) -> np.ndarray:
+    """(N, C, H, W) -> (C, H*W, N): each channel's planes as the columns of a matrix."""
+    N, C, H, W = x.shape
+    return np.ascontiguousarray(x.transpose(1, 2, 3, 0)).reshape(C, H * W, N)
+
+
+def _batch_first(planes, hw) -> np.ndarray:
+    """(C, H*W, N) -> (N, C, H, W), the inverse of :func:`_channels_first`."""
+    C, _, N = planes.shape
+    return np.ascontiguousarray(planes.reshape(C, *hw, N).transpose(3, 0, 1, 2))
+
+
 def _depthwise_conv2d_array(x, weight, geometry: _ConvGeometry):
     """y = depthwise conv(x, W): a sum of kH*kW shifted copies of x, scaled per channel."""
     N, C, H, W = x.shape
     out_hw = geometry.output_hw(H, W)
     x_padded = _zero_pad(x, geometry.padding)
+    if _small_planes(x_padded.shape[-2:], out_hw):
+        planes = _plane_matrices(weight, geometry, x_padded.shape[-2:], out_hw)
+        y = planes @ _channels_first(x_padded)                # (C, L_out, N)
+        return _batch_first(y, out_hw)
     y = np.empty((N, C, *out_hw), dtype=x.dtype)
     term = np.empty_like(y)                                    # reused for every offset
     for p, q, rows, cols in _depthwise_offsets(geometry, out_hw):
@@ -316,7 +371,14 @@ def _depthwise_input_grad_array(grad_output, weight, geometry: _ConvGeometry, in
     N, C = grad_output.shape[:2]
     H, W = input_hw
     top, bottom, left, right = geometry.padding
-    image = np.zeros((N, C, H + top + bottom, W + left + right), dtype=grad_output.dtype)
+    padded_hw = (H + top + bottom, W + left + right)
+    if _small_planes(padded_hw, grad_output.shape[-2:]):
+        planes = _plane_matrices(weight, geometry, padded_hw, grad_output.shape[-2:])
+        # d(S_c x)/dx = S_c^T
+        image = planes.transpose(0, 2, 1) @ _channels_first(grad_output)   # (C, L_in, N)
+        image = _batch_first(image, padded_hw)
+        return np.ascontiguousarray(image[:, :, top:top + H, left:left + W])
+    image = np.zeros((N, C, *padded_hw), dtype=grad_output.dtype)
     term = np.empty_like(grad_output)
     for p, q, rows, cols in _depthwise_offsets(geometry, grad_output.shape[-2:]):
         # d y[n, c, i, j] / d x_pad[n, c, rows_i, cols_j] = W[c, 0, p, q]
@@ -328,6 +390,13 @@ def _depthwise_input_grad_array(grad_output, weight, geometry: _ConvGeometry, in
 def _depthwise_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_shape):
     """dL/dW[c, 0, p, q] = sum over n, i, j of g * (the pixels offset (p, q) read)."""
     x_padded = _zero_pad(x, geometry.padding)
+    out_hw = grad_output.shape[-2:]
+    if _small_planes(x_padded.shape[-2:], out_hw):
+        # dL/dS_c = g_c x_c^T; S_c = sum_pq W[c, 0, p, q] P_pq, so dL/dW[c, pq] = <dL/dS_c, P_pq>
+        grad_planes = _channels_first(grad_output) @ _channels_first(x_padded).transpose(0, 2, 1)
+        offsets = _offset_matrices(geometry, x_padded.shape[-2:], out_hw, grad_output.dtype)
+        grad_weight = grad_planes.reshape(grad_planes.shape[0], -1) @ offsets.T
+        return grad_weight.reshape(weight_shape)
     grad_weight = np.empty(weight_shape, dtype=grad_output.dtype)
     for p, q, rows, cols in _depthwise_offsets(geometry, grad_output.shape[-2:]):
         # d y / d W[c, 0, p, q] = x_pad at offset (p, q); one dot product per channel
