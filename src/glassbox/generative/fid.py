@@ -249,7 +249,14 @@ def _inputs_for(classifier: Any, images: Any) -> np.ndarray:
 
 
 def lenet_features(classifier: Any, images: Any, batch_size: int = 1000) -> np.ndarray:
-    """The 84 features of LeNet-5's last hidden layer for images in [0, 1], shape (N, 84)."""
+    """The 84 features of LeNet-5's last hidden layer for images in [0, 1], shape (N, 84).
+
+    Examples
+    --------
+    >>> from glassbox.models import lenet5
+    >>> lenet_features(lenet5(), np.zeros((3, 28, 28))).shape
+    (3, 84)
+    """
     from glassbox.models import extract_features
 
     return extract_features(classifier[:FEATURE_LAYERS], _inputs_for(classifier, images),
@@ -257,7 +264,15 @@ def lenet_features(classifier: Any, images: Any, batch_size: int = 1000) -> np.n
 
 
 def class_probabilities(classifier: Any, images: Any, batch_size: int = 1000) -> np.ndarray:
-    """Softmax of LeNet-5's logits for images in [0, 1], shape (N, 10)."""
+    """Softmax of LeNet-5's logits for images in [0, 1], shape (N, 10).
+
+    Examples
+    --------
+    >>> from glassbox.models import lenet5
+    >>> p = class_probabilities(lenet5(), np.zeros((3, 1, 28, 28)))
+    >>> p.shape, np.allclose(p.sum(axis=1), 1)
+    ((3, 10), True)
+    """
     from glassbox.models import extract_features
 
     logits = extract_features(classifier, _inputs_for(classifier, images),
