@@ -37,6 +37,7 @@ from glassbox.io import atomic_write_json, atomic_write_text
 from glassbox.lab import _staging
 from glassbox.lab._footprint import CARBON_INTENSITY_SOURCE, EnergyMeter
 from glassbox.lab.report import Report
+from glassbox.train.loop import NonFiniteLossError
 
 __all__ = ["LabContext", "available_labs", "get_lab", "run_lab", "run_all", "ENGINES"]
 
@@ -193,27 +194,64 @@ def run_lab(name: str, quick: bool = False, seed: int = 0, out_dir: str | os.Pat
     lab_dir = Path(out_dir) / name
     # the folders this run creates on the way to out_dir (removed again if it fails)
     created = [folder for folder in reversed(lab_dir.parents) if not folder.exists()]
-    staging = None
+    staging = lock = None
     try:
-        staging = _open_staging(Path(out_dir), lab_dir)
+        staging, lock = _open_staging(Path(out_dir), lab_dir)
         _run_into(module, staging, meter, name=name, quick=quick, seed=seed,
                   data_dir=data_dir, engine=engine, show_progress=show_progress)
         _staging.swap_in(staging, lab_dir)
-    except BaseException:
+    except BaseException as error:
         # Failed, interrupted (Ctrl-C) or bad input: the previous run stays as it was.
         if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+            if isinstance(error, NonFiniteLossError) and str(staging) in str(error):
+                _keep_failed_run(error, staging, lab_dir)
+            else:
+                shutil.rmtree(staging, ignore_errors=True)
         for folder in reversed(created):  # and no empty OUT folder is left behind
             try:
                 folder.rmdir()
             except OSError:
                 break
         raise
+    finally:
+        _staging.release(lock)
     return lab_dir / "report.html"
 
 
-def _open_staging(out_dir: Path, lab_dir: Path) -> Path:
-    """Check the output folder, clean what killed runs left, and open a staging folder."""
+FAILED = ".failed"
+
+
+def _keep_failed_run(error: NonFiniteLossError, staging: Path, lab_dir: Path) -> None:
+    """Keep the files of a run stopped by the NaN guard in ``OUT/NAME.failed/``.
+
+    The guard's message points at the last good checkpoint, inside the staging folder
+    that a failed run removes: the folder is kept instead (replacing the one an earlier
+    failed run kept), and the message says where it now is.
+    """
+    kept = lab_dir.with_name(lab_dir.name + FAILED)
+    try:
+        if kept.exists() and not kept.is_dir():
+            raise FileExistsError(f"{kept} is a file")
+        if kept.exists():
+            # NOTE: exchange the folders, so the new one is in place before the old goes
+            if not _staging._exchange(staging, kept):
+                shutil.rmtree(kept)
+                os.rename(staging, kept)
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            os.rename(staging, kept)
+    except OSError as failure:
+        shutil.rmtree(staging, ignore_errors=True)
+        error.args = (f"{error} (The failed run's folder could not be kept as {kept}: "
+                      f"{failure}; the checkpoint was removed with it.)",)
+        return
+    error.args = (f"{str(error).replace(str(staging), str(kept))} The files of this failed "
+                  f"run are kept in {kept}; the previous run in {lab_dir} is unchanged.",)
+
+
+def _open_staging(out_dir: Path, lab_dir: Path) -> tuple[Path, int | None]:
+    """Check the output folder, clean what killed runs left, and open a staging folder
+    (returned with its lock, :func:`glassbox.lab._staging.new_staging_dir`)."""
     for folder in (out_dir, lab_dir):
         if folder.exists() and not folder.is_dir():
             raise NotADirectoryError(f"The lab's output folder {folder} is a file, expected a "
@@ -281,6 +319,9 @@ def run_all(quick: bool = False, seed: int = 0, out_dir: str | os.PathLike = "la
     """
     from glassbox.lab._dashboard import headline, render_index, section_key
 
+    index = Path(out_dir) / "index.html"
+    if index.parent.is_dir():  # what a run_all killed while writing its index left
+        _staging.remove_stale_temporaries(index)
     entries = []
     labs = sorted(available_labs().items(), key=lambda item: section_key(item[1].SECTION))
     for name, module in labs:
@@ -295,4 +336,4 @@ def run_all(quick: bool = False, seed: int = 0, out_dir: str | os.PathLike = "la
                            ("wall_time_s", "energy_wh", "co2_g")},
                         "method": run.get("method", "?")})
     page = render_index(entries, quick, seed)
-    return atomic_write_text(Path(out_dir) / "index.html", page)
+    return atomic_write_text(index, page)
