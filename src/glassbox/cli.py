@@ -6,6 +6,7 @@
     glassbox summary alexnet
     glassbox audit predictions.csv --y-true y --y-pred h --sensitive race
     glassbox playground
+    glassbox torch-run train.py --epochs 3
 """
 
 from __future__ import annotations
@@ -215,6 +216,21 @@ def playground_command(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--port") from None
     server.serve(host=host, port=port, open_browser=browser)
+
+
+@app.command("torch-run", context_settings={"allow_extra_args": True,
+                                           "ignore_unknown_options": True})
+def torch_run_command(
+    ctx: typer.Context,
+    script: Annotated[Path, typer.Argument(help="A PyTorch script, run unmodified; the "
+                                                "arguments after it are passed to it.")],
+) -> None:
+    """Run a PyTorch script with `torch` resolved to glassbox (its submodules too)."""
+    from glassbox.torch_run import run_script
+
+    code = run_script(str(script), list(ctx.args))
+    if code:
+        raise typer.Exit(code)
 
 
 def main() -> None:
