@@ -335,19 +335,22 @@ class GridSearchCV(MetaEstimatorMixin, BaseEstimator):
         _check_error_score(self.error_score)
         params = dict(params)
         groups = params.pop("groups", None)
+        scorer, multimetric = _check_scoring(self.scoring, self.estimator)
         _check_same_length(X, y, groups)
-        scorer, multimetric = _check_scoring(self.scoring)
         if multimetric:
             self._check_refit_for_multimetric(scorer)
         score_params = {}
         if params.get("sample_weight") is not None:
-            if _accepts_sample_weight(scorer):
-                score_params["sample_weight"] = params["sample_weight"]
-            else:
+            named = scorer.items() if isinstance(scorer, dict) else [(None, scorer)]
+            refusing = [(name, one) for name, one in named if not _accepts_sample_weight(one)]
+            for name, one in refusing:
+                shown = one if name is None else f"{name}={one}"
                 warnings.warn(
-                    f"The scoring {scorer} does not support sample_weight, which may lead "
+                    f"The scoring {shown} does not support sample_weight, which may lead "
                     f"to statistically incorrect results when fitting {self} with "
                     "sample_weight. ", UserWarning, stacklevel=2)
+            if len(refusing) < len(named):  # at least one scorer takes the weights
+                score_params["sample_weight"] = params["sample_weight"]
         splitter = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         n_splits = splitter.get_n_splits(X, y, groups)
         splits = list(splitter.split(X, y, groups))

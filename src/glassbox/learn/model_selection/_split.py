@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from math import ceil, floor
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import type_of_target
 
@@ -23,6 +24,8 @@ __all__ = ["KFold", "StratifiedKFold", "check_cv", "train_test_split"]
 # Indexing helpers
 # ---------------------------------------------------------------------------
 def _num_samples(x):
+    if not hasattr(x, "shape") and not hasattr(x, "__len__") and hasattr(x, "__array__"):
+        x = np.asarray(x)  # array-likes known only by __array__
     if hasattr(x, "shape") and len(x.shape) > 0:
         return x.shape[0]
     if hasattr(x, "__len__"):
@@ -34,6 +37,10 @@ def _take(x, indices):
     """Rows ``indices`` of an array, DataFrame/Series or list (None stays None)."""
     if x is None:
         return None
+    if issparse(x):  # scipy sparse: rows of its CSR form, as scikit-learn returns
+        return x.tocsr()[indices]
+    if not hasattr(x, "shape") and not hasattr(x, "__len__") and hasattr(x, "__array__"):
+        x = np.asarray(x)
     if hasattr(x, "iloc"):  # pandas: positional indexing
         return x.iloc[indices]
     if hasattr(x, "shape"):

@@ -85,19 +85,26 @@ def _fold_params(X, params, rows):
 # ---------------------------------------------------------------------------
 # Scoring one fitted model
 # ---------------------------------------------------------------------------
-def _check_scoring(scoring):
+def _check_scoring(scoring, estimator=None):
     """``(scorer, multimetric)``: one callable, or a dict name -> callable for several."""
     if scoring is None:
+        if estimator is not None and not hasattr(estimator, "score"):
+            raise TypeError(
+                "If no scoring is specified, the estimator passed should have a 'score' "
+                f"method. The estimator {estimator!r} does not.")
         return _passthrough_scorer, False
     if callable(scoring) or isinstance(scoring, str):
         return get_scorer(scoring), False
     if isinstance(scoring, (list, tuple, set)):
-        if len(scoring) == 0 or not all(isinstance(s, str) for s in scoring):
-            raise ValueError(
-                f"A list of scorers must hold unique metric names; got scoring={scoring!r}.")
+        message = "The list/tuple elements must be unique strings of predefined scorers."
+        if len(scoring) == 0:
+            raise ValueError(f"{message} Empty list was given. {scoring!r}")
+        if not all(isinstance(s, str) for s in scoring):
+            raise ValueError(f"{message} One or more of the elements were not strings "
+                             f"(use a dict of name -> scorer callable). Got {scoring!r}")
         if len(set(scoring)) != len(scoring):
-            raise ValueError(f"The list/tuple elements must be unique strings of predefined "
-                             f"scorers. Duplicate elements were found in {scoring!r}.")
+            raise ValueError(f"{message} Duplicate elements were found in the given list. "
+                             f"{scoring!r}")
         return {name: get_scorer(name) for name in scoring}, True
     if isinstance(scoring, Mapping):
         if len(scoring) == 0:
@@ -325,9 +332,9 @@ def cross_validate(estimator, X, y=None, *, groups=None, scoring=None, cv=None, 
     """
     _check_same_length(X, y, groups)
     _check_error_score(error_score)
+    scorer, _ = _check_scoring(scoring, estimator)
     splitter = check_cv(cv, y, classifier=is_classifier(estimator))
     splits = list(splitter.split(X, y, groups))
-    scorer, _ = _check_scoring(scoring)
     results = Parallel(n_jobs=n_jobs, verbose=verbose, pre_dispatch=pre_dispatch)(
         delayed(_fit_and_score)(estimator, X, y, scorer, train, test,
                                 return_train_score=return_train_score,
@@ -383,7 +390,7 @@ def cross_val_score(estimator, X, y=None, *, groups=None, scoring=None, cv=None,
         raise ValueError(
             "cross_val_score takes one scorer; use cross_validate for several "
             f"(got scoring={scoring!r}).")
-    scorer, _ = _check_scoring(scoring)
+    scorer, _ = _check_scoring(scoring, estimator)
     result = cross_validate(estimator, X, y, groups=groups, scoring={"score": scorer}, cv=cv,
                             n_jobs=n_jobs, verbose=verbose, params=params,
                             pre_dispatch=pre_dispatch, error_score=error_score)
