@@ -9,7 +9,8 @@ import zlib
 
 import pytest
 
-from glassbox.data import load_mnist
+from glassbox.data import compas, load_mnist
+from glassbox.data.compas import COMPAS_FILE, load_compas
 from glassbox.data.mnist import MNIST_FILES
 from glassbox.data.sources import DataFile, download
 
@@ -136,3 +137,27 @@ def test_a_slow_mirror_is_abandoned_at_the_deadline(mirror):
     assert path is None and len(failures) == 1
     assert "[download failed: the transfer took too long" in failures[0]
     assert elapsed < 5
+
+
+@pytest.mark.parametrize("folder, reason", [
+    ("big", f"announces more than the expected {COMPAS_FILE.max_stored_size} bytes"),
+    ("endless", f"sends more than the expected {COMPAS_FILE.max_stored_size} bytes"),
+])
+def test_a_compas_download_sending_too_much_is_refused(tmp_path, mirror, folder, reason):
+    url = f"{mirror}/{folder}/{COMPAS_FILE.name}"
+    with pytest.raises(FileNotFoundError) as error:
+        load_compas(data_dir=tmp_path / "nowhere", url=url)
+    assert f"{url}  [download failed: {url}: {reason}; it is not the published" \
+           in str(error.value)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_a_slow_compas_download_is_abandoned_at_the_deadline(tmp_path, mirror):
+    started = time.monotonic()
+    path, failure = compas._download(f"{mirror}/slow/{COMPAS_FILE.name}", timeout=5,
+                                     max_seconds=1)
+    elapsed = time.monotonic() - started
+    assert path is None
+    assert "[download failed: the transfer took too long" in failure
+    assert elapsed < 5
+    assert not (tmp_path / "cache").exists()

@@ -24,18 +24,25 @@ import csv
 import http.client
 import io
 import os
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 
-from glassbox.data.sources import DataFile, cache_dir, find_local, read_verified, verify
+from glassbox.data.sources import (
+    DataFile,
+    cache_dir,
+    download_bytes,
+    find_local,
+    read_verified,
+    verify,
+)
 from glassbox.io import atomic_write
 
 __all__ = ["load_compas", "COMPAS_FILE", "COMPAS_URL", "propublica_rows"]
 
 COMPAS_FILE = DataFile("compas-scores-two-years.csv",
-                       "c451db85908b2f7fef1d83203bedf6b71ecda0d5af468d82ae62178f91d0cc7d")
+                       "c451db85908b2f7fef1d83203bedf6b71ecda0d5af468d82ae62178f91d0cc7d",
+                       size=2_546_489)
 # The raw file as published (ProPublica's repository, branch master).
 COMPAS_URL = ("https://raw.githubusercontent.com/propublica/compas-analysis/master/"
               "compas-scores-two-years.csv")
@@ -47,11 +54,15 @@ _HOW_TO = (
 )
 
 
-def _download(url: str, timeout: float = 30.0) -> tuple[Path | None, str]:
-    """Fetch the raw CSV, verify its digest, save it into the cache (atomically)."""
+def _download(url: str, timeout: float = 30.0,
+              max_seconds: float = 600.0) -> tuple[Path | None, str]:
+    """Fetch the raw CSV, verify its digest, save it into the cache (atomically).
+
+    ``timeout`` bounds each network operation, ``max_seconds`` the whole transfer; an
+    answer larger than the file can be is refused without being read whole.
+    """
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            data = response.read()
+        data = download_bytes(url, COMPAS_FILE.max_stored_size, timeout, max_seconds)
         verify(data, COMPAS_FILE, url)
     # NOTE: network failures are OSErrors or HTTPExceptions; a wrong file a ValueError.
     except (OSError, http.client.HTTPException, ValueError) as error:

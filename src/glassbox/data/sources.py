@@ -36,7 +36,8 @@ from pathlib import Path
 
 from glassbox.io import atomic_write
 
-__all__ = ["DataFile", "cache_dir", "find_local", "read_verified", "download", "fetch"]
+__all__ = ["DataFile", "cache_dir", "find_local", "read_verified", "download",
+           "download_bytes", "fetch"]
 
 # A callback that checks the structure of decompressed bytes (raises ValueError).
 Check = Callable[[bytes, str], None]
@@ -212,6 +213,26 @@ def _read_bounded(response: object, url: str, max_bytes: int | None, deadline: f
         chunks.append(chunk)
 
 
+def download_bytes(url: str, max_bytes: int | None, timeout: float = 30.0,
+                   max_seconds: float = 600.0) -> bytes:
+    """The body of ``url``, read with bounds: at most ``max_bytes`` bytes (None: no
+    bound), ``timeout`` seconds per network operation, ``max_seconds`` for the whole
+    transfer.
+
+    Raises
+    ------
+    ValueError
+        The answer announces or sends more than ``max_bytes``.
+    OSError
+        A network failure, or ``TimeoutError`` when a deadline passed.
+    http.client.HTTPException
+        A connection dropped mid-transfer (``IncompleteRead``).
+    """
+    deadline = time.monotonic() + max_seconds
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return _read_bounded(response, url, max_bytes, deadline)
+
+
 def download(file: DataFile, subdir: str, mirrors: Sequence[str],
              check: Check | None = None, timeout: float = 30.0,
              max_seconds: float = 600.0) -> tuple[Path | None, list[str]]:
@@ -231,9 +252,7 @@ def download(file: DataFile, subdir: str, mirrors: Sequence[str],
     for mirror in mirrors:
         url = mirror.rstrip("/") + "/" + file.gz_name
         try:
-            deadline = time.monotonic() + max_seconds
-            with urllib.request.urlopen(url, timeout=timeout) as response:
-                raw = _read_bounded(response, url, file.max_stored_size, deadline)
+            raw = download_bytes(url, file.max_stored_size, timeout, max_seconds)
             verify(_decompress(raw, url, file.size), file, url, check)
         # URLError, HTTPError and timeouts are OSErrors; a dropped connection mid-transfer
         # is an HTTPException (IncompleteRead); a bad file a ValueError.
