@@ -40,6 +40,8 @@ function decode(base64) {
 }
 
 // Draw a cells x cells map onto a canvas (scaled with smoothing, like the playground).
+// One small off-screen canvas per map size is reused: a frame paints ~20 maps.
+const offscreen = {};
 function paint(canvas, cells, colourAt) {
   const image = new ImageData(cells, cells);
   for (let i = 0; i < cells * cells; i++) {
@@ -47,8 +49,11 @@ function paint(canvas, cells, colourAt) {
     image.data[4 * i] = c[0]; image.data[4 * i + 1] = c[1]; image.data[4 * i + 2] = c[2];
     image.data[4 * i + 3] = 255;
   }
-  const small = document.createElement("canvas");
-  small.width = cells; small.height = cells;
+  if (!offscreen[cells]) {
+    offscreen[cells] = document.createElement("canvas");
+    offscreen[cells].width = cells; offscreen[cells].height = cells;
+  }
+  const small = offscreen[cells];
   small.getContext("2d").putImageData(image, 0, 0);
   const context = canvas.getContext("2d");
   context.imageSmoothingEnabled = true;
