@@ -293,14 +293,17 @@ class Connection:
         await self.send({"type": "status", "playing": True})
 
     async def pause(self) -> None:
+        """Stop playing, after the epoch in progress.
+
+        NOTE: the player is never cancelled while it trains: cancelling an
+        ``asyncio.to_thread`` call does not stop its thread, which would then train on
+        while the next change rebuilds the session. It is asked to stop and awaited.
+        """
         self.playing = False
+        self.acked.set()  # wake a player waiting for acknowledgements
         if self.player is not None:
             player, self.player = self.player, None
-            player.cancel()
-            try:
-                await player
-            except asyncio.CancelledError:
-                pass
+            await player
 
     async def on_pause(self, payload: dict) -> None:
         await self.pause()
@@ -321,20 +324,29 @@ class Connection:
         """Train and stream frames while playing; at most FRAMES_IN_FLIGHT unacked."""
         try:
             while self.playing:
-                while self.in_flight >= FRAMES_IN_FLIGHT:
+                while self.playing and self.in_flight >= FRAMES_IN_FLIGHT:
                     self.acked.clear()
                     await self.acked.wait()
+                if not self.playing:
+                    return
                 frame = await self.epoch_frame()
                 self.in_flight += 1
+                await self.send(frame)
                 if frame["train_loss"] is None:
                     self.playing = False
-                    await self.send(frame)
                     await self.send({"type": "status", "playing": False})
                     await self.error(DIVERGED)
-                    return
-                await self.send(frame)
         except (WebSocketDisconnect, RuntimeError):
             self.playing = False  # the tab went away while a frame was on its way
+        except Exception as problem:  # NOTE: a bug stops the playing, not the server
+            self.playing = False
+            log.exception("playground training failed")
+            try:
+                await self.send({"type": "status", "playing": False})
+                await self.error(f"Training stopped: internal error "
+                                 f"({type(problem).__name__}).")
+            except (WebSocketDisconnect, RuntimeError):
+                pass
 
     async def on_step(self, payload: dict) -> None:
         await self.pause()
