@@ -198,6 +198,15 @@ def test_controls_change_the_session(client):
         assert _frame(ws)["sizes"] == [3, 3, 3, 3, 1]
         ws.send_json({"type": "regenerate"})
         assert _frame(ws)["settings"]["seed"] == 1
+        ws.send_json({"type": "set", "settings": {"problem": "classification"}})
+        ws.send_json({"type": "set", "settings": {"dataset": "spiral", "classes": 4}})
+        assert _frame(ws)["n_classes"] == 2 and _frame(ws)["n_classes"] == 4
+        ws.send_json({"type": "set", "settings": {"dataset": "xor"}})  # back to 2 classes
+        assert _frame(ws)["settings"]["classes"] == 2
+        ws.send_json({"type": "set", "settings": {"problem": "regression",
+                                                  "hidden": [3, 3, 3],
+                                                  "features": ["x1", "x2", "x1x2"]}})
+        _frame(ws)
         ws.send_json({"type": "inspect", "node": [2, 1]})
         answer = _next(ws, "inspect")
         assert answer["title"] == "Neuron 2 of hidden layer 2"

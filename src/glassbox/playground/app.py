@@ -283,6 +283,8 @@ class Connection:
                 and problem != self.session.settings.problem:
             # a new problem type starts on its first data set, as in the TF Playground
             values["dataset"] = {"classification": "circle", "regression": "plane"}[problem]
+        if values.get("dataset") == "xor" and "classes" not in changes:
+            values["classes"] = 2  # exclusive-or has two classes, whatever was picked before
         await self.apply(Settings.from_dict(values))
 
     async def on_play(self, payload: dict) -> None:
