@@ -141,6 +141,28 @@ def test_conv2d_both_product_arrangements_match_torch(shape, groups):
                    values=arrays, atol=1e-4)
 
 
+# ------------------------------------- stride-1 input gradient as a convolution of g
+
+
+@pytest.mark.parametrize("kwargs", [dict(padding=1), dict(padding=(2, 0), dilation=(1, 2)),
+                                    dict(padding="same", groups=2), dict()])
+def test_stride_one_input_gradient_as_convolution_equals_col2im(monkeypatch, kwargs):
+    rng = np.random.default_rng(9)
+    arrays = [rng.standard_normal((2, 4, 7, 6)), rng.standard_normal((4, 4 // kwargs.get(
+        "groups", 1), 3, 2))]
+    function = lambda x, w: F.conv2d(x, w, **kwargs)  # noqa: E731
+    assert_same_both_ways(monkeypatch, _conv, "_STRIDE_ONE_AS_CONVOLUTION", function, arrays)
+    helper_test_op(None, lambda x, w: TF.conv2d(x, w, **kwargs), function, values=arrays,
+                   atol=1e-4)
+
+
+def test_stride_one_conv_transpose2d_as_convolution_equals_col2im(monkeypatch):
+    rng = np.random.default_rng(10)
+    arrays = [rng.standard_normal((2, 3, 6, 5)), rng.standard_normal((3, 4, 3, 3))]
+    function = lambda x, w: F.conv_transpose2d(x, w, padding=1)  # noqa: E731
+    assert_same_both_ways(monkeypatch, _conv, "_STRIDE_ONE_AS_CONVOLUTION", function, arrays)
+
+
 # ----------------------------------------------------- 1x1 convolution without im2col
 
 

@@ -460,6 +460,37 @@ def _conv2d_array(x, weight, geometry: _ConvGeometry, columns=None):
     return np.ascontiguousarray(y), columns                    # (N, C_out, H_out, W_out)
 
 
+# NOTE: the input gradient of a stride-1 convolution is itself a convolution: of g,
+# zero-padded to "full" size, with the kernel flipped and its channel axes swapped,
+#     dL/dx[c, i, j] = sum_{o, p, q} W[o, c, kH-1-p, kW-1-q] g_full[o, i + p dH, j + q dW],
+# which im2col + GEMM computes without col2im's kH*kW read-add-write passes. Used when
+# its columns are no larger than col2im's (not, say, for a 1x1 input made 7x7); set
+# _STRIDE_ONE_AS_CONVOLUTION = False to always use col2im (the tests compare both).
+_STRIDE_ONE_AS_CONVOLUTION = True
+
+
+def _input_grad_as_convolution(grad_output, weight, geometry: _ConvGeometry, input_hw):
+    """dL/dx of a stride-1 convolution as a convolution of g, or None where col2im is
+    the better (or the only) way."""
+    C_out, C_in_g, kH, kW = weight.shape
+    G = geometry.groups
+    (dH, dW), (top, bottom, left, right) = geometry.dilation, geometry.padding
+    full = (dH * (kH - 1) - top, dH * (kH - 1) - bottom, dW * (kW - 1) - left,
+            dW * (kW - 1) - right)
+    H_out, W_out = grad_output.shape[-2:]
+    if not (_STRIDE_ONE_AS_CONVOLUTION and geometry.stride == (1, 1) and min(full) >= 0
+            and tuple(input_hw) == (H_out + full[0] + full[1] - dH * (kH - 1),
+                                    W_out + full[2] + full[3] - dW * (kW - 1))
+            and C_out * math.prod(input_hw) <= 2 * C_in_g * G * H_out * W_out):
+        return None
+    # W'[c, o, p, q] = W[o, c, kH-1-p, kW-1-q], group by group: (C_in, C_out/G, kH, kW)
+    flipped = weight.reshape(G, C_out // G, C_in_g, kH, kW).transpose(0, 2, 1, 3, 4)
+    flipped = np.ascontiguousarray(flipped[..., ::-1, ::-1]).reshape(
+        G * C_in_g, C_out // G, kH, kW)
+    transposed = _ConvGeometry(geometry.kernel_size, (1, 1), full, geometry.dilation, G)
+    return _conv2d_array(grad_output, flipped, transposed)[0]
+
+
 def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input_hw):
     """dL/dx of y = conv(x, W): col2im(W^T @ g), i.e. the transposed convolution of g."""
     if _is_depthwise(weight.shape, geometry):
@@ -475,6 +506,9 @@ def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input
         # 1x1, stride 1: no col2im; d(W @ x[n])/dx[n] = W^T, sample by sample
         g = grad_output.reshape(N, G, C_out // G, H_out * W_out)
         return (weight_g.transpose(0, 2, 1) @ g).reshape(N, C_in, H, W)
+    as_convolution = _input_grad_as_convolution(grad_output, weight, geometry, input_hw)
+    if as_convolution is not None:
+        return as_convolution
     # batch last for col2im (see there): (C_out, H_out, W_out, N) -> (G, C_out/G, M)
     g = np.ascontiguousarray(grad_output.transpose(1, 2, 3, 0)).reshape(
         G, C_out // G, H_out * W_out * N)
