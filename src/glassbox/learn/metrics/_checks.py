@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import numbers
 import warnings
 
@@ -48,14 +49,24 @@ def _check_targets(y_true, y_pred, sample_weight=None):
             f"{y_type} is not supported: glassbox metrics take 1-D class labels (binary "
             "or multiclass). Pass y_true and y_pred as arrays of shape (n_samples,)."
         )
-    y_true = column_or_1d(y_true, input_name="y_true")
-    y_pred = column_or_1d(y_pred, input_name="y_pred")
+    y_true = _column(y_true, "y_true")
+    y_pred = _column(y_pred, "y_pred")
     present_labels = _present_labels(y_true, y_pred)
     if y_type == "binary" and len(present_labels) > 2:
         y_type = "multiclass"
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight)
     return y_type, present_labels, y_true, y_pred, sample_weight
+
+
+# NOTE: column_or_1d names the array in its messages since scikit-learn 1.7; glassbox
+# supports 1.6 (see pyproject.toml), where it takes no name.
+_COLUMN_TAKES_NAME = "input_name" in inspect.signature(column_or_1d).parameters
+
+
+def _column(y, name):
+    """``column_or_1d(y)``, naming the array in the message where scikit-learn can."""
+    return column_or_1d(y, input_name=name) if _COLUMN_TAKES_NAME else column_or_1d(y)
 
 
 def _is_integer_vector(y):
