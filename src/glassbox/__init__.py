@@ -79,7 +79,8 @@ keep_freed_memory()
 
 __version__ = "0.1.0"
 
-# torch's short names of the dtypes (torch.float is float32, torch.long int64, ...)
+# torch's short names of the dtypes (torch.float is float32, torch.long int64, ...); not in
+# __all__, so that ``from glassbox import *`` never hides the builtins int, float, bool
 float = float32  # noqa: A001
 double = float64
 half = float16
@@ -96,8 +97,9 @@ __all__ = [
     "set_grad_enabled", "is_grad_enabled", "float16", "float32", "float64", "int32", "int64",
     "uint8", "bool_", "get_default_dtype",
     "Size", "device", "set_default_device", "get_default_device", "set_default_dtype",
-    "randperm", "is_tensor", "int8", "int16", "float", "double", "half", "long", "int",
-    "short", "bool", *_function_names,
+    "randperm", "is_tensor", "int8", "int16",
+    # (max, min, pow, round stay out: ``from glassbox import *`` keeps Python's builtins)
+    *(name for name in _function_names if name not in ("max", "min", "pow", "round")),
 ]
 
 # imported on first use (``gb.nn``, ``gb.cuda.is_available()``)

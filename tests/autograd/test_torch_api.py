@@ -171,7 +171,10 @@ def test_set_default_dtype():
         gb.set_default_dtype(gb.float64)
         torch.set_default_dtype(torch.float64)
         assert gb.tensor([1.0]).dtype == gb.float64 and gb.zeros(2).dtype == gb.float64
-        assert gb.nn.LayerNorm(3).weight.dtype == gb.float64
+        for make in (lambda nn: nn.LayerNorm(3), lambda nn: nn.Linear(2, 3),
+                     lambda nn: nn.Conv2d(1, 2, 3), lambda nn: nn.BatchNorm1d(2),
+                     lambda nn: nn.Embedding(4, 2)):
+            assert make(gb.nn).weight.numpy().dtype == make(torch.nn).weight.detach().numpy().dtype
     finally:
         gb.set_default_dtype(gb.float32)
         torch.set_default_dtype(torch.float32)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from glassbox.autograd.dtypes import get_default_dtype
 from glassbox.autograd.tensor import Tensor
 from glassbox.nn import functional as F
 from glassbox.nn import init
@@ -35,7 +36,7 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        dtype = np.dtype(dtype or np.float32)
+        dtype = np.dtype(dtype or get_default_dtype())
         if affine:
             self.weight = Parameter(np.ones(num_features, dtype=dtype))   # gamma
             if bias:

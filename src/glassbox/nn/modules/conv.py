@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from glassbox.autograd.dtypes import get_default_dtype
 from glassbox.nn import functional as F
 from glassbox.nn import init
 from glassbox.nn.modules.module import Module
@@ -67,7 +68,7 @@ class _ConvNd(Module):
         self.output_padding = _pair(output_padding, "output_padding")
         self.groups = int(groups)
         self.padding_mode = padding_mode
-        dtype = np.dtype(dtype or np.float32)
+        dtype = np.dtype(dtype or get_default_dtype())
         if transposed:  # (C_in, C_out / groups, kH, kW)
             shape = (in_channels, out_channels // groups) + self.kernel_size
         else:  # (C_out, C_in / groups, kH, kW)

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from glassbox.autograd.dtypes import get_default_dtype
 from glassbox.nn import functional as F
 from glassbox.nn import init
 from glassbox.nn.modules.module import Module
@@ -78,7 +79,7 @@ class Linear(Module):
                                  f"{name}={value!r}")
         self.in_features = int(in_features)
         self.out_features = int(out_features)
-        dtype = np.dtype(dtype or np.float32)
+        dtype = np.dtype(dtype or get_default_dtype())
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
         if bias:
             self.bias = Parameter(np.empty(out_features, dtype=dtype))
