@@ -66,6 +66,14 @@ from glassbox.autograd import (
     zeros,
     zeros_like,
 )
+from glassbox.autograd.factories import (
+    BoolTensor,
+    ByteTensor,
+    DoubleTensor,
+    FloatTensor,
+    IntTensor,
+    LongTensor,
+)
 
 # torch's free functions: gb.sin(x), gb.einsum(...), gb.tril(...), ... (each calls the
 # Tensor method of the same name)
@@ -97,7 +105,8 @@ __all__ = [
     "set_grad_enabled", "is_grad_enabled", "float16", "float32", "float64", "int32", "int64",
     "uint8", "bool_", "get_default_dtype",
     "Size", "device", "set_default_device", "get_default_device", "set_default_dtype",
-    "randperm", "is_tensor", "int8", "int16",
+    "randperm", "is_tensor", "int8", "int16", "FloatTensor", "DoubleTensor", "LongTensor",
+    "IntTensor", "BoolTensor", "ByteTensor",
     # (max, min, pow, round stay out: ``from glassbox import *`` keeps Python's builtins)
     *(name for name in _function_names if name not in ("max", "min", "pow", "round")),
 ]

@@ -212,3 +212,16 @@ def test_nn_utils_clip_and_vectors():
 
     for ours, theirs in zip(case(gb), case(torch)):
         np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-5)
+
+
+def test_tensor_constructor_reads_torchs_forms():
+    for make in (lambda lib: lib.Tensor([1, 2]), lambda lib: lib.Tensor([[True, False]]),
+                 lambda lib: lib.Tensor(2, 3), lambda lib: lib.Tensor(),
+                 lambda lib: lib.FloatTensor([1, 2]), lambda lib: lib.LongTensor([3]),
+                 lambda lib: lib.DoubleTensor(2, 1), lambda lib: lib.BoolTensor([1, 0])):
+        ours, theirs = make(gb), make(torch)
+        assert ours.shape == tuple(theirs.shape)
+        assert ours.numpy().dtype == theirs.numpy().dtype
+    # values where torch's are defined (sizes give uninitialised memory in torch)
+    np.testing.assert_array_equal(gb.Tensor([[1, 2]]).numpy(), torch.Tensor([[1, 2]]).numpy())
+    np.testing.assert_array_equal(gb.LongTensor([3, 4]).numpy(), torch.LongTensor([3, 4]).numpy())

@@ -21,7 +21,8 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty"
            "zeros_like", "ones_like", "full_like", "randn", "rand", "randint", "randperm",
            "is_tensor", "randn_like",
            "rand_like", "arange", "linspace", "eye", "cat", "stack", "where", "maximum",
-           "minimum", "manual_seed"]
+           "minimum", "manual_seed", "FloatTensor", "DoubleTensor", "LongTensor", "IntTensor",
+           "BoolTensor", "ByteTensor"]
 
 manual_seed = _random.manual_seed
 
@@ -328,3 +329,26 @@ def maximum(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
 def minimum(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     """Element-wise minimum (ties share the gradient)."""
     return input.minimum(other)
+
+
+def _legacy_constructor(name: str, dtype) -> type:
+    """torch's old typed constructors: ``FloatTensor([1, 2])`` (data) or ``FloatTensor(2, 3)``
+    (zeros of that shape)."""
+
+    def constructor(*args) -> Tensor:
+        if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray, Tensor)):
+            return tensor(args[0], dtype=dtype)
+        return zeros(*args, dtype=dtype)
+
+    constructor.__name__ = constructor.__qualname__ = name
+    constructor.__doc__ = (f"``torch.{name}``: a {np.dtype(dtype)} Tensor from data, or zeros "
+                           f"of the given sizes.")
+    return constructor
+
+
+FloatTensor = _legacy_constructor("FloatTensor", np.float32)
+DoubleTensor = _legacy_constructor("DoubleTensor", np.float64)
+LongTensor = _legacy_constructor("LongTensor", np.int64)
+IntTensor = _legacy_constructor("IntTensor", np.int32)
+BoolTensor = _legacy_constructor("BoolTensor", np.bool_)
+ByteTensor = _legacy_constructor("ByteTensor", np.uint8)

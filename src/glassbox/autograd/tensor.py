@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from glassbox.autograd import device as _device
-from glassbox.autograd import grad_mode
+from glassbox.autograd import dtypes, grad_mode
 from glassbox.autograd.dtypes import array_from, is_floating
 
 __all__ = ["Tensor", "Size"]
@@ -75,9 +75,9 @@ class Tensor:
     __array_ufunc__ = None
     __hash__ = object.__hash__  # Tensors are dict keys by identity, as in torch
 
-    def __init__(self, data: Any, requires_grad: bool = False) -> None:
+    def __init__(self, data: Any = (), *sizes: int, requires_grad: bool = False) -> None:
         if type(data) is not np.ndarray:
-            data = data._data if isinstance(data, Tensor) else array_from(data)
+            data = data._data if isinstance(data, Tensor) else _constructor_data(data, sizes)
         self._data = data
         self.grad: Tensor | None = None
         self.grad_fn = None
@@ -1018,6 +1018,24 @@ class Size(tuple):
 
     def __repr__(self) -> str:
         return f"glassbox.Size({list(self)})"
+
+
+def _constructor_data(data, sizes: tuple) -> np.ndarray:
+    """What ``torch.Tensor(...)`` makes of its arguments: two or more sizes give zeros of
+    that shape (``Tensor(2, 3)``), Python sequences give the default float dtype
+    (``Tensor([1, 2])`` is float32, as in torch); other data keeps glassbox's defaults.
+
+    NOTE: a single number stays a 0-d value (``Tensor(3)``), where torch would read a
+    size: glassbox's own code wraps NumPy scalars this way.
+    """
+    if sizes and all(type(size) is int for size in (data, *sizes)):
+        return np.zeros((data, *sizes), dtype=dtypes.get_default_dtype())
+    if sizes:
+        raise TypeError(f"Tensor() takes data or sizes (ints); received {data!r} and "
+                        f"{sizes!r}")
+    if isinstance(data, (list, tuple)):
+        return array_from(data, dtypes.get_default_dtype())
+    return array_from(data)
 
 
 def _unary_inplace(name: str):
