@@ -11,6 +11,8 @@ calls its ``run(ctx)`` with a :class:`LabContext`, and writes into ``lab-out/ker
 A run is a transaction: the lab writes into a staging folder beside ``lab-out/kernels/``
 that replaces it only once everything is written (:mod:`glassbox.lab._staging`), so a
 run that fails, is interrupted or is killed leaves the previous run's files as they were.
+One stopped by the NaN guard (:class:`glassbox.train.NonFiniteLossError`) keeps its files,
+the last good checkpoint among them, in ``lab-out/kernels.failed/``, and says so.
 """
 
 from __future__ import annotations
