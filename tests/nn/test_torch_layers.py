@@ -78,7 +78,8 @@ def test_grad_fn_names_of_the_layers_follow_torch():
         pooled = lib.nn.functional.max_pool2d(conv, 2)
         linear = lib.nn.functional.linear(pooled.flatten(1), lib.ones(3, 8), lib.ones(3))
         loss = lib.nn.functional.cross_entropy(linear, lib.tensor([0, 2]))
+        mse = lib.nn.functional.mse_loss(linear, lib.zeros(2, 3))
         return [conv.grad_fn.name(), pooled.grad_fn.name(), linear.grad_fn.name(),
-                loss.grad_fn.name()]
+                loss.grad_fn.name(), mse.grad_fn.name()]
 
     assert names(gb) == names(torch)

@@ -22,6 +22,7 @@ from glassbox import _random
 from glassbox.autograd import grad_mode
 from glassbox.autograd.function import Function
 from glassbox.autograd.ops.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from glassbox.autograd.ops.arithmetic import unbroadcast
 from glassbox.autograd.tensor import Tensor
 from glassbox.nn._conv import (  # the spatial operations, written in their own file
     _ArgumentError,
@@ -279,9 +280,37 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,  # n
     tensor(2.)
     """
     reduction = _legacy_reduction(size_average, reduce, reduction)
-    target = _tensor(target, input)
-    difference = input - target
-    return _reduce(difference * difference, reduction)
+    _check_reduction(reduction)
+    return _MSELoss.apply(input, _tensor(target, input), reduction)
+
+
+class _MSELoss(Function):
+    """reduce((input - target)^2) as one graph node (torch's ``MseLossBackward0``)."""
+
+    backward_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, input, target, reduction):  # noqa: A002
+        ctx.save_for_backward(input, target)
+        ctx.reduction = reduction
+        difference = (input - target)._data  # broadcasting and dtype rules of Tensor ops
+        squared = difference * difference
+        if reduction == "none":
+            return squared
+        if reduction == "sum":
+            return squared.sum()
+        return squared.mean() if squared.size else np.asarray(np.nan, dtype=squared.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        input, target = ctx.saved_tensors  # noqa: A001
+        difference = input - target
+        # d(d^2)/d(input) = 2 d, and the mean divides by the number of terms
+        scale = 2.0 / max(difference.numel(), 1) if ctx.reduction == "mean" else 2.0
+        grad = grad_output * difference * scale
+        grad_input = unbroadcast(grad, input.shape) if ctx.needs_input_grad[0] else None
+        grad_target = unbroadcast(-grad, target.shape) if ctx.needs_input_grad[1] else None
+        return grad_input, grad_target, None
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,  # noqa: A002
