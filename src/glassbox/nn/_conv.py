@@ -253,15 +253,17 @@ def _col2im(columns: np.ndarray, padded_hw, geometry: _ConvGeometry) -> np.ndarr
 
     columns (C, kH, kW, H_out, W_out, N) -> image (C, H_padded, W_padded, N).
 
-    NOTE: the batch axis comes last here, so that each kernel offset adds runs of N
-    numbers instead of image rows of W_out numbers: about twice as fast as the same
-    loop in (N, C, H, W) order. Each run is stored N + 1 numbers apart (the last
-    number unused): with a power-of-two batch (64, 128: the usual ones) the copy back
-    to (N, C, H, W) would otherwise read addresses a power of two apart, which share
-    one cache set, and run 10 to 50 times slower.
+    NOTE: the batch axis comes last here, so that each kernel offset adds long
+    contiguous runs (W_out * N numbers at stride 1) instead of image rows of W_out
+    numbers: about twice as fast as the same loop in (N, C, H, W) order. With a stride,
+    each run is N numbers, and runs are stored N + 1 numbers apart (the last unused):
+    with a power-of-two batch (64, 128: the usual ones) the strided adds and the copy
+    back to (N, C, H, W) would otherwise touch addresses a power of two apart, which
+    share one cache set, and run 10 to 50 times slower.
     """
     C, kH, kW, H_out, W_out, N = columns.shape
-    image = np.zeros((C, *padded_hw, N + 1), dtype=columns.dtype)[..., :N]
+    spare = 0 if geometry.stride == (1, 1) else 1
+    image = np.zeros((C, *padded_hw, N + spare), dtype=columns.dtype)[..., :N]
     for p in range(kH):
         for q in range(kW):
             rows, cols = _offset_slices(p, q, (H_out, W_out), geometry.stride,
@@ -420,10 +422,10 @@ def _per_sample_products(K: int, L: int) -> bool:
     Per-sample GEMMs read each sample's block of the columns in place and write
     (N, C_out, L) directly, but each is small; the batch-wide GEMM is large but its
     result (or, for the weight gradient, g) needs a transposed copy. Measured on the
-    layers of LeNet-5, DCGAN and ResNet: per sample wins when a sample's product is at
-    least as wide (L output pixels) as it is deep (K = C_in/groups * kH * kW).
+    layers of LeNet-5, DCGAN and ResNet: per sample wins when a sample's product is
+    at most twice as deep (K = C_in/groups * kH * kW) as it is wide (L output pixels).
     """
-    return L >= max(K, _MIN_PIXELS_PER_SAMPLE_GEMM)
+    return 2 * L >= K and L >= _MIN_PIXELS_PER_SAMPLE_GEMM
 
 
 def _is_pointwise(geometry: _ConvGeometry, pixels: int) -> bool:
@@ -533,11 +535,12 @@ def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_sh
     K = int(np.prod(weight_shape[1:]))
     columns = columns.reshape(G, K, N * L)                     # (G, K, N*L)
     if _per_sample_products(K, L):
-        # d(W @ cols[n])/dW = cols[n]^T per sample, summed; the (N, G, C_out/G, K)
-        # partial products are then smaller than a transposed copy of g would be
-        samples = columns.reshape(G, K, N, L).transpose(2, 0, 3, 1)     # (N, G, L, K) view
+        # d(W @ cols[n])/dW = cols[n]^T per sample, summed over the samples; per sample
+        # (K, L) @ (L, C_out/G) is the faster orientation of this GEMM
+        samples = columns.reshape(G, K, N, L).transpose(2, 0, 1, 3)     # (N, G, K, L) view
         g = grad_output.reshape(N, G, C_out // G, L)
-        return (g @ samples).sum(axis=0).reshape(weight_shape)
+        grad_weight_t = (samples @ g.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, K, C_out/G)
+        return grad_weight_t.transpose(0, 2, 1).reshape(weight_shape)
     # the samples side by side, as in the columns: (N, C_out, L) -> (G, C_out/G, N*L)
     g = np.ascontiguousarray(grad_output.reshape(N, C_out, L).transpose(1, 0, 2))
     g = g.reshape(G, C_out // G, N * L)
