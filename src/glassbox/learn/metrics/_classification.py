@@ -498,8 +498,7 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
     y_type, present_labels, y_true, y_pred, sample_weight = _check_targets(
         y_true, y_pred, sample_weight
     )
-    if sample_weight is None:
-        sample_weight = np.ones(y_true.shape[0], dtype=np.int64)
+    unit_weights = sample_weight is None
     if labels is None:
         labels = present_labels
     else:
@@ -513,11 +512,16 @@ def confusion_matrix(y_true, y_pred, *, labels=None, sample_weight=None, normali
     pred_index = _label_indices(y_pred, labels)
     kept = (true_index < n_labels) & (pred_index < n_labels)
     flat_index = true_index[kept] * n_labels + pred_index[kept]
-    integer_weights = sample_weight.dtype.kind in "iub"
-    counts = np.bincount(flat_index, weights=sample_weight[kept].astype(np.float64),
-                         minlength=n_labels * n_labels)
+    if unit_weights:
+        counts = np.bincount(flat_index, minlength=n_labels * n_labels).astype(np.int64)
+    elif sample_weight.dtype.kind in "iub":
+        # whole-number weights summed in int64, exactly (and wrapping as scikit-learn's)
+        counts = np.zeros(n_labels * n_labels, dtype=np.int64)
+        np.add.at(counts, flat_index, sample_weight[kept].astype(np.int64))
+    else:
+        counts = np.bincount(flat_index, weights=sample_weight[kept].astype(np.float64),
+                             minlength=n_labels * n_labels)
     cm = counts.reshape(n_labels, n_labels)  # (true class, predicted class)
-    cm = cm.astype(np.int64) if integer_weights else cm
     with np.errstate(all="ignore"):
         if normalize == "true":
             cm = cm / cm.sum(axis=1, keepdims=True)
@@ -716,10 +720,16 @@ def log_loss(y_true, y_proba=None, *, normalize=True, sample_weight=None, labels
         sample_weight = _check_sample_weight(sample_weight)
     if labels is not None:
         classes = np.unique(labels)
+        if len(labels) == len(classes) and list(np.asarray(labels)) != list(classes):
+            warnings.warn(
+                f"Labels passed were {list(np.asarray(labels).tolist())}. But this function "
+                "assumes labels are ordered lexicographically. Pass the ordered "
+                f"labels={classes.tolist()} and ensure that the columns of y_prob correspond "
+                "to this ordering.", UserWarning, stacklevel=2)
         if not np.all(np.isin(y_true, labels)):
             raise ValueError(
-                f"y_true contains values {set(y_true) - set(labels)} not belonging to the "
-                f"passed labels {labels}."
+                f"y_true contains values {set(y_true.tolist()) - set(np.asarray(labels).tolist())}"
+                f" not belonging to the passed labels {list(np.asarray(labels).tolist())}."
             )
     else:
         classes = np.unique(y_true)

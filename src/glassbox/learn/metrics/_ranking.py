@@ -335,12 +335,14 @@ def roc_auc_score(y_true, y_score, *, average="macro", sample_weight=None, max_f
     y_true = column_or_1d(y_true)
     y_score = np.asarray(y_score, dtype=np.float64)
     _check_finite(y_score)
-    if sample_weight is not None:
-        sample_weight = _check_sample_weight(column_or_1d(sample_weight)).astype(np.float64)
-    check_consistent_length(y_true, y_score, sample_weight)
     multiclass = y_type == "multiclass" or (
         y_type == "binary" and y_score.ndim == 2 and y_score.shape[1] > 2
     )
+    if sample_weight is not None and not (multiclass and multi_class == "ovo"):
+        # (one-vs-one refuses any sample_weight below, with scikit-learn's message)
+        sample_weight = _check_sample_weight(column_or_1d(sample_weight)).astype(np.float64)
+        check_consistent_length(y_true, y_score, sample_weight)
+    check_consistent_length(y_true, y_score)
     if not multiclass:
         if y_type != "binary":
             raise ValueError(f"{y_type} format is not supported")
