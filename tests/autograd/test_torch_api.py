@@ -225,3 +225,44 @@ def test_tensor_constructor_reads_torchs_forms():
     # values where torch's are defined (sizes give uninitialised memory in torch)
     np.testing.assert_array_equal(gb.Tensor([[1, 2]]).numpy(), torch.Tensor([[1, 2]]).numpy())
     np.testing.assert_array_equal(gb.LongTensor([3, 4]).numpy(), torch.LongTensor([3, 4]).numpy())
+
+
+@pytest.mark.parametrize("sizes", [(2, 1), (1, 3), (2, 2, 1)])
+def test_repeat(sizes):
+    helper_test_op([(2, 3)], lambda x: x.repeat(*sizes))
+
+
+def test_selection_helpers():
+    index = np.array([2, 0, 2])
+    helper_test_op(None, lambda x, i: x.index_select(1, i), values=[
+        np.random.default_rng(0).normal(size=(2, 3)), index])
+    helper_test_op([(3, 4)], lambda x: x.narrow(1, 1, 2) * 2)
+    helper_test_op([(3, 4)], lambda x: torch.stack([r * (k + 1) for k, r in enumerate(
+        x.unbind(1))]), lambda x: gb.stack([r * (k + 1) for k, r in enumerate(x.unbind(1))]))
+    helper_test_op([(3,), (4,)], lambda a, b: torch.outer(a, b), lambda a, b: gb.outer(a, b))
+    helper_test_op([(3,), (3,)], lambda a, b: a.dot(b))
+    helper_test_op([(2, 3), (2, 3)], lambda a, b: a.lerp(b, 0.25))
+    helper_test_op([(2, 3)], lambda x: x.amin(1))
+    helper_test_op([(2, 3), (2, 3)], lambda a, b: torch.vstack([a, b]) + torch.hstack([a, b])
+                   .sum(), lambda a, b: gb.vstack([a, b]) + gb.hstack([a, b]).sum())
+
+
+def test_nonzero_unique_type():
+    def case(lib):
+        x = lib.tensor([[0, 3], [3, 1]])
+        values, inverse, counts = x.unique(return_inverse=True, return_counts=True)
+        return [x.nonzero(), x.nonzero(as_tuple=True)[1], values, inverse, counts]
+
+    for ours, theirs in zip(case(gb), case(torch)):
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    for make in (lambda lib: lib.ones(1), lambda lib: lib.ones(1).long(),
+                 lambda lib: lib.ones(1).double()):
+        assert make(gb).type() == make(torch).type()
+    assert gb.ones(1).type(gb.float64).dtype == gb.float64 and gb.ones(1).half().dtype == gb.float16
+
+
+def test_inference_mode():
+    x = gb.ones(2, requires_grad=True)
+    with gb.inference_mode():
+        assert not (x * 2).requires_grad
+    assert gb.is_grad_enabled() and (x * 2).requires_grad

@@ -21,7 +21,9 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "square", "max", "min", "amax", "tril", "triu", "cumsum", "flip", "gather",
            "scatter", "scatter_add", "sort", "argsort", "topk", "multinomial", "split",
            "chunk", "logsumexp", "masked_fill", "norm", "clip", "neg", "numel", "mm", "bmm",
-           "einsum", "allclose", "isnan", "isfinite", "t",
+           "einsum", "allclose", "isnan", "isfinite", "t", "index_select", "narrow", "unbind",
+           "nonzero", "unique", "lerp", "amin", "dot", "outer", "hstack", "vstack",
+           "inference_mode",
            *_math.UNARY]
 
 
@@ -112,3 +114,40 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-
     import numpy as np
 
     return bool(np.allclose(input.numpy(), other.numpy(), rtol, atol, equal_nan))
+index_select = _method("index_select")
+narrow = _method("narrow")
+unbind = _method("unbind")
+nonzero = _method("nonzero")
+unique = _method("unique")
+lerp = _method("lerp")
+amin = _method("amin")
+dot = _method("dot")
+
+
+def outer(input: Tensor, vec2: Tensor) -> Tensor:  # noqa: A002
+    """The outer product: out[i, j] = input[i] * vec2[j]."""
+    return input.unsqueeze(1) * vec2.unsqueeze(0)
+
+
+def hstack(tensors) -> Tensor:
+    """Concatenate along dim 1 (dim 0 for 1-D Tensors)."""
+    from glassbox.autograd.factories import cat
+
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors) -> Tensor:
+    """Stack rows: 1-D Tensors become rows, then concatenate along dim 0."""
+    from glassbox.autograd.factories import cat
+
+    return cat([t.unsqueeze(0) if t.ndim == 1 else t for t in tensors], 0)
+
+
+def inference_mode(mode: bool = True):
+    """``torch.inference_mode`` (context manager or decorator): here :class:`no_grad`
+    when ``mode`` (glassbox has no separate inference Tensors)."""
+    from glassbox.autograd.grad_mode import enable_grad, no_grad
+
+    if callable(mode):  # bare decorator use: @inference_mode
+        return no_grad()(mode)
+    return no_grad() if mode else enable_grad()

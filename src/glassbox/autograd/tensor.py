@@ -693,6 +693,96 @@ class Tensor:
         """``chunks`` pieces (the last may be smaller) along ``dim``."""
         return self.split(-(-self.shape[dim] // chunks), dim)
 
+    def repeat(self, *sizes):
+        """The Tensor tiled ``sizes[i]`` times along each dimension (torch's ``repeat``)."""
+        sizes = _shape_argument(sizes)
+        if len(sizes) < self.ndim:
+            raise RuntimeError(f"Number of dimensions of repeat dims ({len(sizes)}) can not be "
+                               f"smaller than number of dimensions of tensor ({self.ndim})")
+        shape = (1,) * (len(sizes) - self.ndim) + self.shape
+        # (1, s0, 1, s1, ...) broadcast to (r0, s0, r1, s1, ...), then merged pairwise
+        spread = self.reshape(tuple(v for size in shape for v in (1, size)))
+        tiled = spread.expand(tuple(v for r, size in zip(sizes, shape) for v in (r, size)))
+        return tiled.reshape(tuple(r * size for r, size in zip(sizes, shape)))
+
+    def index_select(self, dim: int, index):
+        """The entries at positions ``index`` (1-D) along ``dim``."""
+        positions = index._data if isinstance(index, Tensor) else np.asarray(index)
+        return self[(slice(None),) * (dim % self.ndim) + (positions,)]
+
+    def narrow(self, dim: int, start: int, length: int):
+        """``length`` entries from ``start`` along ``dim`` (a view)."""
+        return self[(slice(None),) * (dim % self.ndim) + (slice(start, start + length),)]
+
+    def unbind(self, dim: int = 0):
+        """The slices along ``dim``, as a tuple."""
+        return tuple(self[(slice(None),) * (dim % self.ndim) + (i,)]
+                     for i in range(self.shape[dim]))
+
+    def nonzero(self, *, as_tuple: bool = False):
+        """Indices of the non-zero entries: an (n, ndim) int64 Tensor (or one per dim)."""
+        if as_tuple:
+            return tuple(Tensor(axis.astype(np.int64)) for axis in np.nonzero(self._data))
+        return Tensor(np.argwhere(self._data).astype(np.int64))
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False,  # noqa: A002
+               return_counts: bool = False, dim=None):
+        """The distinct values (sorted), optionally with inverse indices and counts."""
+        values, inverse, counts = np.unique(self._data, return_inverse=True,
+                                            return_counts=True)
+        result = [Tensor(values)]
+        if return_inverse:
+            result.append(Tensor(inverse.reshape(self.shape).astype(np.int64)))
+        if return_counts:
+            result.append(Tensor(counts.astype(np.int64)))
+        return result[0] if len(result) == 1 else tuple(result)
+
+    def lerp(self, end, weight):
+        """self + weight * (end - self)."""
+        return self + (self._operand(end) - self) * weight
+
+    def amin(self, dim=None, keepdim: bool = False):
+        """The smallest value over ``dim`` (values only)."""
+        return self.min(dim, keepdim).values if dim is not None else self.min()
+
+    def dot(self, other):
+        """The dot product of two 1-D Tensors."""
+        return self.matmul(other)
+
+    mv = bmm = dot
+
+    def type(self, dtype=None):
+        """The type name (``'torch.FloatTensor'``) or, given a dtype, a copy of that dtype."""
+        if dtype is None:
+            names = {"float32": "Float", "float64": "Double", "float16": "Half",
+                     "int64": "Long", "int32": "Int", "bool": "Bool", "uint8": "Byte"}
+            return f"torch.{names.get(self.dtype.name, self.dtype.name)}Tensor"
+        return self.to(dtype)
+
+    def half(self):
+        """A float16 copy."""
+        return self.to(np.float16)
+
+    def new_full(self, size, fill_value, dtype=None):
+        """``fill_value`` in shape ``size`` with this Tensor's dtype."""
+        return Tensor(np.full(_shape_argument((size,)), fill_value, dtype=dtype or self.dtype))
+
+    def new_empty(self, size, dtype=None):
+        """An uninitialised (here: zero) Tensor of shape ``size``, this dtype."""
+        return self.new_zeros(_shape_argument((size,)), dtype)
+
+    def ndimension(self) -> int:
+        """The number of dimensions."""
+        return self.ndim
+
+    def is_contiguous(self) -> bool:
+        """True: glassbox operations accept any memory layout."""
+        return True
+
+    def swapaxes(self, dim0: int, dim1: int):
+        """Same as :meth:`transpose`."""
+        return self.transpose(dim0, dim1)
+
     def logsumexp(self, dim, keepdim: bool = False):
         """log(sum(exp(x))) along ``dim``, computed stably."""
         shift = Tensor(self._data.max(axis=dim, keepdims=True))  # a constant: no gradient
