@@ -374,3 +374,27 @@ def test_register_hook_on_leaf_and_non_leaf():
 def test_register_hook_needs_grad():
     assert_same_error(lambda lib: lib.zeros(2).register_hook(print),
                       "cannot register a hook on a tensor that doesn't require gradient")
+
+
+@pytest.mark.parametrize("change", [
+    lambda y, w: y.view(-1).mul_(w.repeat(2)),
+    lambda y, w: y.t().add_(w.unsqueeze(1)),
+    lambda y, w: y.reshape(3, 2).mul_(w.sum()),
+    lambda y, w: y[1].mul_(w),
+], ids=["view", "t", "reshape", "select"])
+def test_in_place_through_a_view_of_a_graph_tensor_is_recorded(change):
+    def case(lib):
+        a = lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        w = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        y = a * 1.5
+        change(y, w)
+        (y * y).sum().backward()
+        return y, a.grad, w.grad
+
+    assert_same(case, rtol=1e-6)
+
+
+def test_in_place_through_a_view_of_a_view_is_refused_clearly():
+    y = gb.ones(2, 3, requires_grad=True) * 2
+    with pytest.raises(RuntimeError, match="view of a view|directly from a Tensor"):
+        y[0][1:].add_(1)

@@ -227,6 +227,13 @@ class Function:
     output_may_be_view = False
 
     @staticmethod
+    def rebuild_base(ctx: Context, base: Tensor, view: Tensor) -> Tensor:
+        """For a view op: ``base`` with ``view`` (changed in place) written back, as a
+        differentiable Tensor expression. None: in-place changes through this view
+        are not recorded."""
+        return None
+
+    @staticmethod
     def forward(ctx: Context, *args: Any, **kwargs: Any) -> np.ndarray:
         raise NotImplementedError("A Function subclass must define forward(ctx, ...)")
 
@@ -259,8 +266,9 @@ class Function:
                 result._counter = source._shared_counter()  # in-place changes show in both
                 if source._base is None:
                     result._base = source
-                    # where in the base it lies, for in-place changes recorded on the view
-                    result._view_index = ctx.__dict__.get("view_index")
+                    # how to rebuild the base from a changed view, for in-place changes
+                    # recorded through the view (see glassbox.autograd.inplace)
+                    result._view_of = ctx
                 else:
                     result._base = source._base
         if record:

@@ -18,10 +18,11 @@ memory sees the change. Three rules make that safe with autograd:
    Nodes recorded earlier keep their edge to the node that made the old value (they
    hold it in ``next_nodes``), so the graph stays right.
 
-A recorded in-place change through a view made by indexing (``y[0] += 1``, ``y[:, 1:]
-.mul_(w)``) also rewrites the base's graph: the base becomes "the old base with the new
-view written in" (torch's ``CopySlices``). Through other views (``y.view(-1).add_(1)``
-when ``y`` is part of a graph) glassbox raises a clear error instead.
+A recorded in-place change through a view (``y[0] += 1``, ``y[:, 1:].mul_(w)``,
+``y.view(-1).add_(1)``, ``y.t().mul_(2)``) also rewrites the base's graph: the base
+becomes "the old base with the new view written back" (torch's ``CopySlices``), a rule
+each view Function gives as ``rebuild_base``. Through a view of a view glassbox raises a
+clear error instead.
 
 Examples
 --------
@@ -40,7 +41,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from glassbox.autograd import grad_mode, ops
+from glassbox.autograd import grad_mode
+from glassbox.autograd.function import Function
 from glassbox.autograd.tensor import Tensor
 
 __all__ = ["apply_inplace", "write", "torch_dtype_name"]
@@ -116,18 +118,19 @@ def apply_inplace(tensor: Tensor, name: str, compute: Callable[..., Tensor],
             f"out-of-place version."
         )
     base = tensor._base
-    view_index = getattr(tensor, "_view_index", None) if base is not None else None
+    view_op = getattr(tensor, "_view_of", None) if base is not None else None
     if base is not None:
         if base.requires_grad and base.grad_fn is None:
             raise RuntimeError(
                 f"a view of a leaf Variable that requires grad is being used in an in-place "
                 f"operation ({name})."
             )
-        if view_index is None:
+        if view_op is None or view_op.function.rebuild_base is Function.rebuild_base:
             raise RuntimeError(
-                f"{name}: glassbox records in-place changes through views made by indexing "
-                f"(y[0], y[:, 1:]) but not through this one (shape {tensor.shape}, base "
-                f"{base.shape}). Change the base (y[0] = ...) or compute out of place."
+                f"{name}: glassbox records in-place changes through views made directly "
+                f"from a Tensor by indexing, view/reshape or permute/t, not through this "
+                f"one (shape {tensor.shape}, base {base.shape}). Change the base "
+                f"(y[0] = ...) or compute out of place."
             )
     # The value before the change, as the graph knew it (a copy: the memory is about to
     # be overwritten, and the new node's backward may need the old values).
@@ -135,10 +138,11 @@ def apply_inplace(tensor: Tensor, name: str, compute: Callable[..., Tensor],
     result = compute(old, *operands)
     write(tensor, result._data, arithmetic)
     tensor.grad_fn, tensor.requires_grad = result.grad_fn, result.requires_grad
-    if view_index is not None:
-        # The base changed too: it becomes "the old base with the new view written at
-        # view_index" (torch's CopySlices node). Its memory already holds those values.
-        new_base = ops.indexing.SetItem.apply(_detached_copy(base), result, view_index)
+    if view_op is not None:
+        # The base changed too: it becomes "the old base with the new view written back"
+        # (torch's CopySlices for an index; the inverse reshape or permutation for the
+        # others). Its memory already holds those values.
+        new_base = view_op.function.rebuild_base(view_op, _detached_copy(base), result)
         base.grad_fn, base.requires_grad = new_base.grad_fn, new_base.requires_grad
     return tensor
 

@@ -69,7 +69,7 @@ class Tensor:
     """
 
     __slots__ = ("_data", "grad", "requires_grad", "grad_fn", "_counter", "_base", "_hooks",
-                 "_view_index", "__weakref__")
+                 "_view_of", "__weakref__")
     # NOTE: without this, ``ndarray * Tensor`` would be computed by NumPy (and return an
     # ndarray); with it NumPy steps aside and Python calls ``Tensor.__rmul__``.
     __array_ufunc__ = None

@@ -45,8 +45,12 @@ class GetItem(Function):
     @staticmethod
     def forward(ctx, x, index):
         ctx.input_shape = x.shape
-        ctx.index = ctx.view_index = index
+        ctx.index = index
         return x._data[index]
+
+    @staticmethod
+    def rebuild_base(ctx, base, view):
+        return SetItem.apply(base, view, ctx.index)  # torch's CopySlices
 
     @staticmethod
     def backward(ctx, grad_output):

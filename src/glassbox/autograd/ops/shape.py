@@ -34,6 +34,10 @@ class Reshape(Function):
     def backward(ctx, grad_output):
         return grad_output.reshape(ctx.input_shape), None
 
+    @staticmethod
+    def rebuild_base(ctx, base, view):
+        return view.reshape(ctx.input_shape)  # the view covers the whole base
+
 
 class Permute(Function):
     """x with its axes reordered: output axis i is input axis ``dims[i]``."""
@@ -50,3 +54,7 @@ class Permute(Function):
     def backward(ctx, grad_output):
         inverse = tuple(int(axis) for axis in np.argsort(ctx.dims))
         return grad_output.permute(*inverse), None
+
+    @staticmethod
+    def rebuild_base(ctx, base, view):
+        return view.permute(*(int(axis) for axis in np.argsort(ctx.dims)))
