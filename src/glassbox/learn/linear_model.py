@@ -596,6 +596,9 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
                 "glassbox's LogisticRegression solves the primal problem: expected "
                 "dual=False, received dual=True."
             )
+        if self.penalty is None and self.C != 1.0:  # 1.0: the default
+            warnings.warn("Setting penalty=None will ignore the C and l1_ratio parameters",
+                          UserWarning, stacklevel=2)
         no_penalty = self.penalty is None or self.C == np.inf
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], order="C")
         check_classification_targets(y)
