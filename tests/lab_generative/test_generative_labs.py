@@ -14,10 +14,10 @@ from threadpoolctl import threadpool_limits
 from glassbox.lab import run_lab
 
 
-def _run(name, tmp_path):
+def _run(name, tmp_path, engine="glassbox"):
     # NOTE: one BLAS thread: the tests share two cores (see tests/lab_mlp).
     with threadpool_limits(limits=1):
-        path = run_lab(name, quick=True, out_dir=tmp_path, show_progress=False)
+        path = run_lab(name, quick=True, out_dir=tmp_path, show_progress=False, engine=engine)
     return json.loads((path.parent / "metrics.json").read_text()), path
 
 
@@ -26,8 +26,11 @@ def _figures(path, names):
         assert (path.parent / "figures" / f"{name}.png").is_file(), name
 
 
-def test_mle_map_quick(tmp_path):
-    metrics, path = _run("mle-map", tmp_path)
+@pytest.mark.parametrize("engine", ["glassbox", pytest.param("torch", marks=pytest.mark.slow)])
+def test_mle_map_quick(tmp_path, engine):
+    if engine == "torch":
+        pytest.importorskip("torch")
+    metrics, path = _run("mle-map", tmp_path, engine)
     # a flat prior (log p constant) gives the MLE exactly
     assert metrics["coin_flat_prior_max_difference"] == 0.0
     assert metrics["gaussian_mle_autograd"] == pytest.approx(
