@@ -262,7 +262,11 @@ class Function:
         result = Tensor(data)
         if cls.output_may_be_view:
             source = args[0]
-            if data.base is not None and np.may_share_memory(data, source._data):
+            owner = source._data if source._data.base is None else source._data.base
+            # NumPy points a view's .base at the array owning the memory; the costlier
+            # bounds check is only for other cases (broadcast views)
+            if data.base is owner or (data.base is not None
+                                      and np.may_share_memory(data, source._data)):
                 result._counter = source._shared_counter()  # in-place changes show in both
                 if source._base is None:
                     result._base = source
@@ -274,12 +278,18 @@ class Function:
         if record:
             result.requires_grad = True
             result.grad_fn = ctx
-            ctx.inputs = tuple(arg if isinstance(arg, Tensor) else None for arg in args)
-            ctx.needs_input_grad = tuple(
-                isinstance(arg, Tensor) and arg.requires_grad for arg in args
-            )
-            ctx.next_nodes = tuple(arg.grad_fn if isinstance(arg, Tensor) else None
-                                   for arg in args)
+            inputs, needs_input_grad, next_nodes = [], [], []
+            for arg in args:
+                if isinstance(arg, Tensor):
+                    inputs.append(arg)
+                    needs_input_grad.append(arg.requires_grad)
+                    next_nodes.append(arg.grad_fn)
+                else:
+                    inputs.append(None)
+                    needs_input_grad.append(False)
+                    next_nodes.append(None)
+            ctx.inputs, ctx.needs_input_grad = tuple(inputs), tuple(needs_input_grad)
+            ctx.next_nodes = tuple(next_nodes)
             if ctx._saved:
                 ctx._saved = tuple(
                     result if value is out or value is data
@@ -290,5 +300,7 @@ class Function:
                 # NOTE: the versions now, checked by saved_tensors: a saved Tensor changed
                 # in place since would give a silently wrong gradient.
                 ctx._saved_versions = tuple(
-                    None if value is None else value._version for value in ctx._saved)
+                    None if value is None else
+                    0 if value._counter is None else value._counter[0]
+                    for value in ctx._saved)
         return result
