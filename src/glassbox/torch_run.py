@@ -27,6 +27,7 @@ import importlib
 import importlib.abc
 import importlib.util
 import os
+import re
 import runpy
 import sys
 import traceback
@@ -109,11 +110,31 @@ def _missing_api(error: BaseException) -> str | None:
         kind = type(owner)
         if kind.__module__.startswith("glassbox"):
             return f"{'Tensor' if kind.__name__ == 'Parameter' else kind.__name__}.{name}"
+    if isinstance(error, TypeError):
+        # a torch argument glassbox's function does not take: zeros(3, pin_memory=True)
+        match = re.fullmatch(r"([\w.]+)\(\) got an unexpected keyword argument '(\w+)'",
+                             str(error))
+        if match and _glassbox_callable(match.group(1)):
+            name = match.group(1).replace(".__init__", "")
+            return f"the argument {match.group(2)}= of {name}()"
     if isinstance(error, NotImplementedError):
         frames = traceback.extract_tb(error.__traceback__)
         if frames and f"{os.sep}glassbox{os.sep}" in frames[-1].filename:
             return f"{frames[-1].name} ({error})"
     return None
+
+
+def _glassbox_callable(qualified_name: str) -> bool:
+    """True when ``name`` (``zeros``, ``Tensor.sum``, ``SGD.__init__``) is one of glassbox's
+    torch-facing functions, classes or methods."""
+    import glassbox
+    import glassbox.nn
+    import glassbox.nn.functional
+    import glassbox.optim
+
+    first = qualified_name.split(".")[0]
+    return any(hasattr(namespace, first) for namespace in (
+        glassbox, glassbox.nn, glassbox.nn.functional, glassbox.optim))
 
 
 def _script_line(error: BaseException, script: str) -> str:

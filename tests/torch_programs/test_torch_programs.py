@@ -127,3 +127,15 @@ def test_arguments_reach_the_script(tmp_path):
                       "print('final loss:', len(sys.argv) + torch.ones(1).item())\n")
     result = CliRunner().invoke(app, ["torch-run", str(script), "--epochs", "3"])
     assert result.exit_code == 0 and final_loss(result.output) == 4.0
+
+
+def test_a_torch_argument_glassbox_lacks_is_named(tmp_path):
+    script = tmp_path / "pinned.py"
+    script.write_text("import torch\nx = torch.zeros(3, pin_memory=True)\n")
+    result = CliRunner().invoke(app, ["torch-run", str(script)])
+    assert result.exit_code == 2
+    assert "needs the argument pin_memory= of zeros(), which glassbox lacks (line 2:" \
+        in result.output
+    script.write_text("def mine(a):\n    return a\n\nmine(1, b=2)\n")  # the script's own bug
+    result = CliRunner().invoke(app, ["torch-run", str(script)])
+    assert result.exit_code == 1 and "lacks" not in result.output
