@@ -145,7 +145,8 @@ def test_conv2d_both_product_arrangements_match_torch(shape, groups):
 
 
 @pytest.mark.parametrize("kwargs", [dict(padding=1), dict(padding=(2, 0), dilation=(1, 2)),
-                                    dict(padding="same", groups=2), dict()])
+                                    dict(padding="same", groups=2), dict(),
+                                    dict(padding=1, groups=4)])  # depthwise
 def test_stride_one_input_gradient_as_convolution_equals_col2im(monkeypatch, kwargs):
     rng = np.random.default_rng(9)
     arrays = [rng.standard_normal((2, 4, 7, 6)), rng.standard_normal((4, 4 // kwargs.get(

@@ -496,6 +496,10 @@ def _input_grad_as_convolution(grad_output, weight, geometry: _ConvGeometry, inp
 def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input_hw):
     """dL/dx of y = conv(x, W): col2im(W^T @ g), i.e. the transposed convolution of g."""
     if _is_depthwise(weight.shape, geometry):
+        # at stride 1 the depthwise forward of g (flipped kernel) beats the scatter
+        as_convolution = _input_grad_as_convolution(grad_output, weight, geometry, input_hw)
+        if as_convolution is not None:
+            return as_convolution
         return _depthwise_input_grad_array(grad_output, weight, geometry, input_hw)
     N, C_out, H_out, W_out = grad_output.shape
     G = geometry.groups
