@@ -48,11 +48,15 @@ from glassbox.generative.gan import (
     noisy_labels,
     soft_labels,
 )
-from glassbox.io import load_metadata
 from glassbox.train.checkpoint import load_checkpoint, save_checkpoint
 from glassbox.train.engines import Engine, engine_of, get_engine, to_numpy
 from glassbox.train.history import History
-from glassbox.train.loop import NonFiniteLossError, _loader_generators, first_non_finite
+from glassbox.train.loop import (
+    NonFiniteLossError,
+    _kept,
+    _loader_generators,
+    first_non_finite,
+)
 
 __all__ = ["fit_gan", "sample_noise", "generate", "GANOptimizers", "GAN_CHECKPOINT"]
 
@@ -181,16 +185,6 @@ def _check_settings(epochs: int, n_critic: int, loss: str, latent_dim: int,
                          f"clip_value={clip_value!r}")
     if resume and checkpoint_dir is None:
         raise ValueError("resume=True needs the checkpoint_dir of the run to continue.")
-
-
-def _kept(last_path: Path | None) -> str:
-    if last_path is not None and last_path.is_file():
-        epoch = load_metadata(last_path).get("epoch", "?")
-        return (f"The last good checkpoint, from the end of epoch {epoch}, is kept at "
-                f"{last_path}; resume from it with resume=True after fixing the cause.")
-    if last_path is not None:
-        return "No checkpoint had been written yet (the failure came in the first epoch)."
-    return "No checkpoint is kept: pass checkpoint_dir= to keep the last good one."
 
 
 def fit_gan(generator: Any, discriminator: Any, loader: Iterable[Any], g_optimizer: Any,
