@@ -64,6 +64,15 @@ def test_out_in_a_read_only_folder(demo_lab, tmp_path):
     assert result.exit_code == 2 and lines[0].startswith("Error: ")
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_out_where_nobody_may_write(demo_lab):
+    # NOTE: root may write in a chmod 0o555 folder, so the test above skips under root;
+    # no one, root included, may create a folder in /proc.
+    result, lines = _invoke(["lab", "run", "demo", "--out", "/proc/glassbox-out"])
+    assert result.exit_code == 2 and lines[0].startswith("Error: ")
+    assert "/proc/glassbox-out" in result.output and "Traceback" not in result.output
+
+
 def test_mnist_missing_everywhere(tmp_path, monkeypatch):
     from glassbox.data import sources
 
