@@ -23,6 +23,7 @@ import tracemalloc
 import numpy as np
 import torch
 import torch.nn.functional as TF
+from _timing import best_ms
 from threadpoolctl import threadpool_limits
 
 import glassbox as gb
@@ -82,17 +83,6 @@ def make_case(name, library):
             upstream = library.tensor(rng.standard_normal(tuple(y.shape)).astype(np.float32))
         y.backward(upstream if y.ndim else None)
     return step
-
-
-def best_ms(step, repeat, clock=time.perf_counter):
-    step()
-    step()
-    times = []
-    for _ in range(repeat):
-        start = clock()
-        step()
-        times.append(clock() - start)
-    return 1e3 * float(np.min(times))
 
 
 def glassbox_peak_mib(step) -> float:

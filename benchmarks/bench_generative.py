@@ -26,6 +26,7 @@ import time
 
 import numpy as np
 import torch
+from _timing import best_ms
 from threadpoolctl import threadpool_limits
 
 import glassbox as gb
@@ -114,17 +115,6 @@ def _models(name):
         generators, discriminators = _twin(dcgan_generator), _twin(dcgan_discriminator)
         return (generators[0], discriminators[0]), (generators[1], discriminators[1])
     return _twin(wgan_gp_critic)
-
-
-def best_ms(step, repeat, clock=time.perf_counter):
-    step()
-    step()
-    times = []
-    for _ in range(repeat):
-        start = clock()
-        step()
-        times.append(clock() - start)
-    return 1e3 * float(np.min(times))
 
 
 def main() -> None:
