@@ -28,6 +28,16 @@ class device:  # noqa: N801 (torch's name)
     type : str or device
         ``"cpu"`` (``"cpu:0"`` too); anything else raises a RuntimeError.
     index : int, optional
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.device("cpu")
+    device(type='cpu')
+    >>> gb.device("cuda:0")
+    Traceback (most recent call last):
+        ...
+    RuntimeError: glassbox computes on the CPU only; received device 'cuda:0'. ...
     """
 
     __slots__ = ("type", "index")
@@ -73,10 +83,27 @@ def check_device(value) -> None:
 
 
 def set_default_device(value) -> None:
-    """Set the device of new Tensors: only ``"cpu"`` (or None) is possible."""
+    """Set the device of new Tensors: only ``"cpu"`` (or None) is possible.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.set_default_device("cpu")
+    >>> gb.set_default_device("mps")
+    Traceback (most recent call last):
+        ...
+    RuntimeError: glassbox computes on the CPU only; received device 'mps'. ...
+    """
     check_device(value)
 
 
 def get_default_device() -> device:
-    """The device of new Tensors: always the CPU."""
+    """The device of new Tensors: always the CPU.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.get_default_device()
+    device(type='cpu')
+    """
     return CPU

@@ -222,7 +222,14 @@ def randperm(n: int, *, generator=None, dtype=None, device=None,
 
 
 def is_tensor(obj) -> bool:
-    """True for glassbox Tensors (and Parameters)."""
+    """True for glassbox Tensors (and Parameters).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.is_tensor(gb.ones(2)), gb.is_tensor([1.0])
+    (True, False)
+    """
     return isinstance(obj, Tensor)
 
 

@@ -110,7 +110,14 @@ def einsum(equation: str, *operands) -> Tensor:
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,  # noqa: A002
              equal_nan: bool = False) -> bool:
-    """True when every |input - other| <= atol + rtol |other|."""
+    """True when every |input - other| <= atol + rtol |other|.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.allclose(gb.tensor([1., 2.]), gb.tensor([1., 2.000001]))
+    True
+    """
     import numpy as np
 
     return bool(np.allclose(input.numpy(), other.numpy(), rtol, atol, equal_nan))
@@ -125,19 +132,42 @@ dot = _method("dot")
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:  # noqa: A002
-    """The outer product: out[i, j] = input[i] * vec2[j]."""
+    """The outer product: out[i, j] = input[i] * vec2[j].
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.outer(gb.tensor([1., 2.]), gb.tensor([1., 10., 100.]))
+    tensor([[  1.,  10., 100.],
+            [  2.,  20., 200.]])
+    """
     return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 
 def hstack(tensors) -> Tensor:
-    """Concatenate along dim 1 (dim 0 for 1-D Tensors)."""
+    """Concatenate along dim 1 (dim 0 for 1-D Tensors).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.hstack([gb.tensor([1, 2]), gb.tensor([3])])
+    tensor([1, 2, 3])
+    """
     from glassbox.autograd.factories import cat
 
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors) -> Tensor:
-    """Stack rows: 1-D Tensors become rows, then concatenate along dim 0."""
+    """Stack rows: 1-D Tensors become rows, then concatenate along dim 0.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.vstack([gb.tensor([1, 2]), gb.tensor([3, 4])])
+    tensor([[1, 2],
+            [3, 4]])
+    """
     from glassbox.autograd.factories import cat
 
     return cat([t.unsqueeze(0) if t.ndim == 1 else t for t in tensors], 0)
@@ -145,7 +175,17 @@ def vstack(tensors) -> Tensor:
 
 def inference_mode(mode: bool = True):
     """``torch.inference_mode`` (context manager or decorator): here :class:`no_grad`
-    when ``mode`` (glassbox has no separate inference Tensors)."""
+    when ``mode`` (glassbox has no separate inference Tensors).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> x = gb.ones(2, requires_grad=True)
+    >>> with gb.inference_mode():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
     from glassbox.autograd.grad_mode import enable_grad, no_grad
 
     if callable(mode):  # bare decorator use: @inference_mode

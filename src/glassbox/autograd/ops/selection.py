@@ -39,7 +39,16 @@ def _index_array(index, what: str) -> np.ndarray:
 
 
 def gather(x: Tensor, dim: int, index) -> Tensor:
-    """out[i][j] = x[i][index[i][j]] (for dim=1), the twin of ``torch.gather``."""
+    """out[i][j] = x[i][index[i][j]] (for dim=1), the twin of ``torch.gather``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> x = gb.tensor([[1., 2.], [3., 4.]])
+    >>> gb.gather(x, 1, gb.tensor([[1, 0], [0, 0]]))
+    tensor([[2., 1.],
+            [3., 3.]])
+    """
     index = _index_array(index, "gather")
     if index.ndim != x.ndim:
         raise RuntimeError(f"Index tensor must have the same number of dimensions as input "
@@ -55,13 +64,28 @@ def _source(src, x: Tensor, index: np.ndarray) -> Tensor:
 
 
 def scatter(x: Tensor, dim: int, index, src) -> Tensor:
-    """A copy of x with x[i][index[i][j]] = src[i][j] (for dim=1), ``torch.scatter``."""
+    """A copy of x with x[i][index[i][j]] = src[i][j] (for dim=1), ``torch.scatter``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.scatter(gb.zeros(2, 3), 1, gb.tensor([[2], [0]]), gb.tensor([[5.], [7.]]))
+    tensor([[0., 0., 5.],
+            [7., 0., 0.]])
+    """
     index = _index_array(index, "scatter")
     return SetItem.apply(x, _source(src, x, index), along(index, dim % max(x.ndim, 1)))
 
 
 def scatter_add(x: Tensor, dim: int, index, src) -> Tensor:
-    """x with src[i][j] added at x[i][index[i][j]] (repeats add up), ``torch.scatter_add``."""
+    """x with src[i][j] added at x[i][index[i][j]] (repeats add up), ``torch.scatter_add``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.scatter_add(gb.zeros(3), 0, gb.tensor([0, 2, 0]), gb.tensor([1., 2., 3.]))
+    tensor([4., 0., 2.])
+    """
     index = _index_array(index, "scatter_add")
     return x + IndexAdd.apply(_source(src, x, index), x.shape,
                               along(index, dim % max(x.ndim, 1)))
@@ -78,13 +102,29 @@ def _order(x: Tensor, dim: int, descending: bool) -> np.ndarray:
 
 
 def sort(x: Tensor, dim: int = -1, descending: bool = False):
-    """(values, indices) sorted along ``dim``; the gradient goes back to each value's place."""
+    """(values, indices) sorted along ``dim``; the gradient goes back to each value's place.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> values, indices = gb.sort(gb.tensor([3., 1., 2.]))
+    >>> values, indices
+    (tensor([1., 2., 3.]), tensor([1, 2, 0]))
+    """
     indices = _order(x, dim, descending)
     return values_indices(gather(x, dim, indices), Tensor(indices.astype(np.int64)))
 
 
 def topk(x: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
-    """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> values, indices = gb.topk(gb.tensor([3., 1., 2.]), 2)
+    >>> values, indices
+    (tensor([3., 2.]), tensor([0, 2]))
+    """
     size = x.shape[dim] if x.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError(f"selected index k out of range: k={k} for a dimension of size "
@@ -201,7 +241,14 @@ def _parse_einsum(equation: str, ndims: list[int]) -> tuple[list[str], str]:
 
 def multinomial(probabilities: Tensor, num_samples: int, replacement: bool = False,
                 generator=None) -> Tensor:
-    """Indices drawn from each row of non-negative weights (normalised), ``torch.multinomial``."""
+    """Indices drawn from each row of non-negative weights (normalised), ``torch.multinomial``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.multinomial(gb.tensor([0., 1., 0.]), 2, replacement=True)
+    tensor([1, 1])
+    """
     from glassbox import _random
 
     weights = np.asarray(probabilities._data, dtype=np.float64)

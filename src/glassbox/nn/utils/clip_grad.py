@@ -43,6 +43,17 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     See Also
     --------
     torch.nn.utils.clip_grad_norm_
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> from glassbox.nn.utils import clip_grad_norm_
+    >>> p = gb.nn.Parameter(gb.zeros(2))
+    >>> p.grad = gb.tensor([3., 4.])
+    >>> clip_grad_norm_([p], max_norm=1.0)
+    tensor(5.)
+    >>> p.grad
+    tensor([0.6, 0.8])
     """
     grads = _gradients(parameters)
     if not grads:
@@ -73,6 +84,16 @@ def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
     See Also
     --------
     torch.nn.utils.clip_grad_value_
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> from glassbox.nn.utils import clip_grad_value_
+    >>> p = gb.nn.Parameter(gb.zeros(2))
+    >>> p.grad = gb.tensor([-3., 0.5])
+    >>> clip_grad_value_([p], 1.0)
+    >>> p.grad
+    tensor([-1. ,  0.5])
     """
     clip_value = float(clip_value)
     for g in _gradients(parameters):

@@ -23,7 +23,18 @@ def parameters_to_vector(parameters) -> Tensor:
 
 
 def vector_to_parameters(vec: Tensor, parameters) -> None:
-    """Copy consecutive slices of ``vec`` into the parameters' values, in order."""
+    """Copy consecutive slices of ``vec`` into the parameters' values, in order.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> from glassbox.nn.utils import vector_to_parameters
+    >>> w, b = gb.nn.Parameter(gb.zeros(2, 2)), gb.nn.Parameter(gb.zeros(1))
+    >>> vector_to_parameters(gb.tensor([1., 2., 3., 4., 5.]), [w, b])
+    >>> w.data, b.data
+    (tensor([[1., 2.],
+            [3., 4.]]), tensor([5.]))
+    """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     offset = 0
