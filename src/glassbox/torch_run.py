@@ -82,6 +82,14 @@ def torch_is_glassbox():
     """Within the block, ``import torch`` (and ``torch.X``) imports glassbox instead.
 
     Modules already imported as ``torch...`` are set aside and put back afterwards.
+
+    Examples
+    --------
+    >>> with torch_is_glassbox():
+    ...     import torch
+    ...     import torch.nn as nn
+    >>> torch.__name__, nn.Linear.__module__.startswith("glassbox")
+    ('glassbox', True)
     """
     saved = {name: module for name, module in sys.modules.items()
              if name == "torch" or name.startswith("torch.")}
@@ -148,7 +156,17 @@ def _script_line(error: BaseException, script: str) -> str:
 def run_script(script: str, args: list[str] | tuple[str, ...] = ()) -> int:
     """Run ``script`` as ``__main__`` with ``torch`` resolved to glassbox; returns the exit
     code: 0, the script's own ``sys.exit`` code, 2 when it needs a torch API that glassbox
-    lacks (one message on stderr), 1 for any other error (its traceback is printed)."""
+    lacks (one message on stderr), 1 for any other error (its traceback is printed).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> script = pathlib.Path(tempfile.mkdtemp()) / "fit.py"
+    >>> _ = script.write_text("import torch; print(torch.ones(2, 3).sum().item())")
+    >>> run_script(str(script))
+    6.0
+    0
+    """
     if not os.path.isfile(script):
         print(f"Error: no such script: {script}", file=sys.stderr)
         return 2

@@ -140,6 +140,12 @@ def decoder_subspace(model: Any) -> np.ndarray:
 
     Works for :func:`glassbox.models.autoencoder` models of either engine with no hidden
     layer (the decoder is one ``Linear(k, d)``).
+
+    Examples
+    --------
+    >>> from glassbox.models import autoencoder
+    >>> decoder_subspace(autoencoder(input_dim=6, latent_dim=2)).shape
+    (6, 2)
     """
     layers = list(model.decoder)
     if len(layers) != 1 or not hasattr(layers[0], "weight"):

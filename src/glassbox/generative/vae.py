@@ -290,6 +290,15 @@ def log_importance_weights(model: Any, x: Any, k: int, likelihood: str = "bernou
     Returns
     -------
     Tensor of shape (k, N)
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> from glassbox.models import vae_mlp
+    >>> _ = gb.manual_seed(0)
+    >>> model = vae_mlp(input_dim=4, hidden_dim=8, latent_dim=2)
+    >>> log_importance_weights(model, gb.tensor([[0.0, 1.0, 1.0, 0.0]]), k=3).shape
+    (3, 1)
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer (samples per input), received k={k!r}")

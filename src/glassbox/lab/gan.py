@@ -151,6 +151,8 @@ def _train(ctx: LabContext, engine: Any, name: str, setup: Setup, x_train: np.nd
 
 
 def run(ctx: LabContext) -> None:
+    """Run the ``gan`` lab into ``ctx`` (its report, metrics and figures); called by
+    :func:`glassbox.lab.run_lab` and ``glassbox lab run gan``."""
     engine = get_engine(ctx.engine)
     setup = QUICK if ctx.quick else FULL
     report = ctx.report

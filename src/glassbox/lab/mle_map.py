@@ -106,6 +106,8 @@ def _logistic_data(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.nda
 
 
 def run(ctx: LabContext) -> None:
+    """Run the ``mle-map`` lab into ``ctx`` (its report, metrics and figures); called by
+    :func:`glassbox.lab.run_lab` and ``glassbox lab run mle-map``."""
     engine = get_engine(ctx.engine)
     report = ctx.report
     rng = ctx.rng

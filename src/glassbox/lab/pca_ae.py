@@ -78,6 +78,8 @@ def _train_linear(ctx: LabContext, engine: Any, x_centered: np.ndarray, target_b
 
 
 def run(ctx: LabContext) -> None:
+    """Run the ``pca-ae`` lab into ``ctx`` (its report, metrics and figures); called by
+    :func:`glassbox.lab.run_lab` and ``glassbox lab run pca-ae``."""
     engine = get_engine(ctx.engine)
     report = ctx.report
     data = _load(ctx)

@@ -125,6 +125,8 @@ def _train(ctx: LabContext, engine: Any, data: dict, objective: str, epochs: int
 
 
 def run(ctx: LabContext) -> None:
+    """Run the ``vae`` lab into ``ctx`` (its report, metrics and figures); called by
+    :func:`glassbox.lab.run_lab` and ``glassbox lab run vae``."""
     engine = get_engine(ctx.engine)
     report = ctx.report
     data = _load(ctx)

@@ -400,6 +400,17 @@ def minimize_lbfgs(loss_gradient, w0, *, max_iter, gtol, history_size=10):
     loss by less than ``64 eps`` relative to its size (the ``ftol`` scikit-learn passes),
     when even a steepest-descent step cannot lower the loss (it is flat at floating-point
     precision: the same situation as the ``ftol`` stop), or after ``max_iter`` iterations.
+
+    Examples
+    --------
+    The quadratic ``(w - 3)^2`` summed over two coordinates:
+
+    >>> def loss_gradient(w):
+    ...     return float(((w - 3.0) ** 2).sum()), 2.0 * (w - 3.0)
+    >>> w, n_iter, converged = minimize_lbfgs(loss_gradient, np.zeros(2), max_iter=50,
+    ...                                       gtol=1e-8)
+    >>> np.round(w, 6), converged
+    (array([3., 3.]), True)
     """
     relative_tolerance = 64 * np.finfo(float).eps
     w = w0.copy()

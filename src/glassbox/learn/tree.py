@@ -46,7 +46,13 @@ __all__ = ["DecisionTreeClassifier", "cart_best_split", "export_text", "grow_tre
 # The algorithm as taught (the estimator below grows the same trees, faster)
 # ---------------------------------------------------------------------------
 def gini_impurity(class_counts):
-    """``1 - sum_k p_k**2`` along the last axis; 0 for an empty node."""
+    """``1 - sum_k p_k**2`` along the last axis; 0 for an empty node.
+
+    Examples
+    --------
+    >>> gini_impurity(np.array([[5, 5], [10, 0], [0, 0]]))
+    array([0.5, 0. , 0. ])
+    """
     total = class_counts.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(total > 0, 1.0 - ((class_counts / total[..., None]) ** 2).sum(-1), 0.0)
