@@ -107,6 +107,7 @@ def main() -> None:
                              "does not count)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    gb.set_num_threads(args.threads)  # glassbox's own threads (and its BLAS's)
     threadpool_limits(args.threads)
     print(f"torch {torch.__version__}, {args.threads} threads, float32, {args.clock} clock, "
           f"best of {args.repeat}; forward + backward")

@@ -135,6 +135,7 @@ def main() -> None:
         ours, theirs = _models(name)
         for threads in args.threads:
             torch.set_num_threads(threads)
+            gb.set_num_threads(threads)  # glassbox's own threads (and its BLAS's)
             with threadpool_limits(threads):
                 mine = best_ms(make(gb, ours, args.batch), args.repeat, clock)
                 reference = best_ms(make(torch, theirs, args.batch), args.repeat, clock)

@@ -1,7 +1,16 @@
 """Train-step speed and peak memory of every zoo model, and of the GAN steps, against torch.
 
-Run:  python benchmarks/bench_zoo.py [--threads 1 2] [--repeats 20] [--models mobilenet dcgan]
-      python benchmarks/bench_zoo.py --quick          # fewer steps, for a first look
+Run (from benchmarks/, with glassbox on the path):
+
+    cd benchmarks && PYTHONPATH=../src python bench_zoo.py --threads 1 2   # the whole table
+    python bench_zoo.py --threads 1 2 --repeats 20 --block 5 --models dcgan resnet18
+    python bench_zoo.py --threads 1 --clock cpu   # 1 thread on a busy machine (CPU time)
+    python bench_zoo.py --quick                   # fewer steps and rows, for a first look
+
+Every row runs at each ``--threads`` count (all rows at the first count, then all at the
+next); peak memory is measured at the first count only. Measure the 2-thread column on a
+quiet machine (wall clock, the default): on a loaded one the second thread waits for a
+core and the figures say nothing.
 
 Each row builds one network twice from the same code (``glassbox.nn`` and ``torch.nn``),
 copies glassbox's initial weights into torch, checks that the first losses agree, then
@@ -9,7 +18,8 @@ times one *train step* of each engine in the same process, alternating blocks of
 so that both see the same machine load, and prints the median glassbox / torch ratio.
 A step is forward, loss, backward and a plain SGD update on the raw arrays (the
 optimiser's own cost is not measured). Torch runs with ``--threads`` threads
-(``torch.set_num_threads``) and NumPy's BLAS with the same number (threadpoolctl).
+(``torch.set_num_threads``), glassbox with the same number (``glassbox.set_num_threads``:
+its chunked array passes, and NumPy's BLAS through threadpoolctl).
 
 Rows (small inputs, so that a step takes well under a second):
 
@@ -254,6 +264,9 @@ def memory_worker(name: str, engine_name: str, threads: int) -> None:
     if engine_name == "torch":
         import torch
         torch.set_num_threads(threads)
+    else:
+        import glassbox
+        glassbox.set_num_threads(threads)
     from threadpoolctl import threadpool_limits
     with threadpool_limits(limits=threads, user_api="blas"):
         step, _ = WORKLOADS[name][1](eng)
@@ -311,9 +324,12 @@ def print_row(row: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     epilog=__doc__.split("\n\n", 1)[1],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2],
-                        help="thread counts for torch and NumPy's BLAS (default: 1 2)")
+                        help="thread counts, each row at each (default: 1 2); torch, "
+                             "glassbox and NumPy's BLAS get the same number")
     parser.add_argument("--repeats", type=int, default=20, help="timed steps per engine")
     parser.add_argument("--block", type=int, default=5, help="steps per alternating block")
     parser.add_argument("--models", nargs="+", choices=list(WORKLOADS), default=None,
@@ -333,6 +349,8 @@ def main() -> None:
         return
     import torch
     from threadpoolctl import threadpool_limits
+
+    import glassbox
     names = args.models or (QUICK if args.quick else list(WORKLOADS))
     repeats = 10 if args.quick else args.repeats
     clock = time.process_time if args.clock == "cpu" else time.perf_counter
@@ -345,6 +363,7 @@ def main() -> None:
     print("|" + "---|" * (header.count("|") - 1))
     for threads in args.threads:
         torch.set_num_threads(threads)
+        glassbox.set_num_threads(threads)
         with threadpool_limits(limits=threads, user_api="blas"):
             for name in names:
                 row = compare(name, threads, repeats, args.block,

@@ -17,6 +17,7 @@ Like ``torch``, the top level holds the Tensor and its factories::
 import importlib
 
 from glassbox._memory import keep_freed_memory
+from glassbox._threads import get_num_threads, set_num_threads
 from glassbox.autograd import (
     Function,
     Size,
@@ -107,6 +108,7 @@ __all__ = [
     "Size", "device", "set_default_device", "get_default_device", "set_default_dtype",
     "randperm", "is_tensor", "int8", "int16", "FloatTensor", "DoubleTensor", "LongTensor",
     "IntTensor", "BoolTensor", "ByteTensor",
+    "get_num_threads", "set_num_threads",
     # (max, min, pow, round stay out: ``from glassbox import *`` keeps Python's builtins)
     *(name for name in _function_names if name not in ("max", "min", "pow", "round")),
 ]

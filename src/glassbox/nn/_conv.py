@@ -30,6 +30,12 @@ copies of its input. Each is tested equal to the general path.
 *Pooling* loops over the kernel offsets too: max pooling keeps a running maximum and the
 offset where it was reached; its backward sends each gradient to that offset.
 
+*Threads.* The matrix products use NumPy's BLAS threads. The other large passes (the
+im2col copy, col2im's sums, the transposed copies, pooling) are split into chunks of
+channels or samples by ``glassbox._threads`` and run on ``glassbox.get_num_threads()``
+threads; every number is computed by the same loop whatever the chunks, so the results
+do not depend on the thread count.
+
 Higher-order gradients
 ----------------------
 Every backward rule calls the Functions of this module (as torch does), so it runs on
@@ -49,6 +55,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from glassbox import _threads
 from glassbox._windows import output_size, sliding_windows
 from glassbox.autograd.function import Function
 from glassbox.autograd.tensor import Tensor
@@ -244,7 +251,7 @@ def _im2col(x_padded: np.ndarray, geometry: _ConvGeometry, out_hw=None) -> np.nd
                               geometry.dilation)               # (N, C, H_out, W_out, kH, kW)
     N, C, H_out, W_out, kH, kW = windows.shape
     # NOTE: output pixels last, so the copy's inner loop runs along an image row.
-    columns = np.ascontiguousarray(windows.transpose(1, 4, 5, 0, 2, 3))
+    columns = _threads.ascontiguous(windows.transpose(1, 4, 5, 0, 2, 3))
     return columns.reshape(C * kH * kW, N * H_out * W_out)     # (C*kH*kW, N*L)
 
 
@@ -264,11 +271,23 @@ def _col2im(columns: np.ndarray, padded_hw, geometry: _ConvGeometry) -> np.ndarr
     C, kH, kW, H_out, W_out, N = columns.shape
     spare = 0 if geometry.stride == (1, 1) else 1
     image = np.zeros((C, *padded_hw, N + spare), dtype=columns.dtype)[..., :N]
-    for p in range(kH):
-        for q in range(kW):
-            rows, cols = _offset_slices(p, q, (H_out, W_out), geometry.stride,
-                                        geometry.dilation)
-            image[:, rows, cols] += columns[:, p, q]
+
+    def add_offsets(channels, samples):  # the whole loop, on some channels or samples
+        for p in range(kH):
+            for q in range(kW):
+                rows, cols = _offset_slices(p, q, (H_out, W_out), geometry.stride,
+                                            geometry.dilation)
+                image[channels, rows, cols, samples] += columns[channels, p, q, ..., samples]
+
+    # threads: chunks of channels (of samples when there is one channel)
+    if C > 1:
+        _threads.parallel_for(C, lambda start, stop: add_offsets(slice(start, stop),
+                                                                 slice(None)),
+                              columns.nbytes)
+    else:
+        _threads.parallel_for(N, lambda start, stop: add_offsets(slice(None),
+                                                                 slice(start, stop)),
+                              columns.nbytes)
     return image
 
 
@@ -338,13 +357,13 @@ def _plane_matrices(weight, geometry: _ConvGeometry, padded_hw, out_hw) -> np.nd
 def _channels_first(x) -> np.ndarray:
     """(N, C, H, W) -> (C, H*W, N): each channel's planes as the columns of a matrix."""
     N, C, H, W = x.shape
-    return np.ascontiguousarray(x.transpose(1, 2, 3, 0)).reshape(C, H * W, N)
+    return _threads.ascontiguous(x.transpose(1, 2, 3, 0)).reshape(C, H * W, N)
 
 
 def _batch_first(planes, hw) -> np.ndarray:
     """(C, H*W, N) -> (N, C, H, W), the inverse of :func:`_channels_first`."""
     C, _, N = planes.shape
-    return np.ascontiguousarray(planes.reshape(C, *hw, N).transpose(3, 0, 1, 2))
+    return _threads.ascontiguous(planes.reshape(C, *hw, N).transpose(3, 0, 1, 2))
 
 
 def _depthwise_conv2d_array(x, weight, geometry: _ConvGeometry):
@@ -357,14 +376,17 @@ def _depthwise_conv2d_array(x, weight, geometry: _ConvGeometry):
         y = planes @ _channels_first(x_padded)                # (C, L_out, N)
         return _batch_first(y, out_hw)
     y = np.empty((N, C, *out_hw), dtype=x.dtype)
-    term = np.empty_like(y)                                    # reused for every offset
-    for p, q, rows, cols in _depthwise_offsets(geometry, out_hw):
-        scale = weight[:, 0, p, q].reshape(C, 1, 1)             # W[c, 0, p, q] per channel
-        if p == q == 0:
-            np.multiply(x_padded[:, :, rows, cols], scale, out=y)
-        else:
-            np.multiply(x_padded[:, :, rows, cols], scale, out=term)
-            y += term
+
+    def add_offsets(start, stop):  # the loop on samples start..stop (threads: chunks)
+        term = np.empty_like(y[start:stop])                    # reused for every offset
+        for p, q, rows, cols in _depthwise_offsets(geometry, out_hw):
+            scale = weight[:, 0, p, q].reshape(C, 1, 1)         # W[c, 0, p, q] per channel
+            if p == q == 0:
+                np.multiply(x_padded[start:stop, :, rows, cols], scale, out=y[start:stop])
+            else:
+                np.multiply(x_padded[start:stop, :, rows, cols], scale, out=term)
+                y[start:stop] += term
+    _threads.parallel_for(N, add_offsets, x_padded.nbytes)
     return y
 
 
@@ -379,14 +401,18 @@ def _depthwise_input_grad_array(grad_output, weight, geometry: _ConvGeometry, in
         # d(S_c x)/dx = S_c^T
         image = planes.transpose(0, 2, 1) @ _channels_first(grad_output)   # (C, L_in, N)
         image = _batch_first(image, padded_hw)
-        return np.ascontiguousarray(image[:, :, top:top + H, left:left + W])
+        return _threads.ascontiguous(image[:, :, top:top + H, left:left + W])
     image = np.zeros((N, C, *padded_hw), dtype=grad_output.dtype)
-    term = np.empty_like(grad_output)
-    for p, q, rows, cols in _depthwise_offsets(geometry, grad_output.shape[-2:]):
-        # d y[n, c, i, j] / d x_pad[n, c, rows_i, cols_j] = W[c, 0, p, q]
-        np.multiply(grad_output, weight[:, 0, p, q].reshape(C, 1, 1), out=term)
-        image[:, :, rows, cols] += term
-    return np.ascontiguousarray(image[:, :, top:top + H, left:left + W])
+
+    def add_offsets(start, stop):  # the loop on samples start..stop (threads: chunks)
+        term = np.empty_like(grad_output[start:stop])
+        for p, q, rows, cols in _depthwise_offsets(geometry, grad_output.shape[-2:]):
+            # d y[n, c, i, j] / d x_pad[n, c, rows_i, cols_j] = W[c, 0, p, q]
+            np.multiply(grad_output[start:stop], weight[:, 0, p, q].reshape(C, 1, 1),
+                        out=term)
+            image[start:stop, :, rows, cols] += term
+    _threads.parallel_for(N, add_offsets, image.nbytes)
+    return _threads.ascontiguous(image[:, :, top:top + H, left:left + W])
 
 
 def _depthwise_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_shape):
@@ -459,7 +485,7 @@ def _conv2d_array(x, weight, geometry: _ConvGeometry, columns=None):
         return y.reshape(N, C_out, H_out, W_out), columns
     y = weight_g @ columns.reshape(G, K, N * L)                # (G, C_out/G, N*L), one GEMM each
     y = y.reshape(C_out, N, H_out, W_out).transpose(1, 0, 2, 3)
-    return np.ascontiguousarray(y), columns                    # (N, C_out, H_out, W_out)
+    return _threads.ascontiguous(y), columns                   # (N, C_out, H_out, W_out)
 
 
 # NOTE: the input gradient of a stride-1 convolution is itself a convolution: of g,
@@ -516,14 +542,14 @@ def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input
     if as_convolution is not None:
         return as_convolution
     # batch last for col2im (see there): (C_out, H_out, W_out, N) -> (G, C_out/G, M)
-    g = np.ascontiguousarray(grad_output.transpose(1, 2, 3, 0)).reshape(
+    g = _threads.ascontiguous(grad_output.transpose(1, 2, 3, 0)).reshape(
         G, C_out // G, H_out * W_out * N)
     # d(W @ cols)/dcols = W^T
     grad_columns = weight_g.transpose(0, 2, 1) @ g             # (G, K, M), one GEMM per group
     grad_columns = grad_columns.reshape(C_in, kH, kW, H_out, W_out, N)
     image = _col2im(grad_columns, (H + top + bottom, W + left + right), geometry)
     image = image[:, top:top + H, left:left + W]               # (C_in, H, W, N)
-    return np.ascontiguousarray(image.transpose(3, 0, 1, 2))   # (N, C_in, H, W)
+    return _threads.ascontiguous(image.transpose(3, 0, 1, 2))  # (N, C_in, H, W)
 
 
 def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_shape,
@@ -546,7 +572,7 @@ def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_sh
         grad_weight_t = (samples @ g.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, K, C_out/G)
         return grad_weight_t.transpose(0, 2, 1).reshape(weight_shape)
     # the samples side by side, as in the columns: (N, C_out, L) -> (G, C_out/G, N*L)
-    g = np.ascontiguousarray(grad_output.reshape(N, C_out, L).transpose(1, 0, 2))
+    g = _threads.ascontiguous(grad_output.reshape(N, C_out, L).transpose(1, 0, 2))
     g = g.reshape(G, C_out // G, N * L)
     # d(W @ cols)/dW = cols^T, summed over the samples and output pixels: one GEMM
     # (BLAS reads the transposed columns in place)
@@ -648,7 +674,7 @@ def _pad_last_two(x, padding, value):
     # NOTE: a filled array and one slice assignment: several times faster than np.pad
     padded = np.full((*x.shape[:-2], H + top + bottom, W + left + right), value,
                      dtype=x.dtype)
-    padded[..., top:top + H, left:left + W] = x
+    _threads.copy(padded[..., top:top + H, left:left + W], x)
     return padded
 
 
@@ -666,20 +692,24 @@ def _max_pool2d_array(x, geometry: _PoolGeometry):
     """
     x_padded = _pad_last_two(x, geometry.padding, -np.inf)  # padding never wins
     has_nan = bool(np.isnan(x).any()) if x.dtype.kind == "f" else False
-    maxima = argmax = None
-    for index, rows, cols in geometry.offsets():
-        window = x_padded[..., rows, cols]                     # (N, C, H_out, W_out) view
-        if maxima is None:
-            maxima = window.copy()
-            argmax = np.zeros(window.shape, dtype=np.int32)
-            continue
-        better = window > maxima
-        if has_nan:
-            better |= np.isnan(window)
-        np.maximum(maxima, window, out=maxima)                 # NaN propagates, as in torch
-        # branch-free select (much faster than a masked assignment on random masks):
-        # argmax = index where better, unchanged elsewhere
-        argmax += better * (index - argmax)
+    maxima = np.empty((*x.shape[:-2], *geometry.output_hw), dtype=x.dtype)
+    argmax = np.zeros(maxima.shape, dtype=np.int32)
+
+    def running_maximum(start, stop):  # on x[start:stop] (threads: chunks of axis 0)
+        best, best_index = maxima[start:stop], argmax[start:stop]
+        for index, rows, cols in geometry.offsets():
+            window = x_padded[start:stop, ..., rows, cols]     # (n, C, H_out, W_out) view
+            if index == 0:
+                np.copyto(best, window)
+                continue
+            better = window > best
+            if has_nan:
+                better |= np.isnan(window)
+            np.maximum(best, window, out=best)                 # NaN propagates, as in torch
+            # branch-free select (much faster than a masked assignment on random masks):
+            # argmax = index where better, unchanged elsewhere
+            best_index += better * (index - best_index)
+    _threads.parallel_for(maxima.shape[0], running_maximum, x_padded.nbytes)
     return maxima, argmax
 
 
@@ -698,10 +728,14 @@ def _max_pool2d_indices(argmax, geometry: _PoolGeometry):
 def _max_pool2d_scatter_array(grad_output, argmax, geometry: _PoolGeometry):
     """Backward of max pooling: each gradient goes to the pixel that won its window."""
     image = np.zeros(geometry.padded_shape(grad_output.shape[:-2]), dtype=grad_output.dtype)
-    for index, rows, cols in geometry.offsets():
-        # d max / d x_i = 1 for the winner i, 0 for the others
-        # NOTE: a product with the mask (not np.where): several times faster here
-        image[..., rows, cols] += grad_output * (argmax == index)
+
+    def scatter(start, stop):  # on grad_output[start:stop] (threads: chunks of axis 0)
+        for index, rows, cols in geometry.offsets():
+            # d max / d x_i = 1 for the winner i, 0 for the others
+            # NOTE: a product with the mask (not np.where): several times faster here
+            image[start:stop, ..., rows, cols] += (grad_output[start:stop]
+                                                   * (argmax[start:stop] == index))
+    _threads.parallel_for(grad_output.shape[0], scatter, image.nbytes)
     return _crop_last_two(image, geometry)
 
 
@@ -739,17 +773,23 @@ def _avg_pool2d_array(x, geometry: _PoolGeometry, divisor):
     """Sum of each window (zero padding) over the kernel offsets, then divide."""
     x_padded = _pad_last_two(x, geometry.padding, 0)
     total = np.zeros((*x.shape[:-2], *geometry.output_hw), dtype=x.dtype)
-    for _, rows, cols in geometry.offsets():
-        total += x_padded[..., rows, cols]
+
+    def window_sums(start, stop):  # on x[start:stop] (threads: chunks of axis 0)
+        for _, rows, cols in geometry.offsets():
+            total[start:stop] += x_padded[start:stop, ..., rows, cols]
+    _threads.parallel_for(total.shape[0], window_sums, x_padded.nbytes)
     return total / divisor
 
 
 def _avg_pool2d_adjoint_array(grad_output, geometry: _PoolGeometry, divisor):
     """Backward of average pooling: every pixel of a window gets grad / divisor."""
-    share = grad_output / divisor                               # d mean / d x_i = 1 / count
     image = np.zeros(geometry.padded_shape(grad_output.shape[:-2]), dtype=grad_output.dtype)
-    for _, rows, cols in geometry.offsets():
-        image[..., rows, cols] += share
+
+    def spread(start, stop):  # on grad_output[start:stop] (threads: chunks of axis 0)
+        share = grad_output[start:stop] / divisor               # d mean / d x_i = 1 / count
+        for _, rows, cols in geometry.offsets():
+            image[start:stop, ..., rows, cols] += share
+    _threads.parallel_for(grad_output.shape[0], spread, image.nbytes)
     return _crop_last_two(image, geometry)
 
 
@@ -794,7 +834,9 @@ class Convolution(Function):
     def forward(ctx, x, weight, bias, geometry: _ConvGeometry, columns=None):
         y, columns = _conv2d_array(x._data, weight._data, geometry, columns)
         if bias is not None:
-            y += bias._data.reshape(1, -1, 1, 1)
+            def add_bias(start, stop):  # threads: chunks of samples
+                y[start:stop] += bias._data.reshape(1, -1, 1, 1)
+            _threads.parallel_for(y.shape[0], add_bias, y.nbytes)
         # NOTE: the columns are kept for the weight gradient: the im2col copy is the
         # costliest step, and saved values are freed after backward. A frozen weight
         # (requires_grad False) needs no gradient, hence no columns.

@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from glassbox import _random
+from glassbox import _random, _threads
 from glassbox.autograd import grad_mode
 from glassbox.autograd.function import Function
 from glassbox.autograd.ops.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
@@ -772,14 +772,20 @@ class _BatchNorm(Function):
         scale = invstd if weight is None else invstd * weight._data
         scale = scale.astype(data.dtype, copy=False).reshape(shape)
         if centered is not None:  # (x - mean) * scale + bias, in the buffer of x - mean
-            y = np.multiply(centered, scale, out=centered)
-            if bias is not None:
-                y += bias._data.astype(data.dtype, copy=False).reshape(shape)
-            return y
-        shift = -mean * scale.ravel() if bias is None else bias._data - mean * scale.ravel()
-        # one fused affine map per channel: x * scale + shift
-        y = data * scale
-        y += shift.astype(data.dtype, copy=False).reshape(shape)
+            y, source = centered, centered
+            shift = None if bias is None else bias._data.astype(data.dtype, copy=False)
+        else:
+            # one fused affine map per channel: x * scale + shift
+            y, source = np.empty_like(data), data
+            shift = -mean * scale.ravel() if bias is None else \
+                bias._data - mean * scale.ravel()
+            shift = shift.astype(data.dtype, copy=False)
+
+        def affine(start, stop):  # on samples start..stop (threads: chunks of samples)
+            np.multiply(source[start:stop], scale, out=y[start:stop])
+            if shift is not None:
+                y[start:stop] += shift.reshape(shape)
+        _threads.parallel_for(data.shape[0], affine, data.nbytes)
         return y
 
     @staticmethod
@@ -815,10 +821,23 @@ class _BatchNorm(Function):
         return grad_x, grad_weight, grad_bias, None, None, None, None, None
 
 
-def _channel_dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """sum of a * b over every axis but the channel axis 1, without the product array."""
-    letters = "nc" + "hwdefg"[:a.ndim - 2]
-    return np.einsum(f"{letters},{letters}->c", a, b)
+def _channel_sum(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    """Sum of ``a`` (or of ``a * b``, without the product array) over every axis but the
+    channel axis 1.
+
+    NOTE: in a fixed order, each sample's plane first, then the samples:
+    (N, C, L) -> (N, C) -> (C, N) -> (C,). Each sum then runs along a contiguous row, so
+    a channel gets the same number whether it is summed alone or with the others (as in
+    the chunks of channels that threads work on); ``a.sum(axis=(0, 2, 3))`` can change
+    its order with the array's shape. Pairwise summation along both rows keeps it as
+    accurate as NumPy's own sum.
+    """
+    N, C = a.shape[:2]
+    L = math.prod(a.shape[2:])
+    a = a.reshape(N, C, L)
+    per_sample = a.sum(axis=2) if b is None else np.einsum("ncl,ncl->nc", a,
+                                                           b.reshape(N, C, L))
+    return np.ascontiguousarray(per_sample.T).sum(axis=1)      # (C, N) -> (C,)
 
 
 def _batch_norm_backward_arrays(ctx, x, weight, grad_output):
@@ -832,29 +851,58 @@ def _batch_norm_backward_arrays(ctx, x, weight, grad_output):
     needs_x, needs_weight, needs_bias = ctx.needs_input_grad[:3]
     g, data = grad_output._data, x._data
     dtype = data.dtype
+    C = data.shape[1]
     shape = (1, -1) + (1,) * (data.ndim - 2)
-    count = data.size // data.shape[1]
+    count = data.size // C
+    mean = ctx.mean.astype(dtype, copy=False)
     invstd = ctx.invstd.astype(dtype, copy=False)
-    w = np.ones_like(invstd) if weight is None else weight._data
-    grad_x = grad_weight = grad_bias = None
-    sum_g = g.sum(axis=(0,) + tuple(range(2, data.ndim)))
-    centered = data - ctx.mean.astype(dtype, copy=False).reshape(shape)    # x - mean
-    sum_g_xhat = _channel_dot(g, centered) * invstd                        # sum(g x_hat)
-    if needs_x:
+    w = np.ones_like(invstd) if weight is None else weight._data.astype(dtype, copy=False)
+    sum_g, sum_g_xhat = np.empty(C, dtype=dtype), np.empty(C, dtype=dtype)
+    grad_x = np.empty_like(data) if needs_x else None
+
+    def channels(start, stop):  # every pass on channels start..stop (threads: chunks)
+        c = slice(start, stop)
+        g_c = g[:, c]
+        sum_g[c] = _channel_sum(g_c)
+        centered = data[:, c] - mean[c].reshape(shape)                     # x - mean
+        sum_g_xhat[c] = _channel_sum(g_c, centered) * invstd[c]            # sum(g x_hat)
+        if grad_x is None:
+            return
+        out = grad_x[:, c]
         if ctx.training:
-            grad_x = np.multiply(centered, (invstd * sum_g_xhat / count).reshape(shape),
-                                 out=centered)                  # x_hat mean(g x_hat)
-            np.subtract(g, grad_x, out=grad_x)
-            grad_x -= (sum_g / count).reshape(shape)
-            grad_x *= (w * invstd).reshape(shape)
+            np.multiply(centered, (invstd[c] * sum_g_xhat[c] / count).reshape(shape),
+                        out=out)                                # x_hat mean(g x_hat)
+            np.subtract(g_c, out, out=out)
+            out -= (sum_g[c] / count).reshape(shape)
+            out *= (w[c] * invstd[c]).reshape(shape)
         else:
-            grad_x = g * (w * invstd).reshape(shape)
-        grad_x = Tensor(grad_x)
-    if needs_weight:
-        grad_weight = Tensor(sum_g_xhat.astype(dtype, copy=False))
-    if needs_bias:
-        grad_bias = Tensor(sum_g.astype(dtype, copy=False))
-    return grad_x, grad_weight, grad_bias, None, None, None, None, None
+            np.multiply(g_c, (w[c] * invstd[c]).reshape(shape), out=out)
+    _threads.parallel_for(C, channels, 2 * data.nbytes)
+    return (None if grad_x is None else Tensor(grad_x),
+            Tensor(sum_g_xhat) if needs_weight else None,
+            Tensor(sum_g) if needs_bias else None, None, None, None, None, None)
+
+
+def _batch_statistics(data: np.ndarray):
+    """Mean and biased variance per channel (axis 1), and ``data - mean``.
+
+    Two passes, as accurate as ``np.var``: the mean, then the mean square of x - mean.
+    """
+    C = data.shape[1]
+    shape = (1, -1) + (1,) * (data.ndim - 2)
+    count = data.size // C
+    centered = np.empty(data.shape, dtype=np.result_type(data.dtype, np.float16))
+    means, variances = {}, {}
+
+    def channels(start, stop):  # on channels start..stop (threads: chunks of channels)
+        part = data[:, start:stop]
+        means[start] = (_channel_sum(part) / count).astype(centered.dtype, copy=False)
+        out = centered[:, start:stop]
+        np.subtract(part, means[start].reshape(shape), out=out)
+        variances[start] = _channel_sum(out, out) / count
+    _threads.parallel_for(C, channels, data.nbytes)
+    return (np.concatenate([means[start] for start in sorted(means)]),
+            np.concatenate([variances[start] for start in sorted(variances)]), centered)
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,  # noqa: A002
@@ -895,7 +943,6 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                          f"received shape {input.shape}")
     data = input._data
     C = data.shape[1]
-    axes = (0,) + tuple(range(2, data.ndim))
     for name, value in (("running_mean", running_mean), ("running_var", running_var),
                         ("weight", weight), ("bias", bias)):
         if value is not None and value.shape != (C,):
@@ -911,10 +958,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if count == 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got "
                              f"input size {input.shape}")
-        # two passes, as accurate as np.var: the mean, then the mean square of x - mean
-        mean = data.mean(axis=axes)
-        centered = data - mean.reshape((1, -1) + (1,) * (data.ndim - 2))
-        var = _channel_dot(centered, centered) / count  # biased, for normalising
+        mean, var, centered = _batch_statistics(data)
         if running_mean is not None:
             running_mean._data *= 1 - momentum
             running_mean._data += momentum * mean

@@ -1,0 +1,184 @@
+"""Intra-op threads: ``glassbox.set_num_threads`` and the chunked array passes behind it.
+
+torch runs every operator on its pool of intra-op threads (``torch.set_num_threads``).
+glassbox's matrix products run on NumPy's BLAS, which has threads of its own, but its
+other large array passes -- the im2col copy, col2im's sums, batch-norm statistics,
+pooling -- are NumPy loops that run on one core. NumPy releases the GIL inside such a
+loop, so plain Python threads can run several at once: :func:`parallel_for` splits one
+pass into chunks along an axis whose entries are computed independently of each other
+(the channels, the samples) and runs the chunks on a small pool of threads.
+
+Each entry is computed by the same NumPy loop, in the same order, whatever the number
+of chunks, so results are the same bit for bit at every thread count (the tests check
+it). A pass is split only when each chunk is big enough to pay for handing it to a
+thread (``_MIN_CHUNK_BYTES``); small arrays run as before, on the calling thread.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+__all__ = ["get_num_threads", "set_num_threads"]
+
+# NOTE: handing a chunk to a pool thread and waiting for it costs ~20-50 microseconds;
+# a NumPy pass moves ~1-4 GB/s per core, so chunks below ~256 KiB would not pay back.
+_MIN_CHUNK_BYTES = 1 << 18
+
+
+def _default_num_threads() -> int:
+    """OMP_NUM_THREADS when set (as torch reads it), else the cores this process may use."""
+    try:
+        requested = int(os.environ.get("OMP_NUM_THREADS", ""))
+    except ValueError:
+        requested = 0
+    if requested >= 1:
+        return requested
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+_num_threads = _default_num_threads()
+
+
+def set_num_threads(num_threads: int) -> None:
+    """Use ``num_threads`` threads for glassbox's array work, as ``torch.set_num_threads``.
+
+    Sets the threads of glassbox's own chunked passes (convolution copies, batch norm,
+    pooling) and limits NumPy's BLAS (the matrix products) to the same number, through
+    threadpoolctl.
+
+    Parameters
+    ----------
+    num_threads : int
+        At least 1.
+
+    Raises
+    ------
+    ValueError
+        If ``num_threads`` is not a positive integer.
+
+    See Also
+    --------
+    torch.set_num_threads
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> before = gb.get_num_threads()
+    >>> gb.set_num_threads(1)
+    >>> gb.get_num_threads()
+    1
+    >>> gb.set_num_threads(before)
+    """
+    global _num_threads
+    if isinstance(num_threads, bool) or not isinstance(num_threads, int) or num_threads < 1:
+        raise ValueError(f"set_num_threads expects a positive integer, received "
+                         f"num_threads={num_threads!r}")
+    _num_threads = num_threads
+    _blas_controller().limit(limits=num_threads, user_api="blas")
+
+
+def get_num_threads() -> int:
+    """The number of threads glassbox uses for its array work (``torch.get_num_threads``).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.get_num_threads() >= 1
+    True
+    """
+    return _num_threads
+
+
+@functools.cache
+def _blas_controller():
+    """One threadpoolctl controller (finding the BLAS libraries is slow: do it once)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+@functools.cache
+def _pool(workers: int, process_id: int) -> ThreadPoolExecutor:
+    """Worker threads kept for the session (starting threads per call costs more than a
+    pass). Keyed by process id: a forked child inherits the object, not its threads."""
+    return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="glassbox-intraop")
+
+
+_worker = threading.local()  # .busy: this thread is running a chunk already
+
+
+def chunk_count(items: int, nbytes: int) -> int:
+    """How many chunks to cut a pass over ``items`` entries (``nbytes`` in all) into."""
+    if getattr(_worker, "busy", False):
+        return 1  # a pass inside a chunk runs whole: waiting on the pool could deadlock
+    return max(1, min(_num_threads, items, nbytes // _MIN_CHUNK_BYTES))
+
+
+def _run_chunk(work, start, stop):
+    _worker.busy = True
+    try:
+        work(start, stop)
+    finally:
+        _worker.busy = False
+
+
+def parallel_for(items: int, work, nbytes: int) -> None:
+    """Run ``work(start, stop)`` over consecutive chunks of ``range(items)`` on threads.
+
+    ``work`` must compute each entry independently of the others (typically it writes
+    ``out[start:stop]`` from ``x[start:stop]``). ``nbytes`` is the memory the whole pass
+    touches; it decides whether splitting pays. The calling thread runs the first chunk.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x, out = np.arange(6.0), np.empty(6)
+    >>> def double(start, stop):
+    ...     np.multiply(x[start:stop], 2, out=out[start:stop])
+    >>> parallel_for(len(x), double, x.nbytes)
+    >>> out
+    array([ 0.,  2.,  4.,  6.,  8., 10.])
+    """
+    chunks = chunk_count(items, nbytes)
+    if chunks == 1:
+        work(0, items)
+        return
+    bounds = [items * i // chunks for i in range(chunks + 1)]
+    pool = _pool(_num_threads - 1, os.getpid())
+    futures = [pool.submit(_run_chunk, work, bounds[i], bounds[i + 1])
+               for i in range(1, chunks)]
+    try:
+        _run_chunk(work, bounds[0], bounds[1])
+    finally:
+        for future in futures:
+            future.result()                                    # re-raises a worker's error
+
+
+def copy(destination, source) -> None:
+    """``destination[...] = source``, split along the first axis longer than 1 (same
+    shapes)."""
+    while destination.ndim > 1 and destination.shape[0] == 1:
+        destination, source = destination[0], source[0]
+    if destination.ndim == 0:
+        destination[...] = source
+        return
+
+    def work(start, stop):
+        destination[start:stop] = source[start:stop]
+    parallel_for(destination.shape[0], work, destination.nbytes)
+
+
+def ascontiguous(array):
+    """``np.ascontiguousarray(array)`` with the copy split along the first axis."""
+    if array.flags.c_contiguous:
+        return array
+    out = np.empty(array.shape, dtype=array.dtype)
+    copy(out, array)
+    return out
