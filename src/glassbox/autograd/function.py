@@ -38,18 +38,21 @@ class Context:
         Tensor a new ``grad_fn``.
     """
 
-    __slots__ = ("function", "inputs", "needs_input_grad", "next_nodes", "_saved",
-                 "_saved_versions", "_freed", "_hooks", "__dict__")
+    __slots__ = ("function", "_saved", "__dict__")
+
+    # NOTE: defaults kept on the class, not set per node: a node is made by every
+    # operation (also under no_grad, where most of them are never read), so __init__
+    # does the least it can; recording sets these on the instance.
+    inputs: tuple = ()
+    needs_input_grad: tuple = ()
+    next_nodes: tuple = ()
+    _saved_versions: tuple = ()  # () when every saved Tensor was at version 0
+    _freed = False
+    _hooks: list | None = None
 
     def __init__(self, function: type) -> None:
         self.function = function
-        self.inputs: tuple = ()
-        self.needs_input_grad: tuple = ()
-        self.next_nodes: tuple = ()
         self._saved: tuple = ()
-        self._saved_versions: tuple = ()
-        self._freed = False
-        self._hooks: list | None = None
 
     def save_for_backward(self, *values: Any) -> None:
         """Keep Tensors (or arrays) for ``backward``.
@@ -71,7 +74,8 @@ class Context:
                 "autograd.grad(). Specify retain_graph=True if you need to backward "
                 "through the graph a second time."
             )
-        for index, (tensor, version) in enumerate(zip(self._saved, self._saved_versions)):
+        versions = self._saved_versions or (0,) * len(self._saved)
+        for index, (tensor, version) in enumerate(zip(self._saved, versions)):
             if tensor is not None and tensor._version != version:
                 raise RuntimeError(
                     f"one of the variables needed for gradient computation has been "
@@ -245,17 +249,24 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Tensor:
         """Run ``forward`` and, if a gradient will be needed, record the graph node."""
         ctx = Context(cls)
-        record = grad_mode._grad_enabled and any(
-            isinstance(arg, Tensor) and arg.requires_grad for arg in args
-        )
-        # NOTE: forward runs with recording off so that a forward written with Tensor
-        # ops (or one that calls other Functions) does not build a graph of its own.
-        previous = grad_mode._grad_enabled
-        grad_mode._grad_enabled = False
-        try:
+        # NOTE: this runs for every operation, so it is written for speed: one pass over
+        # the arguments, and nothing to undo when grad mode is already off (no_grad,
+        # and every backward without create_graph).
+        record = False
+        if grad_mode._grad_enabled:
+            for arg in args:
+                if isinstance(arg, Tensor) and arg.requires_grad:
+                    record = True
+                    break
+            # forward runs with recording off so that a forward written with Tensor ops
+            # (or one that calls other Functions) does not build a graph of its own
+            grad_mode._grad_enabled = False
+            try:
+                out = cls.forward(ctx, *args, **kwargs)
+            finally:
+                grad_mode._grad_enabled = True
+        else:
             out = cls.forward(ctx, *args, **kwargs)
-        finally:
-            grad_mode._grad_enabled = previous
         data = out._data if isinstance(out, Tensor) else out
         if type(data) is not np.ndarray:
             data = np.asarray(data)  # NumPy reductions return scalars, not 0-d arrays
@@ -291,16 +302,20 @@ class Function:
             ctx.inputs, ctx.needs_input_grad = tuple(inputs), tuple(needs_input_grad)
             ctx.next_nodes = tuple(next_nodes)
             if ctx._saved:
-                ctx._saved = tuple(
+                saved = tuple([
                     result if value is out or value is data
                     else value if isinstance(value, Tensor) or value is None
                     else Tensor(np.asarray(value))
                     for value in ctx._saved
-                )
+                ])
+                ctx._saved = saved
                 # NOTE: the versions now, checked by saved_tensors: a saved Tensor changed
-                # in place since would give a silently wrong gradient.
-                ctx._saved_versions = tuple(
-                    None if value is None else
-                    0 if value._counter is None else value._counter[0]
-                    for value in ctx._saved)
+                # in place since would give a silently wrong gradient. Most Tensors never
+                # had an in-place change (no counter yet: version 0), so then nothing is
+                # stored and saved_tensors expects 0 for each.
+                for value in saved:
+                    if value is not None and value._counter is not None:
+                        ctx._saved_versions = tuple(
+                            None if value is None else value._version for value in saved)
+                        break
         return result

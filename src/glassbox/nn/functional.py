@@ -21,7 +21,15 @@ import numpy as np
 from glassbox import _random, _threads
 from glassbox.autograd import grad_mode
 from glassbox.autograd.function import Function
-from glassbox.autograd.ops.activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from glassbox.autograd.ops.activation import (
+    LeakyReLU,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+    sigmoid_array,
+)
 from glassbox.autograd.ops.arithmetic import unbroadcast
 from glassbox.autograd.tensor import Tensor
 from glassbox.nn._conv import (  # the spatial operations, written in their own file
@@ -83,6 +91,16 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
     return loss
 
 
+# NOTE: set False to run the teaching path everywhere below: every backward in Tensor ops
+# even when no graph is being built, and the class-index losses' general target weights.
+# When True, and no graph is being built (an ordinary backward(), no create_graph), the
+# hot backwards (linear, cross_entropy, binary_cross_entropy_with_logits) compute the
+# same formulas on the arrays directly, without a Function call per term, and plain class
+# indices get their one-hot targets directly. The tests check both paths give the same
+# values. Under create_graph=True the Tensor ops always run (second order).
+_FAST_PATHS = True
+
+
 # ---------------------------------------------------------------------------- linear
 class _Linear(Function):
     """y = x W^T + b, over the last axis of x."""
@@ -112,6 +130,13 @@ class _Linear(Function):
         needs_x, needs_weight, needs_bias = ctx.needs_input_grad
         out_features, in_features = weight.shape
         rows = int(np.prod(x.shape[:-1]))  # not -1: NumPy cannot infer it for empty arrays
+        if _FAST_PATHS and not grad_mode._grad_enabled:
+            # no graph to build: the same three products on the arrays (no Tensor ops)
+            g = grad_output._data.reshape(rows, out_features)  # (rows, out)
+            return (np.matmul(grad_output._data, weight._data) if needs_x else None,
+                    np.matmul(g.T, x._data.reshape(rows, in_features)) if needs_weight
+                    else None,
+                    g.sum(0) if ctx.has_bias and needs_bias else None)
         grad_2d = grad_output.reshape(rows, out_features)  # (rows, out)
         grad_x = grad_output @ weight if needs_x else None  # dy/dx = W
         # dL/dW = sum over rows of g^T x
@@ -387,6 +412,13 @@ def _class_targets(input: Tensor, target: Tensor, weight: Tensor | None, ignore_
                          f"({target.shape[0] if target.ndim else 0}); input shape "
                          f"{input.shape}, target shape {target.shape}.")
     labels = target._data.astype(np.int64, copy=False)
+    if (_FAST_PATHS and weight is None and label_smoothing == 0 and N
+            and 0 <= labels.min() and labels.max() < C and ignore_index not in range(C)):
+        # the common case, every row a plain class index: q is one-hot, the mean divides
+        # by N (the general lines below give the same q, only with more passes)
+        q = np.zeros((N, C), dtype=dtype)
+        q[np.arange(N), labels] = 1
+        return q, float(N)
     kept = labels != ignore_index
     if kept.any():
         bad = labels[kept][(labels[kept] < 0) | (labels[kept] >= C)]
@@ -410,9 +442,16 @@ class _CrossEntropy(Function):
 
     @staticmethod
     def forward(ctx, x, q, soft_target, smoothing_and_weight, denominator, reduction):
-        log_p = _log_softmax_array(x._data)
+        data = x._data
+        shifted = data - data.max(axis=1, keepdims=True)  # log-sum-exp trick: no overflow
+        exp_shifted = np.exp(shifted)
+        exp_sum = exp_shifted.sum(axis=1, keepdims=True)
+        log_p = shifted - np.log(exp_sum)  # as _log_softmax_array, keeping its pieces
         loss = -(q * log_p).sum(axis=1)  # (N,)
         ctx.save_for_backward(x)
+        # softmax(x) = exp_shifted / exp_sum, kept for the fused backward (as Softmax
+        # computes it, so both backwards agree to the last bit)
+        ctx.exp_shifted, ctx.exp_sum = exp_shifted, exp_sum
         ctx.q, ctx.denominator, ctx.reduction = q, denominator, reduction
         ctx.smoothing_and_weight = smoothing_and_weight
         if reduction == "none":
@@ -426,6 +465,10 @@ class _CrossEntropy(Function):
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
         q = ctx.q
+        if _FAST_PATHS and not grad_mode._grad_enabled and ctx.needs_input_grad[0] \
+                and not ctx.needs_input_grad[2]:
+            return _cross_entropy_backward_arrays(ctx, grad_output._data), None, None, \
+                None, None, None
         scale = grad_output.reshape(-1, 1) if ctx.reduction == "none" else grad_output
         if ctx.reduction == "mean":
             # nothing counted (an empty batch, every target ignored): q is all zeros and
@@ -441,6 +484,23 @@ class _CrossEntropy(Function):
             # probability targets: dL_i/dt[i, c] = -(1 - e) w[c] log softmax(x_i)_c
             grad_target = x.log_softmax(1) * Tensor(-(1 - smoothing) * weight) * scale
         return grad_x, None, grad_target, None, None, None
+
+
+def _cross_entropy_backward_arrays(ctx, grad_output: np.ndarray) -> np.ndarray:
+    """_CrossEntropy's gradient for the input, on arrays (no graph is being built).
+
+    The Tensor-op lines of ``_CrossEntropy.backward``, term for term in the same order,
+    written into one buffer: softmax(x) * row_total - q, times the scale.
+    """
+    q = ctx.q
+    scale = grad_output.reshape(-1, 1) if ctx.reduction == "none" else grad_output
+    if ctx.reduction == "mean":
+        scale = scale * (1.0 / ctx.denominator if ctx.denominator else 0.0)
+    grad = ctx.exp_shifted / ctx.exp_sum  # softmax(x), as Softmax.forward computes it
+    grad *= q.sum(axis=1, keepdims=True)  # row_total
+    grad -= q
+    return np.multiply(grad, scale, out=grad) if grad.dtype == np.result_type(grad, scale) \
+        else grad * scale
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
@@ -690,6 +750,11 @@ class _BinaryCrossEntropyWithLogits(Function):
     @staticmethod
     def backward(ctx, grad_output):
         x, t, pos_weight = ctx.saved_tensors
+        if (_FAST_PATHS and not grad_mode._grad_enabled and pos_weight is None
+                and ctx.needs_input_grad[0] and not ctx.needs_input_grad[1]):
+            # no graph to build: the lines below on the arrays (Function calls saved)
+            sigmoid_minus_x = sigmoid_array(np.negative(x._data))
+            return grad_output._data * ((1 - t._data) - sigmoid_minus_x), None, None
         log_weight = 1 + (pos_weight - 1) * t if pos_weight is not None else None
         grad_x = grad_t = None
         if ctx.needs_input_grad[0]:

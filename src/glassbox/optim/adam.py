@@ -11,6 +11,32 @@ from glassbox.optim.optimizer import Optimizer
 
 __all__ = ["Adam"]
 
+# NOTE: set False to run the update as written in ``Adam.step`` (the teaching path, one
+# temporary array per term); True runs the same operations in the same order inside one
+# scratch buffer per parameter (``_adam_update_in_place``), a third fewer passes over
+# memory. The tests check both give the same parameters, bit for bit.
+_IN_PLACE = True
+
+
+def _adam_update_in_place(theta, grad, m, v, state, amsgrad, beta1, beta2, eps, step_size,
+                          bias_correction2_sqrt) -> None:
+    """``Adam.step``'s update of one parameter, each term written into one scratch array."""
+    scratch = np.subtract(grad, m)                     # g - m
+    scratch *= 1 - beta1
+    m += scratch                                       # m <- m + (1 - beta1)(g - m)
+    v *= beta2
+    np.multiply(grad, 1 - beta2, out=scratch)
+    scratch *= grad
+    v += scratch                                       # v <- beta2 v + (1 - beta2) g^2
+    if amsgrad:
+        v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+    np.sqrt(v, out=scratch)
+    scratch /= bias_correction2_sqrt
+    scratch += eps                                     # denom = sqrt(v_hat) + eps
+    np.divide(m, scratch, out=scratch)
+    scratch *= step_size
+    theta -= scratch                                   # theta <- theta - lr m_hat / denom
+
 
 class Adam(Optimizer):
     r"""Adam, the twin of ``torch.optim.Adam``: a step per parameter scaled by its own history.
@@ -122,14 +148,19 @@ class Adam(Optimizer):
                         grad = grad + weight_decay * theta  # g <- g + lambda * theta
 
                 m, v = state["exp_avg"], state["exp_avg_sq"]
+                bias_correction1 = 1 - beta1**t
+                bias_correction2_sqrt = (1 - beta2**t) ** 0.5
+                step_size = lr / bias_correction1
+                if _IN_PLACE and grad.dtype == theta.dtype:
+                    _adam_update_in_place(theta, grad, m, v, state, group["amsgrad"], beta1,
+                                          beta2, eps, step_size, bias_correction2_sqrt)
+                    continue
+
                 # m <- beta1 m + (1 - beta1) g, written as torch's lerp m + (1 - beta1)(g - m)
                 m += (1 - beta1) * (grad - m)
                 v *= beta2  # v <- beta2 v + (1 - beta2) g^2
                 v += (1 - beta2) * grad * grad
 
-                bias_correction1 = 1 - beta1**t
-                bias_correction2_sqrt = (1 - beta2**t) ** 0.5
-                step_size = lr / bias_correction1
                 if group["amsgrad"]:
                     v_max = state["max_exp_avg_sq"]
                     np.maximum(v_max, v, out=v_max)
