@@ -34,21 +34,22 @@ def _as_tuple(value) -> tuple:
 def _topological_order(roots: list[Context]) -> list[Context]:
     """Every node reachable from ``roots``, each after all the nodes it depends on."""
     order: list[Context] = []
-    visited: set[int] = set()
+    visited: set[Context] = set()  # nodes hash by identity
     # NOTE: an explicit stack instead of recursion: Python's recursion limit (~1000)
-    # would cap the depth of a network (or of an unrolled loop) otherwise.
+    # would cap the depth of a network (or of an unrolled loop) otherwise. A node is
+    # pushed twice: once to visit its inputs, once (marked done) to be appended after them.
     stack: list[tuple[Context, bool]] = [(root, False) for root in reversed(roots)]
     while stack:
         node, inputs_done = stack.pop()
         if inputs_done:
             order.append(node)
             continue
-        if id(node) in visited:
+        if node in visited:
             continue
-        visited.add(id(node))
+        visited.add(node)
         stack.append((node, True))
         for next_node in node.next_nodes:
-            if next_node is not None and id(next_node) not in visited:
+            if next_node is not None and next_node not in visited:
                 stack.append((next_node, False))
     return order
 
@@ -144,14 +145,14 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
             leaf.grad = Tensor(leaf.grad._data + data)  # a new array, ours alone
 
     roots = []
-    pending: dict[int, Tensor] = {}  # id(node) -> sum of the gradients reaching its output
+    pending: dict[Context, Tensor] = {}  # node -> sum of the gradients reaching its output
     for output, gradient in zip(outputs, initial):
         if output.grad_fn is None:
             deliver_to_leaf(output, gradient)
         else:
-            key = id(output.grad_fn)
-            pending[key] = add(pending.get(key), gradient)
-            roots.append(output.grad_fn)
+            node = output.grad_fn
+            pending[node] = add(pending.get(node), gradient)
+            roots.append(node)
 
     order = _topological_order(roots)
     if collect:
@@ -166,7 +167,7 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
                 needed.add(id(node))
     with grad_mode.set_grad_enabled(create_graph):
         for node in reversed(order):
-            gradient = pending.pop(id(node), None)
+            gradient = pending.pop(node, None)
             if collect:
                 slot = node_slot.get(id(node))
                 if slot is not None and gradient is not None:
@@ -182,29 +183,31 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
                 output = retained()
                 output.grad = gradient if output.grad is None else output.grad + gradient
             input_grads = node.function.backward(node, gradient)
-            if not isinstance(input_grads, tuple):
+            if type(input_grads) is not tuple:
                 input_grads = (input_grads,)
-            if len(input_grads) < len(node.inputs):
+            inputs = node.inputs
+            if len(input_grads) < len(inputs):
                 raise RuntimeError(
                     f"{node.function.__name__}.backward returned {len(input_grads)} "
-                    f"gradients, expected {len(node.inputs)} (one per forward argument)"
+                    f"gradients, expected {len(inputs)} (one per forward argument)"
                 )
             for tensor, next_node, needs_grad, input_grad in zip(
-                    node.inputs, node.next_nodes, node.needs_input_grad, input_grads):
+                    inputs, node.next_nodes, node.needs_input_grad, input_grads):
                 if not needs_grad or input_grad is None:
                     continue
-                if not isinstance(input_grad, Tensor):
+                if not isinstance(input_grad, Tensor):  # a backward may return arrays
                     input_grad = Tensor(np.asarray(input_grad))
-                if input_grad.shape != tensor.shape:
+                if input_grad._data.shape != tensor.shape:
                     raise RuntimeError(
                         f"Function {node.function.__name__}.backward returned a gradient "
                         f"of shape {input_grad.shape} for an input of shape {tensor.shape}"
                     )
                 if next_node is None:
                     deliver_to_leaf(tensor, input_grad)
-                else:
-                    key = id(next_node)
-                    pending[key] = add(pending.get(key), input_grad)
+                else:  # the chain rule's sum over paths: add to what already arrived
+                    previous = pending.get(next_node)
+                    pending[next_node] = input_grad if previous is None \
+                        else previous + input_grad
             if not retain_graph:
                 node.free()
     return results if collect else None
