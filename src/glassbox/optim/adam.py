@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from glassbox.autograd._parallel import elementwise
 from glassbox.optim.optimizer import Optimizer
 
 __all__ = ["Adam"]
@@ -20,22 +21,28 @@ _IN_PLACE = True
 
 def _adam_update_in_place(theta, grad, m, v, state, amsgrad, beta1, beta2, eps, step_size,
                           bias_correction2_sqrt) -> None:
-    """``Adam.step``'s update of one parameter, each term written into one scratch array."""
-    scratch = np.subtract(grad, m)                     # g - m
-    scratch *= 1 - beta1
-    m += scratch                                       # m <- m + (1 - beta1)(g - m)
-    v *= beta2
-    np.multiply(grad, 1 - beta2, out=scratch)
-    scratch *= grad
-    v += scratch                                       # v <- beta2 v + (1 - beta2) g^2
-    if amsgrad:
-        v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-    np.sqrt(v, out=scratch)
-    scratch /= bias_correction2_sqrt
-    scratch += eps                                     # denom = sqrt(v_hat) + eps
-    np.divide(m, scratch, out=scratch)
-    scratch *= step_size
-    theta -= scratch                                   # theta <- theta - lr m_hat / denom
+    """``Adam.step``'s update of one parameter, each term written into one scratch array
+    (and, on a large parameter, pieces of it updated on glassbox's threads at once)."""
+
+    def update(theta, grad, m, v, *v_max):
+        scratch = np.subtract(grad, m)                     # g - m
+        scratch *= 1 - beta1
+        m += scratch                                       # m <- m + (1 - beta1)(g - m)
+        v *= beta2
+        np.multiply(grad, 1 - beta2, out=scratch)
+        scratch *= grad
+        v += scratch                                       # v <- beta2 v + (1 - beta2) g^2
+        if v_max:
+            v = np.maximum(v_max[0], v, out=v_max[0])
+        np.sqrt(v, out=scratch)
+        scratch /= bias_correction2_sqrt
+        scratch += eps                                     # denom = sqrt(v_hat) + eps
+        np.divide(m, scratch, out=scratch)
+        scratch *= step_size
+        theta -= scratch                                   # theta <- theta - lr m_hat / denom
+
+    v_max = (state["max_exp_avg_sq"],) if amsgrad else ()
+    elementwise(update, theta, grad, m, v, *v_max)  # each element on its own: split freely
 
 
 class Adam(Optimizer):

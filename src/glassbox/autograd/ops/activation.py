@@ -9,45 +9,67 @@ from __future__ import annotations
 import numpy as np
 
 from glassbox.autograd import grad_mode
+from glassbox.autograd._parallel import elementwise
 from glassbox.autograd.function import Function
 from glassbox.autograd.tensor import Tensor
 
 __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
            "sigmoid_array"]
 
-# NOTE: set False to run the backwards of ReLU and LeakyReLU written in Tensor ops (the
-# teaching path) even when no graph is being built; the tests check both give the same
-# gradients. Under create_graph=True the Tensor ops always run (second order).
+# NOTE: set False to run the backwards of ReLU, LeakyReLU, Sigmoid and Tanh written in
+# Tensor ops (the teaching path) even when no graph is being built; the tests check both
+# give the same gradients. Under create_graph=True the Tensor ops always run (second
+# order). The fused passes (and the forwards of relu, sigmoid, tanh) on large float
+# arrays are split over glassbox's threads by ``elementwise``: same bits at any count.
 _FUSED_ACTIVATION_BACKWARD = True
 
 
-def _multiply_into(a: np.ndarray, b: np.ndarray, buffer: np.ndarray | None) -> np.ndarray:
-    """a * b for two arrays of the same shape (a gradient has its output's shape),
-    written into ``buffer`` (a temporary) when the product has its dtype (not, say, for
-    a float64 gradient reaching a float32 activation)."""
-    if buffer is not None and buffer.dtype == np.result_type(a, b):
-        return np.multiply(a, b, out=buffer)
-    return np.multiply(a, b)
-
-
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-x) on a float array, without overflow for large |x|.
+    """1 / (1 + e^-x) on an array, without overflow for large |x| (see ``_sigmoid_pass``)."""
+    if x.dtype.kind != "f":  # integers, as before: in float64, cast back to x's dtype
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
+    return elementwise(_sigmoid_pass, np.empty_like(x), x)
+
+
+def _sigmoid_pass(out: np.ndarray, x: np.ndarray) -> None:
+    """out = sigmoid(x), for a float x.
 
     With e = e^-|x| (never overflows) and r = 1 / (1 + e) = sigmoid(|x|), sigmoid(x) is r
     for x >= 0 and e^x / (1 + e^x) = e r for x < 0: r * max(e, [x >= 0]), since e <= 1.
     """
     # NOTE: that product replaces a select (np.where), which mispredicts on random signs
     # and took ~4x as long.
-    if x.dtype.kind != "f":  # integers, as before: in float64, cast back to x's dtype
-        e = np.exp(-np.abs(x))
-        return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
     e = np.abs(x, out=np.empty_like(x))  # out=: an array, also for a 0-d x
     np.negative(e, out=e)
     np.exp(e, out=e)                      # e^-|x|, in (0, 1]
-    r = np.add(e, x.dtype.type(1), out=np.empty_like(x))
-    np.reciprocal(r, out=r)               # sigmoid(|x|)
+    np.add(e, x.dtype.type(1), out=out)
+    np.reciprocal(out, out=out)           # sigmoid(|x|)
     np.maximum(e, x >= 0, out=e)          # 1 where x >= 0, e^-|x| elsewhere
-    return np.multiply(r, e, out=r)
+    np.multiply(out, e, out=out)
+
+
+def _relu_pass(out: np.ndarray, x: np.ndarray) -> None:
+    np.maximum(x, 0, out=out)
+
+
+def _relu_backward_pass(out: np.ndarray, result: np.ndarray, g: np.ndarray) -> None:
+    np.multiply(g, result > 0, out=out)  # g times the mask [x > 0]
+
+
+def _sigmoid_backward_pass(out: np.ndarray, s: np.ndarray, g: np.ndarray) -> None:
+    np.subtract(s.dtype.type(1), s, out=out)
+    np.multiply(np.multiply(g, s), out, out=out)  # (g s)(1 - s), as the Tensor ops
+
+
+def _tanh_pass(out: np.ndarray, x: np.ndarray) -> None:
+    np.tanh(x, out=out)
+
+
+def _tanh_backward_pass(out: np.ndarray, t: np.ndarray, g: np.ndarray) -> None:
+    np.multiply(t, t, out=out)
+    np.subtract(t.dtype.type(1), out, out=out)
+    np.multiply(g, out, out=out)  # g (1 - t^2), as the Tensor ops
 
 
 class ReLU(Function):
@@ -57,7 +79,9 @@ class ReLU(Function):
 
     @staticmethod
     def forward(ctx, x):
-        result = np.maximum(x._data, 0)
+        data = x._data
+        result = elementwise(_relu_pass, np.empty_like(data), data) \
+            if data.dtype.kind == "f" else np.maximum(data, 0)
         ctx.save_for_backward(result)
         return result
 
@@ -68,7 +92,10 @@ class ReLU(Function):
             # no graph to build: g times the boolean mask, one branch-free pass (a select,
             # np.where, mispredicts on a random sign pattern and is ~6x slower); an
             # infinite or NaN g where x <= 0 gives NaN here (torch and the select: 0)
-            return np.multiply(grad_output._data, result._data > 0)
+            g, r = grad_output._data, result._data
+            if g.dtype == r.dtype:
+                return elementwise(_relu_backward_pass, np.empty_like(r), r, g)
+            return np.multiply(g, r > 0)
         # d relu(x)/dx = 1 where x > 0, else 0 (a constant mask: relu'' = 0)
         return grad_output.where(Tensor(result._data > 0), grad_output.new_zeros(()))
 
@@ -126,8 +153,9 @@ class Sigmoid(Function):
         if _FUSED_ACTIVATION_BACKWARD and not grad_mode._grad_enabled:
             # no graph to build: the same products on the arrays, two temporaries fewer
             s, g = result._data, grad_output._data
-            one_minus_s = np.subtract(s.dtype.type(1), s, out=np.empty_like(s))
-            return _multiply_into(_multiply_into(g, s, None), one_minus_s, one_minus_s)
+            if g.dtype == s.dtype:
+                return elementwise(_sigmoid_backward_pass, np.empty_like(s), s, g)
+            return g * s * (1 - s)
         return grad_output * result * (1 - result)  # s' = s (1 - s)
 
 
@@ -138,7 +166,9 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx, x):
-        result = np.tanh(x._data)
+        data = x._data
+        result = elementwise(_tanh_pass, np.empty_like(data), data) \
+            if data.dtype.kind == "f" else np.tanh(data)
         ctx.save_for_backward(result)
         return result
 
@@ -147,10 +177,10 @@ class Tanh(Function):
         (result,) = ctx.saved_tensors
         if _FUSED_ACTIVATION_BACKWARD and not grad_mode._grad_enabled:
             # no graph to build: the same three passes written into one buffer
-            t = result._data
-            factor = np.multiply(t, t, out=np.empty_like(t))  # out=: an array even at 0-d
-            np.subtract(t.dtype.type(1), factor, out=factor)
-            return _multiply_into(grad_output._data, factor, factor)
+            t, g = result._data, grad_output._data
+            if g.dtype == t.dtype:
+                return elementwise(_tanh_backward_pass, np.empty_like(t), t, g)
+            return g * (1 - t * t)
         return grad_output * (1 - result * result)  # tanh' = 1 - tanh^2
 
 
