@@ -5,9 +5,10 @@ Run:  GLASSBOX_DATA=../shared/data python benchmarks/bench_lenet5_epoch.py [--th
 
 The same model function (``glassbox.models.lenet5``), the same padded and normalised
 MNIST digits, the same batch size, Adam, and the same training loop
-(``glassbox.train.fit``) on each engine; torch gets ``--threads`` threads and NumPy's
-BLAS the same number. Prints seconds per epoch for both and the ratio (issue goal:
-glassbox <= 1.5x torch). ``--limit`` trains on the first N digits only (quick checks).
+(``glassbox.train.fit``) on each engine; torch gets ``--threads`` threads, glassbox the
+same number (``glassbox.set_num_threads``, which also limits NumPy's BLAS). Prints
+seconds per epoch for both and the ratio (issue goal: glassbox <= 1.5x torch).
+``--limit`` trains on the first N digits only (quick checks).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 import torch
 from threadpoolctl import threadpool_limits
 
+import glassbox
 from glassbox.lab._common import mnist_nchw
 from glassbox.models import lenet5
 from glassbox.train import fit, get_engine
@@ -41,6 +43,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    glassbox.set_num_threads(args.threads)
     x, y = mnist_nchw("train")
     if args.limit:
         x, y = x[:args.limit], y[:args.limit]

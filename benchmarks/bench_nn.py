@@ -1,10 +1,13 @@
 """Train-step speed and peak memory of glassbox.nn against torch (CPU, float32).
 
-Run:  python benchmarks/bench_nn.py [--repeats 50] [--threads 2]
+Run:  python benchmarks/bench_nn.py [--repeats 50] [--threads 1 2] [--clock wall|cpu]
 
-Both engines run in this one process, torch with 2 threads (``torch.set_num_threads(2)``)
-and NumPy's BLAS limited to the same number (threadpoolctl), on the same data and the
-same initial weights. One *train step* is: forward, loss,
+Both engines run in this one process, on the same data and the same initial weights, at
+each ``--threads`` count: torch with that many threads (``torch.set_num_threads``),
+glassbox with as many (``glassbox.set_num_threads``: its chunked array passes, and
+NumPy's BLAS through threadpoolctl). ``--clock cpu`` times this process's CPU time
+instead of the wall clock: steadier on a machine shared with other work, meaningful at
+1 thread only (it adds up the time of every thread). One *train step* is: forward, loss,
 backward, and a plain SGD update written on the raw arrays (``p.data -= lr * p.grad``),
 so the optimiser's own cost is not measured.
 
@@ -71,7 +74,8 @@ def torch_step(model, x, y, lr=0.01):
     return loss
 
 
-def interleaved_median_ms(steps, repeats: int, block: int = 10) -> list[float]:
+def interleaved_median_ms(steps, repeats: int, block: int = 10,
+                          clock=time.perf_counter) -> list[float]:
     """Median milliseconds of each step function, timed in alternating blocks.
 
     Blocks of ``block`` consecutive steps per engine (so that one engine does not run
@@ -84,9 +88,9 @@ def interleaved_median_ms(steps, repeats: int, block: int = 10) -> list[float]:
     for _ in range(max(1, repeats // block)):
         for step, record in zip(steps, times):
             for _ in range(block):
-                start = time.perf_counter()
+                start = clock()
                 step()
-                record.append(time.perf_counter() - start)
+                record.append(clock() - start)
     return [1000 * statistics.median(record) for record in times]
 
 
@@ -120,7 +124,8 @@ def peak_tracemalloc_mb(step) -> float:
     return peak / 2**20
 
 
-def compare(name: str, build, input_shape, batch: int, repeats: int) -> None:
+def compare(name: str, build, input_shape, batch: int, repeats: int,
+            clock=time.perf_counter) -> None:
     rng = np.random.default_rng(0)
     x_np = rng.normal(size=(batch,) + input_shape).astype(np.float32)
     y_np = rng.integers(0, 10, size=batch)
@@ -133,7 +138,8 @@ def compare(name: str, build, input_shape, batch: int, repeats: int) -> None:
     loss_theirs = torch_step(theirs, tx, ty).item()
     assert abs(loss_mine - loss_theirs) < 1e-4, (loss_mine, loss_theirs)
     ms_mine, ms_theirs = interleaved_median_ms(
-        [lambda: glassbox_step(mine, x, y), lambda: torch_step(theirs, tx, ty)], repeats)
+        [lambda: glassbox_step(mine, x, y), lambda: torch_step(theirs, tx, ty)], repeats,
+        clock=clock)
     rss_mine = peak_rss_growth_mb(lambda: glassbox_step(mine, x, y))
     rss_theirs = peak_rss_growth_mb(lambda: torch_step(theirs, tx, ty))
     traced_mine = peak_tracemalloc_mb(lambda: glassbox_step(mine, x, y))
@@ -146,15 +152,21 @@ def compare(name: str, build, input_shape, batch: int, repeats: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=50)
-    parser.add_argument("--threads", type=int, default=2,
-                        help="threads for torch and for NumPy's BLAS")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2],
+                        help="thread counts for torch, glassbox and NumPy's BLAS (default: "
+                             "1 2)")
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                        help="wall time (default), or this process's CPU time (1 thread)")
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    with threadpool_limits(limits=args.threads, user_api="blas"):
-        print(f"numpy {np.__version__}, torch {torch.__version__}, {args.threads} threads "
-              f"each, float32")
-        compare("MLP 784-256-10, batch 128", mlp, (784,), 128, args.repeats)
-        compare("LeNet-5, batch 64", lenet5, (1, 28, 28), 64, args.repeats)
+    clock = time.process_time if args.clock == "cpu" else time.perf_counter
+    for threads in args.threads:
+        torch.set_num_threads(threads)
+        gb.set_num_threads(threads)
+        with threadpool_limits(limits=threads, user_api="blas"):
+            print(f"numpy {np.__version__}, torch {torch.__version__}, {threads} threads "
+                  f"each, float32, {args.clock} clock")
+            compare("MLP 784-256-10, batch 128", mlp, (784,), 128, args.repeats, clock)
+            compare("LeNet-5, batch 64", lenet5, (1, 28, 28), 64, args.repeats, clock)
 
 
 if __name__ == "__main__":
