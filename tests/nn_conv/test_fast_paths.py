@@ -233,3 +233,60 @@ def test_batch_norm_large_mean_float32_matches_torch():
     helper_test_op(None, lambda x: TF.batch_norm(x, None, None, training=True),
                    lambda x: F.batch_norm(x, None, None, training=True), values=[x],
                    dtypes=("float32",), rtol=1e-3, atol=1e-3)
+
+
+# ------------------------------------------------- pooling with the planes stored last
+
+POOL_CASES = {
+    "max 3x3 stride 1 pad 1 ceil (GoogLeNet's branch)": (
+        lambda x: F.max_pool2d(x, 3, 1, 1, ceil_mode=True),
+        lambda x: TF.max_pool2d(x, 3, 1, 1, ceil_mode=True), (2, 3, 5, 6)),
+    "max 3x3 stride 2 ceil": (lambda x: F.max_pool2d(x, 3, 2, ceil_mode=True),
+                              lambda x: TF.max_pool2d(x, 3, 2, ceil_mode=True), (2, 4, 9, 8)),
+    "max 2x2 dilation 2, unbatched": (lambda x: F.max_pool2d(x, 2, 1, dilation=2),
+                                      lambda x: TF.max_pool2d(x, 2, 1, dilation=2), (3, 6, 7)),
+    "avg 3x3 stride 2 pad 1, count_include_pad=False": (
+        lambda x: F.avg_pool2d(x, 3, 2, 1, count_include_pad=False),
+        lambda x: TF.avg_pool2d(x, 3, 2, 1, count_include_pad=False), (2, 3, 7, 6)),
+    "avg 2x2 (LeNet's)": (lambda x: F.avg_pool2d(x, 2), lambda x: TF.avg_pool2d(x, 2),
+                          (3, 4, 10, 10)),
+}
+
+
+@pytest.mark.parametrize("name", POOL_CASES)
+def test_planes_last_pooling_equals_planes_first(monkeypatch, name):
+    function, _, shape = POOL_CASES[name]
+    x = np.random.default_rng(11).standard_normal(shape)
+    x[..., 1, :] = x[..., 0, :]                                 # ties: the first one wins
+    monkeypatch.setattr(_conv, "_PLANES_LAST_MAX_WIDTH", 1000)  # every case planes last
+    assert _conv._pool_planes_last(_conv._pool_geometry("t", shape, 2, None, 0, 1, False))
+    assert_same_both_ways(monkeypatch, _conv, "_PLANES_LAST_POOLING", function, [x])
+    monkeypatch.setattr(_conv, "_PLANES_LAST_MAX_WIDTH", 0)     # and planes first
+    assert not _conv._pool_planes_last(_conv._pool_geometry("t", shape, 2, None, 0, 1, False))
+    first = outputs_and_gradients(function, [x])
+    monkeypatch.setattr(_conv, "_PLANES_LAST_MAX_WIDTH", 1000)
+    for mine, reference in zip(outputs_and_gradients(function, [x]), first):
+        np.testing.assert_array_equal(mine, reference)
+
+
+@pytest.mark.parametrize("planes_last", [True, False])
+@pytest.mark.parametrize("name", POOL_CASES)
+def test_pooling_both_layouts_match_torch(monkeypatch, name, planes_last):
+    function, torch_function, shape = POOL_CASES[name]
+    monkeypatch.setattr(_conv, "_PLANES_LAST_MAX_WIDTH", 1000 if planes_last else 0)
+    x = np.random.default_rng(12).standard_normal(shape)
+    helper_test_op(None, torch_function, function, values=[x])
+    ours = penalty_gradients(function, [x], grad, gb_tensor)
+    theirs = penalty_gradients(torch_function, [x], torch.autograd.grad, torch_tensor)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("planes_last", [True, False])
+def test_max_pool_indices_and_nan_both_layouts(monkeypatch, planes_last):
+    monkeypatch.setattr(_conv, "_PLANES_LAST_MAX_WIDTH", 1000 if planes_last else 0)
+    x = np.random.default_rng(13).integers(0, 3, size=(2, 3, 7, 7)).astype(np.float32)
+    x[0, 1, 2, 2] = x[1, 2, 4, 5] = np.nan
+    y, indices = F.max_pool2d(gb.tensor(x), 3, 2, 1, return_indices=True)
+    y_torch, indices_torch = TF.max_pool2d(torch.tensor(x), 3, 2, 1, return_indices=True)
+    np.testing.assert_array_equal(y.numpy(), y_torch.numpy())
+    np.testing.assert_array_equal(indices.numpy(), indices_torch.numpy())

@@ -87,6 +87,10 @@ CASES = {
     "max_pool 3x3 stride 2 pad 1": (
         lambda x: F.max_pool2d(x, 3, 2, 1), lambda x: TF.max_pool2d(x, 3, 2, 1),
         [(4, 3, 9, 9)]),
+    "max_pool 2 on wide planes (planes first)": (
+        lambda x: F.max_pool2d(x, 2), lambda x: TF.max_pool2d(x, 2), [(3, 2, 36, 34)]),
+    "avg_pool 2 on wide planes (planes first)": (
+        lambda x: F.avg_pool2d(x, 2), lambda x: TF.avg_pool2d(x, 2), [(3, 2, 36, 34)]),
     "max_pool 2, unbatched": (
         lambda x: F.max_pool2d(x, 2), lambda x: TF.max_pool2d(x, 2), [(5, 8, 6)]),
     "avg_pool 3x3 stride 2 pad 1": (
