@@ -7,6 +7,8 @@ with torch through the parity helper (float64 and float32), including second-ord
 gradients (``create_graph=True``: WGAN-GP's penalty).
 """
 
+import math
+
 import numpy as np
 import pytest
 import torch
@@ -290,3 +292,40 @@ def test_max_pool_indices_and_nan_both_layouts(monkeypatch, planes_last):
     y_torch, indices_torch = TF.max_pool2d(torch.tensor(x), 3, 2, 1, return_indices=True)
     np.testing.assert_array_equal(y.numpy(), y_torch.numpy())
     np.testing.assert_array_equal(indices.numpy(), indices_torch.numpy())
+
+
+# ------------------------------------------- im2col columns with the batch axis last
+
+BATCH_LAST_CASES = {
+    "3x3 pad 1 (L < K)": (dict(padding=1), (3, 8, 5, 4), (6, 8, 3, 3)),
+    "4x4 stride 2 pad 1 (DCGAN's)": (dict(stride=2, padding=1), (3, 6, 9, 8), (5, 6, 4, 4)),
+    "grouped, dilated": (dict(padding=2, dilation=2, groups=2), (2, 8, 5, 5), (4, 4, 3, 3)),
+    "stride (2, 1), uneven padding": (dict(stride=(2, 1), padding=(1, 0)), (2, 6, 6, 5),
+                                      (4, 6, 3, 2)),
+}
+
+
+@pytest.mark.parametrize("name", BATCH_LAST_CASES)
+def test_batch_last_columns_equal_samples_side_by_side(monkeypatch, name):
+    kwargs, x_shape, w_shape = BATCH_LAST_CASES[name]
+    K, L = math.prod(w_shape[1:]), 4                           # every case: L < K / 2
+    assert _conv._batch_last(K, L)
+    rng = np.random.default_rng(14)
+    arrays = [rng.standard_normal(x_shape), rng.standard_normal(w_shape),
+              rng.standard_normal(w_shape[0])]
+    assert_same_both_ways(monkeypatch, _conv, "_BATCH_LAST_COLUMNS",
+                          lambda x, w, b: F.conv2d(x, w, b, **kwargs), arrays)
+    helper_test_op(None, lambda x, w, b: TF.conv2d(x, w, b, **kwargs),
+                   lambda x, w, b: F.conv2d(x, w, b, **kwargs), values=arrays, atol=1e-4)
+
+
+@pytest.mark.parametrize("kwargs", [dict(stride=2, padding=1),
+                                    dict(stride=2, padding=1, output_padding=1)])
+def test_batch_last_columns_conv_transpose2d(monkeypatch, kwargs):
+    """conv_transpose2d's backward shares one set of columns between its two products."""
+    rng = np.random.default_rng(15)
+    arrays = [rng.standard_normal((3, 8, 3, 3)), rng.standard_normal((8, 5, 4, 4))]
+    function = lambda x, w: F.conv_transpose2d(x, w, **kwargs)  # noqa: E731
+    assert_same_both_ways(monkeypatch, _conv, "_BATCH_LAST_COLUMNS", function, arrays)
+    helper_test_op(None, lambda x, w: TF.conv_transpose2d(x, w, **kwargs), function,
+                   values=arrays, atol=1e-4)

@@ -69,6 +69,10 @@ CASES = {
         lambda x, w, b: F.conv2d(x, w, b, padding=1, groups=2),
         lambda x, w, b: TF.conv2d(x, w, b, padding=1, groups=2),
         [(4, 8, 5, 5), (6, 4, 3, 3), (6,)]),
+    "conv 4x4 stride 2, batch-wide product (batch-last columns)": (
+        lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1),
+        lambda x, w, b: TF.conv2d(x, w, b, stride=2, padding=1),
+        [(4, 6, 9, 9), (5, 6, 4, 4), (5,)]),
     "conv 1x1 (pointwise)": (
         lambda x, w, b: F.conv2d(x, w, b), lambda x, w, b: TF.conv2d(x, w, b),
         [(3, 4, 7, 7), (5, 4, 1, 1), (5,)]),
