@@ -15,10 +15,10 @@ from sklearn.preprocessing import StandardScaler
 from glassbox.learn.linear_model import (
     LinearRegression,
     LogisticRegression,
-    _binary_loss_gradient,
     _minimize_like_sklearn,
-    _multinomial_loss_gradient,
+    logistic_loss_gradient,
     minimize_lbfgs,
+    softmax_loss_gradient,
 )
 
 PROBABILITY_TOLERANCE = 1e-4
@@ -140,12 +140,12 @@ def test_loss_gradients_match_central_differences(fit_intercept):
     weight = rng.uniform(0.5, 2.0, 30)
     y_binary = (rng.random(30) > 0.5).astype(float)
     w = rng.normal(size=4 + fit_intercept)
-    binary = lambda v: _binary_loss_gradient(v, X, y_binary, weight, 0.3, fit_intercept)
+    binary = lambda v: logistic_loss_gradient(v, X, y_binary, weight, 0.3, fit_intercept)
     np.testing.assert_allclose(binary(w)[1], _central_difference_gradient(binary, w),
                                rtol=1e-6, atol=1e-8)
     Y = np.eye(3)[rng.integers(0, 3, 30)]
     W = rng.normal(size=3 * (4 + fit_intercept))
-    multinomial = lambda v: _multinomial_loss_gradient(v, X, Y, weight, 0.3, fit_intercept)
+    multinomial = lambda v: softmax_loss_gradient(v, X, Y, weight, 0.3, fit_intercept)
     np.testing.assert_allclose(multinomial(W)[1], _central_difference_gradient(multinomial, W),
                                rtol=1e-6, atol=1e-8)
 
@@ -155,7 +155,7 @@ def test_objective_is_sklearns():
     X, y = _scaled(load_breast_cancer)
     theirs = sklearn.linear_model.LogisticRegression(C=0.7, tol=1e-12, max_iter=10000).fit(X, y)
     w = np.append(theirs.coef_[0], theirs.intercept_)
-    _, gradient = _binary_loss_gradient(w, X, y.astype(float), np.ones(len(y)),
+    _, gradient = logistic_loss_gradient(w, X, y.astype(float), np.ones(len(y)),
                                         1.0 / (0.7 * len(y)), True)
     assert np.abs(gradient).max() < 1e-6
 
@@ -268,7 +268,7 @@ def test_teaching_lbfgs_reaches_scipys_minimum(problem, C):
     assume(0 < target.sum() < len(target))
 
     def loss_gradient(w):
-        return _binary_loss_gradient(w, X, target, np.ones(len(y)), 1.0 / (C * len(y)), True)
+        return logistic_loss_gradient(w, X, target, np.ones(len(y)), 1.0 / (C * len(y)), True)
 
     w0 = np.zeros(X.shape[1] + 1)
     ours, _, converged = minimize_lbfgs(loss_gradient, w0, max_iter=2000, gtol=1e-10)

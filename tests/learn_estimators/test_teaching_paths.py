@@ -1,18 +1,39 @@
 """The algorithms as taught (short, public) equal the estimators' fast paths.
 
+Tree (CART split search, recursion), forest (bootstrap, random features per split, vote),
+kNN, PCA's four steps, logistic regression's loss, gradient and L-BFGS.
+
 Each teaching function is checked against the estimator that computes the same thing
 faster (and with scikit-learn's tie-breaking), on Hypothesis data; draws where the two
 may legitimately differ (exact ties) are excluded with ``assume``.
 """
 
+import contextlib
+from unittest import mock
+
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from glassbox.learn import _tree_fast_build, _tree_fast_split
+from glassbox.learn._tree_sklearn_random import FeatureSampler
 from glassbox.learn.decomposition import PCA, pca_four_steps
+from glassbox.learn.ensemble import RandomForestClassifier, forest_predict_proba, grow_forest
+from glassbox.learn.linear_model import (
+    LogisticRegression,
+    logistic_loss_gradient,
+    minimize_lbfgs,
+    softmax_loss_gradient,
+)
 from glassbox.learn.neighbors import KNeighborsClassifier, knn_predict
-from glassbox.learn.tree import DecisionTreeClassifier, cart_best_split, grow_tree
+from glassbox.learn.tree import (
+    DecisionTreeClassifier,
+    cart_best_split,
+    grow_tree,
+    leaf_fractions,
+)
 
 
 @st.composite
@@ -26,44 +47,16 @@ def labelled_data(draw, max_features=4):
     return X, y
 
 
-def _all_decreases(X, y):
-    """Best decrease of each feature (for telling a unique best split from a tie)."""
-    return [cart_best_split(X[:, [j]], y, int(y.max()) + 1) for j in range(X.shape[1])]
-
-
-@settings(max_examples=40, deadline=None)
-@given(data=labelled_data())
-def test_cart_best_split_is_the_trees_root_split(data):
-    X, y = data
-    assume(len(np.unique(y)) > 1)
-    split = cart_best_split(X.astype(np.float64), y)
-    tree = DecisionTreeClassifier(max_depth=1, random_state=0).fit(X, y).tree_
-    assume(split is not None)
-    n = tree.weighted_n_node_samples
-    fitted_decrease = (tree.impurity[0] - (n[1] * tree.impurity[1] + n[2] * tree.impurity[2])
-                       / n[0])
-    # the largest decrease is the same even where features tie
-    assert abs(split[2] - fitted_decrease) <= 1e-12
-    per_feature = [s[2] for s in _all_decreases(X.astype(np.float64), y) if s is not None]
-    if sorted(per_feature)[-2:].count(split[2]) == 1 or len(per_feature) == 1:
-        assert (split[0], split[1]) == (tree.feature[0], tree.threshold[0])
-
-
-def _predict(node, x):
-    while "feature" in node:
-        node = node["left"] if x[node["feature"]] <= node["threshold"] else node["right"]
-    return int(np.argmax(node["counts"]))
-
-
 @settings(max_examples=30, deadline=None)
 @given(data=labelled_data(max_features=1))
 def test_grow_tree_gives_the_estimators_predictions(data):
     # one feature: no tie between features, so the recursion is the estimator's tree
     X, y = data
+    y = np.unique(y, return_inverse=True)[1]  # classes 0..C-1, all present
     X64 = X.astype(np.float64)
     taught = grow_tree(X64, y)
     fitted = DecisionTreeClassifier(random_state=0).fit(X, y)
-    np.testing.assert_array_equal([_predict(taught, x) for x in X64], fitted.predict(X))
+    np.testing.assert_array_equal(leaf_fractions(taught, X64), fitted.predict_proba(X))
 
 
 @st.composite
@@ -107,3 +100,147 @@ def test_pca_four_steps_is_the_estimators_transform(data, n_components):
     np.testing.assert_allclose(components, model.components_, atol=1e-6)
     np.testing.assert_allclose(explained, model.explained_variance_, rtol=1e-8)
     np.testing.assert_allclose(projected, model.transform(X), atol=1e-6 * scale)
+
+
+@st.composite
+def grid_data(draw, max_features=6, max_classes=4):
+    """Values on a grid of quarters (many ties between values, none closer than 1e-7)."""
+    n_samples = draw(st.integers(4, 60))
+    n_features = draw(st.integers(1, max_features))
+    X = draw(arrays(np.int64, (n_samples, n_features), elements=st.integers(-8, 8))) / 4.0
+    n_classes = draw(st.integers(2, max_classes))
+    y = draw(arrays(np.int64, n_samples, elements=st.integers(0, n_classes - 1)))
+    return X, np.unique(y, return_inverse=True)[1]
+
+
+def _recorded_feature_draws(fit):
+    """Run ``fit()``, recording the features each tree's nodes visited, tree by tree."""
+    draws = {}  # one list per sampler (one sampler per tree), in creation order
+    original_init, original_draw = FeatureSampler.__init__, FeatureSampler.draw
+
+    def init(sampler, *args, **kwargs):
+        original_init(sampler, *args, **kwargs)
+        draws[sampler] = []  # a tree whose root is pure never draws: an empty list
+
+    def draw(sampler, *args, **kwargs):
+        visited, n_constants = original_draw(sampler, *args, **kwargs)
+        draws[sampler].append(list(visited))
+        return visited, n_constants
+
+    with mock.patch.object(FeatureSampler, "__init__", init), \
+            mock.patch.object(FeatureSampler, "draw", draw):
+        fitted = fit()
+    return fitted, list(draws.values())
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=grid_data(), seed=st.integers(0, 2**31 - 2), n_estimators=st.integers(1, 4),
+       max_features=st.sampled_from(["sqrt", 1, 2, None]))
+def test_grow_forest_gives_the_estimators_forest_from_the_same_draws(
+        data, seed, n_estimators, max_features):
+    X, y = data
+    assume(len(np.unique(y)) > 1)
+    assume(max_features in ("sqrt", None) or max_features <= X.shape[1])
+    fast, draws = _recorded_feature_draws(lambda: RandomForestClassifier(
+        n_estimators=n_estimators, max_features=max_features, random_state=seed).fit(X, y))
+    # tree b's node draws, replayed in the same (depth-first, left first) order
+    seeds = [tree.random_state for tree in fast.estimators_]
+    replay = dict(zip(seeds, draws))
+
+    def draw_features(tree_seed):
+        node_draws = iter(replay[tree_seed])
+        return lambda X_node: next(node_draws)
+
+    taught = grow_forest(X, y, n_estimators=n_estimators, max_features=max_features,
+                         random_state=seed, draw_features=draw_features)
+    for tree, rows, fast_tree in zip(taught, fast.estimators_samples_, fast.estimators_):
+        # the same bootstrap sample: the root's class counts
+        np.testing.assert_array_equal(tree["counts"], np.bincount(y[rows], minlength=y.max() + 1))
+        # the same tree: identical class fractions for every training sample
+        np.testing.assert_array_equal(leaf_fractions(tree, X), fast_tree.predict_proba(X))
+    np.testing.assert_array_equal(forest_predict_proba(taught, X), fast.predict_proba(X))
+    np.testing.assert_array_equal(np.argmax(forest_predict_proba(taught, X), axis=1),
+                                  fast.predict(X))
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=grid_data(max_features=5))
+def test_cart_best_split_is_the_trees_root_split(data):
+    X, y = data
+    assume(len(np.unique(y)) > 1)
+    fitted, draws = _recorded_feature_draws(
+        lambda: DecisionTreeClassifier(max_depth=1, random_state=0).fit(X, y))
+    tree = fitted.tree_
+    # the estimator visits the features in a random order (first one wins a tie): give
+    # the taught search the same order
+    visited = draws[0][0] if draws[0] else []
+    split = cart_best_split(X[:, visited], y)
+    assume(split is not None)  # no feature separates two values: the root is a leaf
+    assert (visited[split[0]], split[1]) == (tree.feature[0], tree.threshold[0])
+    n = tree.weighted_n_node_samples
+    fitted_decrease = (tree.impurity[0] - (n[1] * tree.impurity[1] + n[2] * tree.impurity[2])
+                       / n[0])
+    assert abs(split[2] - fitted_decrease) <= 1e-12
+
+
+# The builder's fast paths, each forced on: small nodes as sample lists searched by one
+# matrix product (the default for nodes of <= 128 samples), or every node a presorted
+# matrix searched by running sums (LIST_NODE_SAMPLES = _SMALL_NODE_SAMPLES = 0; with
+# more than 4 classes the Gini running sums take the one-cumsum trick of _gini_children).
+FAST_PATHS = {
+    "small nodes, matrix product": {},
+    "presorted rows, running sums": {(_tree_fast_build, "LIST_NODE_SAMPLES"): 0,
+                                     (_tree_fast_split, "_SMALL_NODE_SAMPLES"): 0},
+}
+
+
+@pytest.mark.parametrize("path", FAST_PATHS)
+@settings(max_examples=25, deadline=None)
+@given(data=grid_data(max_classes=7), weighted=st.booleans())
+def test_fast_split_searches_grow_the_taught_tree(path, data, weighted):
+    X, y = data
+    assume(len(np.unique(y)) > 1)
+    # whole-number weights (a bootstrap's counts) are copies of rows for the taught tree
+    counts = (np.arange(len(y)) % 3 + 1) if weighted else np.ones(len(y), dtype=int)
+    with contextlib.ExitStack() as stack:
+        for (module, name), value in FAST_PATHS[path].items():
+            stack.enter_context(mock.patch.object(module, name, value))
+        fitted, draws = _recorded_feature_draws(lambda: DecisionTreeClassifier(
+            random_state=0).fit(X, y, sample_weight=counts if weighted else None))
+    node_draws = iter(draws[0])
+    rows = np.repeat(np.arange(len(y)), counts)
+    taught = grow_tree(X[rows], y[rows], n_classes=int(y.max()) + 1,
+                       choose_features=lambda X_node: next(node_draws))
+    np.testing.assert_array_equal(leaf_fractions(taught, X), fitted.predict_proba(X))
+
+
+@settings(max_examples=20, deadline=None)
+@given(data=continuous_data(), C=st.sampled_from([0.1, 1.0, 10.0]))
+def test_taught_loss_and_lbfgs_give_the_estimators_coefficients(data, C):
+    # the loss, its gradient and L-BFGS as taught, run to convergence, against the
+    # estimator (scipy's L-BFGS-B, scikit-learn's stopping rule) at a tight tol
+    X, y = data
+    classes = np.unique(y)
+    assume(len(classes) >= 2)
+    y = np.searchsorted(classes, y)
+    n_samples, n_features = X.shape
+    l2_strength = 1.0 / (C * n_samples)
+    if len(classes) == 2:
+        def loss_gradient(w):
+            return logistic_loss_gradient(w, X, y.astype(float), np.ones(n_samples),
+                                          l2_strength, True)
+        n_rows = 1
+    else:
+        Y = np.eye(len(classes))[y]
+
+        def loss_gradient(w):
+            return softmax_loss_gradient(w, X, Y, np.ones(n_samples), l2_strength, True)
+        n_rows = len(classes)
+    w, _, converged = minimize_lbfgs(loss_gradient, np.zeros(n_rows * (n_features + 1)),
+                                     max_iter=5000, gtol=1e-10)
+    assert converged
+    fitted = LogisticRegression(C=C, tol=1e-10, max_iter=5000).fit(X, y)
+    w = w.reshape(n_rows, n_features + 1)
+    scale = max(1.0, np.abs(fitted.coef_).max(), np.abs(fitted.intercept_).max())
+    np.testing.assert_allclose(w[:, :-1], fitted.coef_, rtol=0, atol=1e-6 * scale)
+    np.testing.assert_allclose(w[:, -1], fitted.intercept_, rtol=0, atol=1e-6 * scale)

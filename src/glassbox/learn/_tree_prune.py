@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from glassbox.learn._tree_build import TREE_LEAF, TREE_UNDEFINED, Tree
+from glassbox.learn._tree_arrays import TREE_LEAF, TREE_UNDEFINED, Tree
 
 
 def _parents(tree: Tree) -> np.ndarray:

@@ -2,11 +2,14 @@
 
 - :class:`LinearRegression` solves ``min_w ||y - X w - b||²`` with one least-squares
   solve on centred data.
-- :class:`LogisticRegression` minimises the L2-penalised cross-entropy with L-BFGS, whose
-  pieces are all here: the loss and its gradient (:func:`_binary_loss_gradient`,
-  :func:`_multinomial_loss_gradient`), the two-loop recursion that turns the last few
-  steps into a quasi-Newton direction (:func:`_two_loop_direction`), and a line search
-  that stops at a step satisfying the strong Wolfe conditions (:func:`_wolfe_line_search`).
+- :class:`LogisticRegression` minimises the L2-penalised cross-entropy with L-BFGS. The
+  algorithm as taught: the loss and its gradient (:func:`logistic_loss_gradient` for two
+  classes, :func:`softmax_loss_gradient` for more) and L-BFGS (:func:`minimize_lbfgs`:
+  the two-loop recursion that turns the last few steps into a quasi-Newton direction,
+  :func:`_two_loop_direction`, and a line search that stops at a step satisfying the
+  strong Wolfe conditions, :func:`_wolfe_line_search`). The estimator minimises the same
+  loss with scipy's L-BFGS-B and scikit-learn's options, so that it stops where
+  scikit-learn stops; the two minimisers are tested to reach the same minimum.
 
 The twins are :class:`sklearn.linear_model.LinearRegression` and
 :class:`sklearn.linear_model.LogisticRegression` (``solver="lbfgs"``).
@@ -26,7 +29,8 @@ from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-__all__ = ["LinearRegression", "LogisticRegression"]
+__all__ = ["LinearRegression", "LogisticRegression", "logistic_loss_gradient", "minimize_lbfgs",
+           "softmax_loss_gradient"]
 
 
 # --------------------------------------------------------------------------------------
@@ -206,14 +210,39 @@ def _split_parameters(parameters, n_classes_out, n_features, fit_intercept):
     return weights, None
 
 
-def _binary_loss_gradient(parameters, X, y, sample_weight, l2_strength, fit_intercept):
-    """Mean logistic loss plus L2 penalty, and its gradient.
+def logistic_loss_gradient(parameters, X, y, sample_weight, l2_strength, fit_intercept):
+    """Mean logistic loss plus L2 penalty, and its gradient (two classes).
 
     ``z = X w + b``, ``loss_i = log(1 + e^{z_i}) - y_i z_i`` for ``y_i`` in {0, 1},
     ``f = sum_i s_i loss_i / sum_i s_i + l2_strength / 2 * ||w||²``.
     ``d loss_i / d z_i = sigmoid(z_i) - y_i``, so
     ``df/dw = Xᵀ (s (sigmoid(z) - y)) / sum(s) + l2_strength w`` and
     ``df/db = sum_i s_i (sigmoid(z_i) - y_i) / sum(s)`` (the intercept is not penalised).
+
+    Parameters
+    ----------
+    parameters : ndarray of shape (n_features + fit_intercept,)
+        ``w`` then (with ``fit_intercept``) ``b``.
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), 0.0 or 1.0
+    sample_weight : ndarray of shape (n_samples,)
+    l2_strength : float
+        :class:`LogisticRegression` uses ``1 / (C * sum(sample_weight))``.
+    fit_intercept : bool
+
+    Returns
+    -------
+    (loss, gradient) : (float, ndarray of the shape of ``parameters``)
+
+    Examples
+    --------
+    At ``w = 0`` every probability is 1/2: the loss is ``log 2``.
+
+    >>> import numpy as np
+    >>> X, y = np.array([[1.0], [-1.0]]), np.array([1.0, 0.0])
+    >>> loss, gradient = logistic_loss_gradient(np.zeros(2), X, y, np.ones(2), 0.0, True)
+    >>> round(loss, 4), gradient
+    (0.6931, array([-0.5,  0. ]))
     """
     coef, intercept = _split_parameters(parameters, 1, X.shape[1], fit_intercept)
     coef = coef[0]
@@ -233,15 +262,24 @@ def _binary_loss_gradient(parameters, X, y, sample_weight, l2_strength, fit_inte
     return loss, gradient
 
 
-def _multinomial_loss_gradient(
-    parameters, X, Y_onehot, sample_weight, l2_strength, fit_intercept
-):
-    """Mean softmax cross-entropy plus L2 penalty, and its gradient.
+def softmax_loss_gradient(parameters, X, Y_onehot, sample_weight, l2_strength, fit_intercept):
+    """Mean softmax cross-entropy plus L2 penalty, and its gradient (K classes).
 
     ``Z = X Wᵀ + b`` of shape (n_samples, K),
     ``loss_i = logsumexp(Z_i) - Z_i[y_i]``, ``f = sum_i s_i loss_i / sum(s) + l2/2 ||W||²``.
     ``d loss_i / d Z_ik = softmax(Z_i)_k - [y_i = k]``, so
     ``df/dW = (s (P - Y))ᵀ X / sum(s) + l2 W`` and ``df/db = sum_i s_i (P_i - Y_i) / sum(s)``.
+
+    ``parameters`` is ``[W | b]`` of shape (K, n_features + fit_intercept), flattened;
+    ``Y_onehot`` (n_samples, K); the other arguments as for :func:`logistic_loss_gradient`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, Y = np.array([[1.0], [-1.0], [0.0]]), np.eye(3)
+    >>> loss, gradient = softmax_loss_gradient(np.zeros(6), X, Y, np.ones(3), 0.0, True)
+    >>> round(loss, 4) == round(np.log(3), 4), gradient.shape
+    (True, (6,))
     """
     n_classes = Y_onehot.shape[1]
     coef, intercept = _split_parameters(parameters, n_classes, X.shape[1], fit_intercept)
@@ -463,6 +501,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
     ``mean_s(loss) + ||W||² / (2 C sum_i s_i)``. ``loss_i`` is the cross-entropy
     ``-log P(y_i | x_i)``; ``s_i`` are sample (and class) weights, 1 by default.
 
+    The algorithm as taught, each on one screen: the loss and its gradient,
+    :func:`logistic_loss_gradient` (two classes) and :func:`softmax_loss_gradient`, and
+    L-BFGS, :func:`minimize_lbfgs` (tested to reach this estimator's coefficients).
+
     Parameters
     ----------
     penalty : {"l2", None}, default="deprecated"
@@ -635,11 +677,11 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         n_rows = 1 if binary else n_classes  # rows of coef_
         if binary:
             target = (y_index == 1).astype(np.float64)  # classes_[1] is the positive class
-            objective = _binary_loss_gradient
+            objective = logistic_loss_gradient
         else:
             target = np.zeros((X.shape[0], n_classes))  # one-hot (n_samples, K)
             target[np.arange(X.shape[0]), y_index] = 1.0
-            objective = _multinomial_loss_gradient
+            objective = softmax_loss_gradient
 
         w0 = np.zeros((n_rows, n_features + int(self.fit_intercept)))
         if self.warm_start and hasattr(self, "coef_") and self.coef_.shape == (n_rows, n_features):

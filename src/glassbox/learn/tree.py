@@ -7,22 +7,29 @@ the class fractions of the training samples that reached it.
 
 The algorithm as the course teaches it is :func:`cart_best_split` (one node: sort each
 feature, cumulative class counts, children's impurity at every threshold, keep the best)
-and :func:`grow_tree` (recursion until nodes are pure or too small), a screen each. The
-estimator grows the same trees faster and node for node like scikit-learn: the
-vectorised search over many features at once in :mod:`glassbox.learn._tree_split`,
-scikit-learn's order of visiting features in :mod:`glassbox.learn._tree_random`, the
-tree arrays and growth in :mod:`glassbox.learn._tree_build`, pruning in
-:mod:`glassbox.learn._tree_prune`, the drawing in :mod:`glassbox.learn._tree_plot`.
+and :func:`grow_tree` (recursion until nodes are pure), a screen each; :func:`leaf_fractions`
+predicts with the grown tree. The estimator grows the same trees (tested equal on
+Hypothesis data) faster and node for node like scikit-learn, in private modules named for
+what they are:
+
+- :mod:`~glassbox.learn._tree_fast_build`: the recursion as a stack over presorted rows;
+- :mod:`~glassbox.learn._tree_fast_split`: the split search of many features at once
+  (running sums, or one matrix product on small nodes);
+- :mod:`~glassbox.learn._tree_sklearn_random`: scikit-learn's random order of visiting
+  features (which decides exact ties), bit for bit;
+- :mod:`~glassbox.learn._tree_arrays`: the fitted tree as scikit-learn's flat arrays;
+- :mod:`~glassbox.learn._tree_prune`, :mod:`~glassbox.learn._tree_plot`,
+  :mod:`~glassbox.learn._tree_export`: pruning, drawing and printing a fitted tree.
 """
 
 from __future__ import annotations
 
 import numbers
-from io import StringIO
+from functools import partial
 from math import ceil
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone, is_classifier
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.utils import Bunch, check_random_state, compute_sample_weight
 from sklearn.utils._param_validation import Hidden, Interval, RealNotInt, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
@@ -33,20 +40,24 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from glassbox.learn._tree_build import TREE_LEAF, TREE_UNDEFINED, BuildParams, TreeBuilder
+from glassbox.learn._tree_export import export_text
+from glassbox.learn._tree_fast_build import BuildParams, TreeBuilder
 from glassbox.learn._tree_plot import plot_tree
 from glassbox.learn._tree_prune import cost_complexity_path, prune
-from glassbox.learn._tree_random import FeatureSampler, SklearnRandom, draw_seed
+from glassbox.learn._tree_sklearn_random import FeatureSampler, SklearnRandom, draw_seed
 
 __all__ = ["DecisionTreeClassifier", "cart_best_split", "export_text", "grow_tree",
-           "plot_tree"]
+           "leaf_fractions", "plot_tree"]
 
 
 # ---------------------------------------------------------------------------
 # The algorithm as taught (the estimator below grows the same trees, faster)
 # ---------------------------------------------------------------------------
 def gini_impurity(class_counts):
-    """``1 - sum_k p_k**2`` along the last axis; 0 for an empty node.
+    """``1 - sum_k N_k**2 / N**2`` (that is ``1 - sum_k p_k**2``) along the last axis.
+
+    0 for an empty node. Written with counts, as scikit-learn writes it, so that equal
+    counts give bit-identical impurities in both libraries.
 
     Examples
     --------
@@ -55,7 +66,7 @@ def gini_impurity(class_counts):
     """
     total = class_counts.sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, 1.0 - ((class_counts / total[..., None]) ** 2).sum(-1), 0.0)
+        return np.where(total > 0, 1.0 - (class_counts**2).sum(-1) / total**2, 0.0)
 
 
 def cart_best_split(X, y, n_classes=None):
@@ -64,8 +75,10 @@ def cart_best_split(X, y, n_classes=None):
     For each feature: sort the samples by its value; the class counts of the left child
     after the first p samples are a cumulative sum of one-hot labels, the right child's
     are the totals minus those; every position between two distinct values is a
-    candidate threshold (halfway between them). Keep the largest decrease
-    ``I(node) - n_L/n I(left) - n_R/n I(right)``.
+    candidate threshold (halfway between them). Keep the split of least weighted
+    impurity ``n_L I(left) + n_R I(right)``, i.e. of largest decrease
+    ``I(node) - (n_L I(left) + n_R I(right)) / n``; on a tie the first feature, then the
+    smallest threshold.
 
     Parameters
     ----------
@@ -89,28 +102,34 @@ def cart_best_split(X, y, n_classes=None):
     n_samples, n_features = X.shape
     n_classes = int(y.max()) + 1 if n_classes is None else n_classes
     one_hot = np.eye(n_classes)[y]  # (n_samples, n_classes)
-    node_impurity = gini_impurity(one_hot.sum(axis=0))
-    best = None
+    best, best_cost = None, np.inf
     for feature in range(n_features):
         order = np.argsort(X[:, feature], kind="stable")
         values = X[order, feature]
         left = np.cumsum(one_hot[order], axis=0)[:-1]  # (n-1, C): first p+1 samples
         right = one_hot.sum(axis=0) - left
         n_left = np.arange(1, n_samples)
-        decrease = node_impurity - (n_left * gini_impurity(left)
-                                    + (n_samples - n_left) * gini_impurity(right)) / n_samples
-        decrease[values[1:] <= values[:-1]] = -np.inf  # no threshold between equal values
-        p = int(np.argmax(decrease)) if n_samples > 1 else 0
-        if n_samples > 1 and np.isfinite(decrease[p]) and (best is None or decrease[p] > best[2]):
-            best = (feature, float(values[p] / 2 + values[p + 1] / 2), float(decrease[p]))
-    return best
+        cost = n_left * gini_impurity(left) + (n_samples - n_left) * gini_impurity(right)
+        cost[values[1:] <= values[:-1]] = np.inf  # no threshold between equal values
+        p = int(np.argmin(cost)) if n_samples > 1 else 0
+        if n_samples > 1 and cost[p] < best_cost:  # strictly: ties keep the first feature
+            best_cost = cost[p]
+            best = (feature, float(values[p] / 2 + values[p + 1] / 2))
+    if best is None:
+        return None
+    decrease = gini_impurity(one_hot.sum(axis=0)) - best_cost / n_samples
+    return best + (float(decrease),)
 
 
-def grow_tree(X, y, max_depth=None, n_classes=None, depth=0):
+def grow_tree(X, y, max_depth=None, n_classes=None, choose_features=None, depth=0):
     """Grow a tree by recursion: split with :func:`cart_best_split` until pure.
 
+    ``choose_features(X_node)``, if given, returns the features a node may split on (a
+    random forest draws a few at random, see
+    :func:`glassbox.learn.ensemble.grow_forest`); by default every feature.
+
     Returns nested dicts: a leaf ``{"counts": ...}``, an inner node adds ``"feature"``,
-    ``"threshold"``, ``"left"`` and ``"right"``.
+    ``"threshold"``, ``"left"`` and ``"right"``. :func:`leaf_fractions` predicts with it.
 
     Examples
     --------
@@ -124,15 +143,38 @@ def grow_tree(X, y, max_depth=None, n_classes=None, depth=0):
     node = {"counts": np.bincount(y, minlength=n_classes).astype(float)}
     if np.count_nonzero(node["counts"]) <= 1 or (max_depth is not None and depth >= max_depth):
         return node
-    split = cart_best_split(X, y, n_classes)
+    features = np.arange(X.shape[1]) if choose_features is None else choose_features(X)
+    split = cart_best_split(X[:, features], y, n_classes)
     if split is None:
         return node
-    feature, threshold, _ = split
+    column, threshold, _ = split
+    feature = int(features[column])
     goes_left = X[:, feature] <= threshold
+    grow = partial(grow_tree, max_depth=max_depth, n_classes=n_classes,
+                   choose_features=choose_features, depth=depth + 1)
     node.update(feature=feature, threshold=threshold,
-                left=grow_tree(X[goes_left], y[goes_left], max_depth, n_classes, depth + 1),
-                right=grow_tree(X[~goes_left], y[~goes_left], max_depth, n_classes, depth + 1))
+                left=grow(X[goes_left], y[goes_left]), right=grow(X[~goes_left], y[~goes_left]))
     return node
+
+
+def leaf_fractions(tree, X):
+    """Class fractions of the leaf of :func:`grow_tree`'s ``tree`` each row of X reaches.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> tree = grow_tree(np.array([[0.0], [1.0], [2.0]]), np.array([0, 1, 1]))
+    >>> leaf_fractions(tree, np.array([[0.2], [5.0]]))
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    fractions = []
+    for x in X:
+        node = tree
+        while "feature" in node:
+            node = node["left"] if x[node["feature"]] <= node["threshold"] else node["right"]
+        fractions.append(node["counts"] / node["counts"].sum())
+    return np.array(fractions)
 
 
 class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
@@ -492,142 +534,3 @@ class DecisionTreeClassifier(ClassifierMixin, BaseEstimator):
         """Normalised total impurity decrease of each feature (Gini importance)."""
         check_is_fitted(self)
         return self.tree_.compute_feature_importances()
-
-
-def _subtree_depth(tree, node):
-    """Depth of the subtree under ``node``, counting ``node`` itself as 1."""
-    deepest, stack = 0, [(node, 1)]
-    while stack:
-        current, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if tree.children_left[current] != TREE_LEAF:
-            stack.append((tree.children_left[current], depth + 1))
-            stack.append((tree.children_right[current], depth + 1))
-    return deepest
-
-
-def _check_non_negative_int(name, value, minimum, allow_none=False):
-    if allow_none and value is None:
-        return
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(
-            f"The '{name}' parameter of export_text must be an int >= {minimum}"
-            f"{' or None' if allow_none else ''}. Got {value!r} instead."
-        )
-
-
-def export_text(
-    decision_tree,
-    *,
-    feature_names=None,
-    class_names=None,
-    max_depth=10,
-    spacing=3,
-    decimals=2,
-    show_weights=False,
-):
-    """The rules of a fitted tree as indented text, in scikit-learn's exact format.
-
-    Parameters
-    ----------
-    decision_tree : DecisionTreeClassifier
-        A fitted tree (glassbox's or scikit-learn's).
-    feature_names : array-like of shape (n_features,), default=None
-        Names printed instead of ``feature_0``, ``feature_1``, ...
-    class_names : array-like of shape (n_classes,), default=None
-        Names printed instead of the values of ``classes_``.
-    max_depth : int, default=10
-        Deeper branches are summarised as "truncated branch of depth d".
-    spacing : int, default=3
-        Width of each indentation level.
-    decimals : int, default=2
-        Digits printed after the decimal point of thresholds and weights.
-    show_weights : bool, default=False
-        Print the weighted class counts of each leaf.
-
-    Returns
-    -------
-    report : str
-
-    See Also
-    --------
-    sklearn.tree.export_text : The twin; the same text for the same tree.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_iris
-    >>> from glassbox.learn.tree import DecisionTreeClassifier, export_text
-    >>> X, y = load_iris(return_X_y=True)
-    >>> tree = DecisionTreeClassifier(max_depth=1, random_state=0).fit(X, y)
-    >>> print(export_text(tree, feature_names=["sepal l", "sepal w", "petal l", "petal w"]))
-    |--- petal w <= 0.80
-    |   |--- class: 0
-    |--- petal w >  0.80
-    |   |--- class: 1
-    <BLANKLINE>
-    """
-    check_is_fitted(decision_tree)
-    _check_non_negative_int("max_depth", max_depth, 0, allow_none=True)
-    _check_non_negative_int("spacing", spacing, 1)
-    _check_non_negative_int("decimals", decimals, 0)
-    max_depth = np.inf if max_depth is None else max_depth
-    tree = decision_tree.tree_
-    classifier = is_classifier(decision_tree)
-    if classifier:
-        if class_names is None:
-            class_names = decision_tree.classes_
-        elif len(class_names) != len(decision_tree.classes_):
-            raise ValueError(
-                "When `class_names` is an array, it should contain as many items as "
-                f"`decision_tree.classes_`. Got {len(class_names)} while the tree was "
-                f"fitted with {len(decision_tree.classes_)} classes."
-            )
-    if feature_names is not None and len(feature_names) != tree.n_features:
-        raise ValueError(
-            f"feature_names must contain {tree.n_features} elements, got {len(feature_names)}"
-        )
-    if feature_names is not None:
-        names = [feature_names[i] if i != TREE_UNDEFINED else None for i in tree.feature]
-    else:
-        names = [f"feature_{i}" for i in tree.feature]
-    value_format = (
-        ("{}{} weights: {}\n" if show_weights else "{}{}{}\n")
-        if classifier
-        else ("{}{} value: {}\n")
-    )
-    report = StringIO()
-
-    def add_leaf(node, indent):
-        value = tree.value[node][0]
-        if classifier:
-            text = ""
-            if show_weights:
-                weights = value * tree.weighted_n_node_samples[node]
-                text = "[" + ", ".join(f"{v:.{decimals}f}" for v in weights) + "]"
-            class_index = np.argmax(value)
-            label = class_names[class_index] if tree.n_classes[0] != 1 else class_index
-            text += " class: " + str(label)
-        else:
-            text = "[" + ", ".join(f"{v:.{decimals}f}" for v in value) + "]"
-        report.write(value_format.format(indent, "", text))
-
-    def write(node, depth):
-        # "|   |   |---": one "|" plus spacing per level, the last level ends in dashes
-        indent = ("|" + " " * spacing) * depth
-        indent = indent[:-spacing] + "-" * spacing
-        if depth <= max_depth + 1:
-            if tree.feature[node] != TREE_UNDEFINED:
-                threshold = f"{tree.threshold[node]:.{decimals}f}"
-                report.write(f"{indent} {names[node]} <= {threshold}\n")
-                write(tree.children_left[node], depth + 1)
-                report.write(f"{indent} {names[node]} >  {threshold}\n")
-                write(tree.children_right[node], depth + 1)
-            else:
-                add_leaf(node, indent)
-        elif _subtree_depth(tree, node) == 1:
-            add_leaf(node, indent)
-        else:
-            report.write(f"{indent} truncated branch of depth {_subtree_depth(tree, node)}\n")
-
-    write(0, 1)
-    return report.getvalue()
