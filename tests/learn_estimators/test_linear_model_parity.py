@@ -9,7 +9,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris, load_wine
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.preprocessing import StandardScaler
 
 from glassbox.learn.linear_model import (
@@ -282,3 +282,36 @@ def test_linear_regression_refuses_positive():
     X, y = load_diabetes(return_X_y=True)
     with pytest.raises(ValueError, match="positive=True"):
         LinearRegression(positive=True).fit(X, y)
+
+
+def _warnings_of_fit(estimator, X, y):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        estimator.fit(X, y)
+    return sorted((w.category.__name__, str(w.message)) for w in caught)
+
+
+@pytest.mark.parametrize("params", [{"l1_ratio": None}, {"penalty": "l2"}, {"penalty": None},
+                                    {"n_jobs": 1}, {"penalty": "l2", "l1_ratio": None}, {}])
+def test_logistic_regression_warns_as_sklearn_1_9(params):
+    # scikit-learn 1.9 deprecates penalty, l1_ratio=None and n_jobs with FutureWarnings
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    ours = _warnings_of_fit(LogisticRegression(**params), X, y)
+    assert ours == _warnings_of_fit(sklearn.linear_model.LogisticRegression(**params), X, y)
+    assert any(w[0] == "FutureWarning" for w in ours) == bool(params)
+
+
+def test_sparsify_keeps_the_predictions_and_densify_restores_coef():
+    from scipy import sparse
+
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    model = LogisticRegression().fit(X, y)
+    dense_coef, scores = model.coef_.copy(), model.decision_function(X)
+    assert sparse.issparse(model.sparsify().coef_)
+    np.testing.assert_allclose(model.decision_function(X), scores, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(model.predict(X), np.argmax(scores, axis=1))
+    np.testing.assert_array_equal(model.densify().coef_, dense_coef)
+    with pytest.raises(NotFittedError, match="before sparsifying"):
+        LogisticRegression().sparsify()
