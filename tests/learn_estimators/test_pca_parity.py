@@ -99,10 +99,42 @@ def test_float32_stays_float32():
     np.testing.assert_allclose(pca.components_, reference.components_, atol=1e-4)
 
 
-def test_randomized_request_is_refused_clearly():
-    X, _ = load_iris(return_X_y=True)
-    with pytest.raises(ValueError, match="svd_solver"):
-        PCA(svd_solver="randomized").fit(X)
+@pytest.mark.parametrize("params", [
+    {"n_components": 5, "svd_solver": "randomized", "random_state": 0},
+    {"n_components": 3, "svd_solver": "randomized", "random_state": 1, "whiten": True,
+     "power_iteration_normalizer": "QR", "n_oversamples": 4},
+    {"n_components": 4, "svd_solver": "randomized", "random_state": 2, "iterated_power": 1},
+    {"n_components": 5, "svd_solver": "arpack", "random_state": 0},
+    {"n_components": "mle"},
+    {"n_components": "mle", "svd_solver": "covariance_eigh"},
+])
+@pytest.mark.parametrize("loader", [load_wine, load_breast_cancer, load_digits])
+def test_approximate_solvers_and_mle_parity(loader, params):
+    # the same random draws as scikit-learn: the same approximate components
+    X, _ = loader(return_X_y=True)
+    assert_same_as_sklearn(X, **params)
+
+
+def test_auto_picks_randomized_for_few_components_of_big_data():
+    X = np.random.RandomState(0).normal(size=(600, 550)) * np.linspace(3.0, 0.1, 550)
+    ours = assert_same_as_sklearn(X, n_components=10, random_state=0)
+    assert ours._fit_svd_solver == "randomized"
+
+
+@pytest.mark.parametrize("params, n_samples", [
+    ({"n_components": "mle", "svd_solver": "arpack"}, 50),
+    ({"n_components": "mle", "svd_solver": "randomized"}, 50),
+    ({"n_components": "mle"}, 5),
+    ({"n_components": 10, "svd_solver": "arpack"}, 10),
+    ({"n_components": 0.5, "svd_solver": "randomized"}, 50),
+])
+def test_solver_refusals_same_as_sklearn(params, n_samples):
+    X = np.random.RandomState(0).normal(size=(n_samples, 10))
+    with pytest.raises(ValueError) as theirs:
+        sklearn.decomposition.PCA(**params).fit(X)
+    with pytest.raises(ValueError) as ours:
+        PCA(**params).fit(X)
+    assert str(ours.value) == str(theirs.value)
 
 
 @pytest.mark.parametrize("estimator_class", [PCA, sklearn.decomposition.PCA])

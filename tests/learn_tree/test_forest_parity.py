@@ -128,3 +128,29 @@ def test_class_weighted_forest_gives_sklearns_trees_up_to_exact_ties(class_weigh
         assert tree.random_state == sk_tree.random_state
         compared, _ = assert_same_tree_up_to_ties(tree, sk_tree, random_features=True)
         assert compared >= 3
+
+
+@pytest.mark.parametrize("bootstrap", [True, False])
+@pytest.mark.parametrize("class_weight", ["balanced", "balanced_subsample"])
+def test_balanced_class_weights_count_the_sample_weights_as_sklearn_1_9(class_weight, bootstrap):
+    # scikit-learn 1.9 balances the classes' total sample weights, not their counts
+    X_train, _, y_train, _ = _split("breast_cancer")
+    weight = np.random.RandomState(0).randint(1, 5, len(y_train)).astype(float)
+    ours, theirs = fit_both(X_train, y_train, sample_weight=weight, n_estimators=4,
+                            class_weight=class_weight, bootstrap=bootstrap, random_state=0)
+    for tree, sk_tree in zip(ours.estimators_, theirs.estimators_):
+        # the root's weight is the sum of the balanced weights: equal only if balanced alike
+        np.testing.assert_allclose(tree.tree_.weighted_n_node_samples[0],
+                                   sk_tree.tree_.weighted_n_node_samples[0], rtol=TOL)
+        compared, _ = assert_same_tree_up_to_ties(tree, sk_tree, random_features=True)
+        assert compared >= 3
+
+
+def test_warm_start_with_balanced_class_weights_warns_as_sklearn():
+    X_train, _, y_train, _ = _split("breast_cancer")
+    messages = []
+    for forest in (RandomForestClassifier, sk_ensemble.RandomForestClassifier):
+        with pytest.warns(UserWarning, match="not recommended for warm_start") as caught:
+            forest(n_estimators=2, warm_start=True, class_weight="balanced").fit(X_train, y_train)
+        messages.append([str(w.message) for w in caught])
+    assert messages[0] == messages[1]

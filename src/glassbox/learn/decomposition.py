@@ -9,6 +9,10 @@ variance along axis ``i`` is ``S_i² / (n - 1)``, its eigenvalue. Two routes com
   covariance, much faster when ``n_samples >> n_features`` (one matrix product ``XᵀX``
   then an eigensolver on a tiny matrix), at the price of squaring the condition number.
 
+For a few components of a big matrix, ``"randomized"`` and ``"arpack"`` approximate the
+top singular vectors instead (``glassbox.learn._pca_solvers``, as scikit-learn's), and
+``n_components="mle"`` chooses the dimension by Minka's evidence.
+
 The twin is :class:`sklearn.decomposition.PCA`.
 """
 
@@ -17,8 +21,11 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import linalg
 from sklearn.base import BaseEstimator, ClassNamePrefixFeaturesOutMixin, TransformerMixin
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, RealNotInt, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from glassbox.learn._pca_solvers import arpack_svd, infer_dimension, randomized_svd
 
 __all__ = ["PCA", "pca_four_steps"]
 
@@ -83,7 +90,7 @@ def _flip_signs_by_components(components, U=None):
 
 
 class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
-    """Principal component analysis by exact SVD or covariance eigendecomposition.
+    """Principal component analysis by SVD or covariance eigendecomposition.
 
     The algorithm as taught, on one screen: :func:`pca_four_steps`.
 
@@ -93,23 +100,34 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    n_components : int, float or None, default=None
+    n_components : int, float, "mle" or None, default=None
         int: number of components kept, ``0 <= k <= min(n_samples, n_features)``.
         float in (0, 1): keep the fewest components whose explained-variance ratios add
-        up to more than this fraction. None: keep ``min(n_samples, n_features)``.
+        up to more than this fraction. ``"mle"``: Minka's choice of dimension (exact
+        solvers, ``n_samples >= n_features``). None: keep ``min(n_samples, n_features)``
+        (one less with ``"arpack"``).
     copy : bool, default=True
         If False, ``fit`` may centre X in place (the "full" route).
     whiten : bool, default=False
         Divide the projections by their standard deviation so each has unit variance.
-    svd_solver : {"auto", "full", "covariance_eigh"}, default="auto"
-        ``"auto"`` picks ``"covariance_eigh"`` when ``n_features <= 1000`` and
-        ``n_samples >= 10 * n_features`` (as scikit-learn), otherwise ``"full"``.
-        scikit-learn's approximate ``"arpack"`` and ``"randomized"`` are not
-        implemented: glassbox's "auto" always computes the exact decomposition.
-    tol, iterated_power, n_oversamples, power_iteration_normalizer : optional
-        Accepted for compatibility; they only tune the approximate solvers.
+    svd_solver : {"auto", "full", "covariance_eigh", "randomized", "arpack"}, default="auto"
+        ``"full"``: exact SVD of the centred data; ``"covariance_eigh"``: exact
+        eigenvectors of the covariance; ``"randomized"``, ``"arpack"``: approximate top
+        components (see ``glassbox.learn._pca_solvers``). ``"auto"`` chooses as
+        scikit-learn: ``"covariance_eigh"`` when ``n_features <= 1000`` and
+        ``n_samples >= 10 * n_features``, else ``"full"`` for data of at most 500 rows
+        and columns or ``"mle"``, else ``"randomized"`` for an integer
+        ``n_components < 0.8 * min(n_samples, n_features)``, else ``"full"``.
+    tol : float, default=0.0
+        Tolerance of ``"arpack"``.
+    iterated_power : int or "auto", default="auto"
+        Power iterations of ``"randomized"`` (auto: 7 for few components, else 4).
+    n_oversamples : int, default=10
+        Extra random directions of ``"randomized"``.
+    power_iteration_normalizer : {"auto", "QR", "LU", "none"}, default="auto"
+        How ``"randomized"`` re-normalises between power iterations.
     random_state : int, RandomState instance or None, default=None
-        Accepted for compatibility (the exact solvers use no randomness).
+        Seeds ``"randomized"`` and ``"arpack"``; the same seed gives scikit-learn's result.
 
     Attributes
     ----------
@@ -157,11 +175,12 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         "n_components": [
             Interval(Integral, 0, None, closed="left"),
             Interval(RealNotInt, 0, 1, closed="neither"),
+            StrOptions({"mle"}),
             None,
         ],
         "copy": ["boolean"],
         "whiten": ["boolean"],
-        "svd_solver": [StrOptions({"auto", "full", "covariance_eigh"})],
+        "svd_solver": [StrOptions({"auto", "full", "covariance_eigh", "arpack", "randomized"})],
         "tol": [Interval(Real, 0, None, closed="left")],
         "iterated_power": [StrOptions({"auto"}), Interval(Integral, 0, None, closed="left")],
         "n_oversamples": [Interval(Integral, 1, None, closed="left")],
@@ -245,15 +264,27 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         n_samples, n_features = X.shape
 
         solver = self.svd_solver
-        if solver == "auto":
-            # tall and skinny: the covariance matrix is small and cheap to build
-            tall = n_features <= 1_000 and n_samples >= 10 * n_features
-            solver = "covariance_eigh" if tall else "full"
-        self._fit_svd_solver = solver
-
         n_components = self.n_components
         if n_components is None:
-            n_components = min(n_samples, n_features)
+            n_components = min(n_samples, n_features) - (solver == "arpack")
+        if solver == "auto":  # scikit-learn's choice
+            if n_features <= 1_000 and n_samples >= 10 * n_features:
+                solver = "covariance_eigh"  # tall and skinny: the covariance is small
+            elif max(X.shape) <= 500 or n_components == "mle":
+                solver = "full"
+            elif 1 <= n_components < 0.8 * min(X.shape):
+                solver = "randomized"  # a few components of a big matrix
+            else:
+                solver = "full"
+        self._fit_svd_solver = solver
+        if solver in ("arpack", "randomized"):
+            return self._fit_truncated(X, n_components, solver)
+
+        if n_components == "mle":
+            if n_samples < n_features:
+                raise ValueError(
+                    "n_components='mle' is only supported if n_samples >= n_features"
+                )
         elif not 0 < n_components < 1 and not n_components <= min(n_samples, n_features):
             raise ValueError(
                 f"n_components={n_components} must be between 0 and "
@@ -285,7 +316,9 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         total_variance = np.sum(explained_variance)
         explained_variance_ratio = explained_variance / total_variance
 
-        if 0 < n_components < 1:
+        if n_components == "mle":
+            n_components = infer_dimension(explained_variance, n_samples)
+        elif 0 < n_components < 1:
             # fewest components whose cumulative ratio exceeds the fraction (side="right":
             # strictly more than the requested fraction, as sklearn)
             cumulative_ratio = np.cumsum(explained_variance_ratio)
@@ -303,6 +336,53 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         self.explained_variance_ = explained_variance[:n_components].copy()
         self.explained_variance_ratio_ = explained_variance_ratio[:n_components].copy()
         self.singular_values_ = S[:n_components].copy()
+        return U, S, X
+
+    def _fit_truncated(self, X, n_components, solver):
+        """The top components by an approximate SVD (``"randomized"`` or ``"arpack"``)."""
+        n_samples, n_features = X.shape
+        if isinstance(n_components, str):
+            raise ValueError(
+                f"n_components={n_components!r} cannot be a string with svd_solver='{solver}'"
+            )
+        if not 1 <= n_components <= min(n_samples, n_features):
+            raise ValueError(
+                f"n_components={n_components!r} must be between 1 and min(n_samples, "
+                f"n_features)={min(n_samples, n_features)!r} with svd_solver='{solver}'"
+            )
+        if solver == "arpack" and n_components == min(n_samples, n_features):
+            raise ValueError(
+                f"n_components={n_components!r} must be strictly less than min(n_samples, "
+                f"n_features)={min(n_samples, n_features)!r} with svd_solver='{solver}'"
+            )
+        random_state = check_random_state(self.random_state)
+        self.mean_ = np.mean(X, axis=0)
+        X_centered = X - self.mean_
+        if solver == "arpack":
+            U, S, Vt = arpack_svd(X_centered, n_components, tol=self.tol,
+                                  random_state=random_state)
+        else:
+            U, S, Vt = randomized_svd(
+                X_centered, n_components, n_oversamples=self.n_oversamples,
+                n_iter=self.iterated_power,
+                power_iteration_normalizer=self.power_iteration_normalizer,
+                random_state=random_state,
+            )  # fmt: skip
+        Vt, U = _flip_signs_by_components(Vt, U)
+        self.n_samples_ = n_samples
+        self.n_components_ = n_components
+        self.components_ = Vt
+        self.explained_variance_ = S**2 / (n_samples - 1)
+        # the total variance from the data (only k eigenvalues are known)
+        total_variance = np.sum(X_centered**2) / (n_samples - 1)
+        self.explained_variance_ratio_ = self.explained_variance_ / total_variance
+        self.singular_values_ = S.copy()
+        if n_components < min(n_features, n_samples):
+            # the variance not explained, spread over the discarded directions
+            self.noise_variance_ = total_variance - np.sum(self.explained_variance_)
+            self.noise_variance_ /= min(n_features, n_samples) - n_components
+        else:
+            self.noise_variance_ = 0.0
         return U, S, X
 
     def _project(self, X):

@@ -322,13 +322,27 @@ class RandomForestClassifier(ClassifierMixin, BaseEstimator):
         self.n_outputs_ = 1
         n_samples = X.shape[0]
 
-        if self.class_weight is not None and not (
+        presets = ("balanced", "balanced_subsample")
+        if self.warm_start and self.class_weight in presets:
+            warnings.warn(
+                'class_weight presets "balanced" or "balanced_subsample" are not recommended '
+                "for warm_start if the fitted data differs from the full dataset. In order to "
+                'use "balanced" weights, use compute_class_weight ("balanced", classes, y). In '
+                "place of y you can use a large enough sample of the full training set target "
+                "to properly estimate the class frequency distributions. Pass the resulting "
+                "weights as the class_weight parameter.", UserWarning, stacklevel=2,
+            )  # fmt: skip
+        if self.class_weight in presets and not (
             self.class_weight == "balanced_subsample" and self.bootstrap
         ):
-            weights_by_class = "balanced" if self.class_weight == "balanced_subsample" else (
-                self.class_weight
-            )  # fmt: skip
-            expanded = compute_sample_weight(weights_by_class, y)
+            # n / (n_classes * n_k), with the sample weights' sums as in scikit-learn 1.9
+            class_totals = np.bincount(y_encoded, weights=sample_weight,
+                                       minlength=self.n_classes_)  # fmt: skip
+            per_class = np.sum(class_totals) / (self.n_classes_ * class_totals)
+            expanded = per_class[y_encoded]
+            sample_weight = expanded if sample_weight is None else sample_weight * expanded
+        elif self.class_weight is not None and self.class_weight not in presets:
+            expanded = compute_sample_weight(self.class_weight, y)  # a dict or list
             sample_weight = expanded if sample_weight is None else sample_weight * expanded
 
         if not self.bootstrap and self.max_samples is not None:

@@ -152,7 +152,9 @@ class LinearRegression(RegressorMixin, BaseEstimator):
             # centre with the (weighted) means; the intercept is recovered below
             X_offset = np.average(X, axis=0, weights=sample_weight)
             y_offset = np.average(y, axis=0, weights=sample_weight)
-            X = X - X_offset
+            # NOTE: in place: X is already a copy unless copy_X=False, where scikit-learn
+            # also centres the caller's array to save memory
+            X -= X_offset
             y = y - y_offset
         else:
             X_offset = np.zeros(X.shape[1], dtype=X.dtype)
@@ -162,7 +164,7 @@ class LinearRegression(RegressorMixin, BaseEstimator):
             # sum_i s_i r_i² = sum_i (sqrt(s_i) r_i)²: weighted least squares is ordinary
             # least squares on rows scaled by sqrt(s_i)
             root_weight = np.sqrt(sample_weight)
-            X = X * root_weight[:, np.newaxis]
+            X *= root_weight[:, np.newaxis]  # in place, as above
             y = y * (root_weight[:, np.newaxis] if y.ndim > 1 else root_weight)
 
         coef, _, self.rank_, self.singular_ = linalg.lstsq(X, y, cond=self.tol)
