@@ -121,12 +121,14 @@ def test_hypothesis_parity(problem, C, fit_intercept):
     singular = np.linalg.svd(design, compute_uv=False)
     assume(singular.min() > 1e-2 * singular.max())
     # degenerate draws (repeated rows, tied classes) make the default-tol stopping point
-    # depend on rounding; compare the minimum itself. Where the minimum is flat (nearly
-    # equal columns), a gradient within tol = 1e-10 still leaves the parameters free to
-    # ~1e-6: coefficients to 1e-5 there, and the objective reached must be as low.
+    # depend on rounding; compare the minimum itself. Both solvers also stop when a step
+    # lowers the objective by less than 64 eps relative (scikit-learn's ftol): where the
+    # minimum is flat (weak penalty, nearly equal columns) that leaves the parameters
+    # free to ~1e-5 (measured up to 1.5e-5) while the objective values agree to ~1e-14.
     ours, theirs = assert_logistic_same_as_sklearn(X, y, C=C, fit_intercept=fit_intercept,
-                                                   tol=1e-10, coef_tolerance=1e-5)
-    assert _objective(ours, X, y, C) <= _objective(theirs, X, y, C) + 1e-12
+                                                   tol=1e-10, coef_tolerance=1e-4)
+    ours_objective, their_objective = _objective(ours, X, y, C), _objective(theirs, X, y, C)
+    assert abs(ours_objective - their_objective) <= 1e-12 * max(1.0, their_objective)
 
 
 def _objective(model, X, y, C):

@@ -115,10 +115,16 @@ def test_approximate_solvers_and_mle_parity(loader, params):
     assert_same_as_sklearn(X, **params)
 
 
-def test_auto_picks_randomized_for_few_components_of_big_data():
-    X = np.random.RandomState(0).normal(size=(600, 550)) * np.linspace(3.0, 0.1, 550)
-    ours = assert_same_as_sklearn(X, n_components=10, random_state=0)
-    assert ours._fit_svd_solver == "randomized"
+def test_auto_stays_exact_where_sklearn_picks_randomized():
+    # a deliberate difference: glassbox's "auto" never approximates (see PCA's docstring)
+    scale = np.r_[30.0, 20.0, 10.0, np.linspace(1.0, 0.1, 547)]  # three clear axes
+    X = np.random.RandomState(0).normal(size=(600, 550)) * scale
+    ours = PCA(n_components=10).fit(X)
+    theirs = sklearn.decomposition.PCA(n_components=10, random_state=0).fit(X)
+    assert (ours._fit_svd_solver, theirs._fit_svd_solver) == ("full", "randomized")
+    assert_same_as_sklearn(X, n_components=10, svd_solver="full")
+    # the approximation finds the same three leading axes
+    np.testing.assert_allclose(ours.components_[:3], theirs.components_[:3], atol=1e-3)
 
 
 @pytest.mark.parametrize("params, n_samples", [

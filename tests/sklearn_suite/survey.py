@@ -10,7 +10,7 @@ import sys
 import time
 
 from sklearn_suite.runner import cases, outcome
-from sklearn_suite.suites import SUITES
+from sklearn_suite.suites import SUITES, not_claimed_reason
 
 
 def main():
@@ -27,6 +27,8 @@ def main():
         for case_id, run in cases(module, substitutes):
             start = time.perf_counter()
             result, message = outcome(run)
+            if result == "other" and not_claimed_reason(case_id):
+                result = "not claimed"  # see suites.NOT_CLAIMED for the reason
             records.append({"module": module, "case": case_id, "outcome": result,
                             "seconds": time.perf_counter() - start, "message": message[:2000]})
             counts[result] += 1

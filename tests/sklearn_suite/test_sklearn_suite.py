@@ -3,14 +3,14 @@
 Every case of the chosen modules must pass, skip itself (array-API runs without
 SCIPY_ARRAY_API) or end in glassbox's clear refusal of an option it does not offer
 (multilabel targets, sparse input...; see ``runner.classify``). Left out, with the
-reason: the functions listed in ``NOT_CLAIMED``. The whole
+reason: the functions listed in ``suites.NOT_CLAIMED``. The whole
 modules, counted pass / refusal / other, are surveyed by ``survey.py`` (see the notes).
 """
 
 import pytest
 
 from sklearn_suite.runner import cases, outcome
-from sklearn_suite.suites import SUITES
+from sklearn_suite.suites import SUITES, not_claimed_reason
 
 CHOSEN = [
     "sklearn.model_selection.tests.test_search",
@@ -20,15 +20,6 @@ CHOSEN = [
     "sklearn.metrics.tests.test_regression",
 ]
 
-NOT_CLAIMED = {
-    # scikit-learn 1.9's experimental callback API and its HTML repr of a search
-    "test_search_callbacks_receive_sample_weight": "callbacks (experimental API)",
-    "test_search_callbacks_with_partial_fit_failures": "callbacks (experimental API)",
-    "test_search_html_repr": "HTML repr details",
-    # ends with a multilabel y_true, which glassbox's roc_auc_score refuses
-    "test_roc_curve_toydata": "multilabel input (refused)",
-}
-
 # pass, but too slow for the suite (scikit-learn's cross_val_predict over many fits, or
 # worker processes); the survey runs them
 SLOW = {"test_cross_val_predict_class_subset", "test_cross_validate_many_jobs",
@@ -36,7 +27,8 @@ SLOW = {"test_cross_val_predict_class_subset", "test_cross_validate_many_jobs",
 
 CASES = [(case_id, run) for module in CHOSEN
          for case_id, run in cases(module, SUITES[module])
-         if case_id.split("::")[1].split("[")[0] not in {*NOT_CLAIMED, *SLOW}]
+         if case_id.split("::")[1].split("[")[0] not in SLOW
+         and not not_claimed_reason(case_id)]
 
 
 @pytest.mark.parametrize("run", [run for _, run in CASES], ids=[i for i, _ in CASES])
