@@ -27,7 +27,12 @@ def forward_backward(function, dtype):
     return y.numpy().copy(), x.grad.numpy().copy()
 
 
-@pytest.mark.parametrize("function", [F.relu, F.tanh, F.sigmoid], ids=lambda f: f.__name__)
+def leaky_relu(x):
+    return F.leaky_relu(x, 0.2)
+
+
+@pytest.mark.parametrize("function", [F.relu, leaky_relu, F.tanh, F.sigmoid],
+                         ids=lambda f: f.__name__)
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_activations_identical_at_one_and_two_threads(threads, function, dtype):
     threads(2)

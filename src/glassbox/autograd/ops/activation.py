@@ -115,8 +115,14 @@ class LeakyReLU(Function):
             # then x > 0 exactly where x >= slope * x: max(x, slope * x), two branch-free
             # passes (np.where with its mask takes four and mispredicts on random signs);
             # not at slope 0, where 0 * inf = nan would hide x = inf
-            scaled = np.multiply(data, slope)
-            return np.maximum(data, scaled, out=scaled)
+            if data.dtype.kind != "f":
+                scaled = np.multiply(data, slope)
+                return np.maximum(data, scaled, out=scaled)
+
+            def leaky_relu_pass(out, x):
+                np.multiply(x, slope, out=out)
+                np.maximum(x, out, out=out)
+            return elementwise(leaky_relu_pass, np.empty_like(data), data)
         return np.where(data > 0, data, data * slope)
 
     @staticmethod
@@ -128,9 +134,17 @@ class LeakyReLU(Function):
             # no graph to build: the factor (1 where x > 0, slope elsewhere) is
             # max(mask, slope) with the mask as 0./1., then g * factor in the same
             # buffer: branch-free passes, exact (no 1 - slope + slope rounding)
-            factor = (x._data > 0).astype(dtype)
-            np.maximum(factor, dtype.type(ctx.negative_slope), out=factor)
-            return np.multiply(grad_output._data, factor, out=factor), None
+            slope = dtype.type(ctx.negative_slope)
+
+            def leaky_relu_backward_pass(factor, x, g):
+                np.greater(x, 0, out=factor)                   # the mask as 0. and 1.
+                np.maximum(factor, slope, out=factor)
+                np.multiply(g, factor, out=factor)
+            data, g = x._data, grad_output._data
+            # (the factor in g's dtype: for a gradient of another dtype than x, elementwise
+            # runs the pass whole)
+            factor = np.empty(data.shape, dtype)
+            return elementwise(leaky_relu_backward_pass, factor, data, g), None
         # d/dx = 1 where x > 0, negative_slope elsewhere
         slope = np.where(x._data > 0, dtype.type(1), dtype.type(ctx.negative_slope))
         return grad_output * Tensor(slope), None
