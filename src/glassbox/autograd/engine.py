@@ -185,14 +185,13 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
             input_grads = node.function.backward(node, gradient)
             if type(input_grads) is not tuple:
                 input_grads = (input_grads,)
-            inputs = node.inputs
-            if len(input_grads) < len(inputs):
+            if len(input_grads) < len(node.inputs):
                 raise RuntimeError(
                     f"{node.function.__name__}.backward returned {len(input_grads)} "
-                    f"gradients, expected {len(inputs)} (one per forward argument)"
+                    f"gradients, expected {len(node.inputs)} (one per forward argument)"
                 )
             for tensor, next_node, needs_grad, input_grad in zip(
-                    inputs, node.next_nodes, node.needs_input_grad, input_grads):
+                    node.inputs, node.next_nodes, node.needs_input_grad, input_grads):
                 if not needs_grad or input_grad is None:
                     continue
                 if not isinstance(input_grad, Tensor):  # a backward may return arrays
@@ -205,9 +204,7 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
                 if next_node is None:
                     deliver_to_leaf(tensor, input_grad)
                 else:  # the chain rule's sum over paths: add to what already arrived
-                    previous = pending.get(next_node)
-                    pending[next_node] = input_grad if previous is None \
-                        else previous + input_grad
+                    pending[next_node] = add(pending.get(next_node), input_grad)
             if not retain_graph:
                 node.free()
     return results if collect else None
