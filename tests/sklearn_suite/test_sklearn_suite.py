@@ -13,6 +13,12 @@ from sklearn_suite.runner import cases, outcome
 from sklearn_suite.suites import SUITES, not_claimed_reason
 
 CHOSEN = [
+    "sklearn.tree.tests.test_tree",
+    "sklearn.ensemble.tests.test_forest",
+    "sklearn.neighbors.tests.test_neighbors",
+    "sklearn.linear_model.tests.test_logistic",
+    "sklearn.linear_model.tests.test_base",
+    "sklearn.decomposition.tests.test_pca",
     "sklearn.model_selection.tests.test_search",
     "sklearn.model_selection.tests.test_validation",
     "sklearn.metrics.tests.test_classification",
@@ -20,10 +26,16 @@ CHOSEN = [
     "sklearn.metrics.tests.test_regression",
 ]
 
-# pass, but too slow for the suite (scikit-learn's cross_val_predict over many fits, or
-# worker processes); the survey runs them
+# pass (or refuse), but take seconds each (scikit-learn's cross_val_predict over many fits,
+# worker processes, LogisticRegressionCV, big matrices); the survey runs them
 SLOW = {"test_cross_val_predict_class_subset", "test_cross_validate_many_jobs",
-        "test_n_features_in", "test_cv_results_dtype_issue_29074"}
+        "test_n_features_in", "test_cv_results_dtype_issue_29074",
+        "test_parallel_train", "test_sparse_input", "test_backend_respected",
+        "test_knn_forcing_backend", "test_l1_ratio_None_deprecated",
+        "test_multinomial_logistic_regression_string_inputs",
+        "test_logistic_cv_folds_with_classes_missing", "test_pca_svd_solver_auto",
+        "test_variance_correctness", "test_pca_randomized_svd_n_oversamples",
+        "test_pca_sanity_noise_variance"}
 
 CASES = [(case_id, run) for module in CHOSEN
          for case_id, run in cases(module, SUITES[module])
