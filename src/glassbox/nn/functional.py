@@ -894,14 +894,14 @@ def _channel_sum(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     (N, C, L) -> (N, C) -> (C, N) -> (C,). Each sum then runs along a contiguous row, so
     a channel gets the same number whether it is summed alone or with the others (as in
     the chunks of channels that threads work on); ``a.sum(axis=(0, 2, 3))`` can change
-    its order with the array's shape. Pairwise summation along both rows keeps it as
-    accurate as NumPy's own sum.
+    its order with the array's shape. (``einsum`` sums a plane 2-3x faster than
+    ``sum(axis=2)`` on small planes; the samples' sums are added pairwise.)
     """
     N, C = a.shape[:2]
     L = math.prod(a.shape[2:])
     a = a.reshape(N, C, L)
-    per_sample = a.sum(axis=2) if b is None else np.einsum("ncl,ncl->nc", a,
-                                                           b.reshape(N, C, L))
+    per_sample = np.einsum("ncl->nc", a) if b is None else np.einsum(
+        "ncl,ncl->nc", a, b.reshape(N, C, L))
     return np.ascontiguousarray(per_sample.T).sum(axis=1)      # (C, N) -> (C,)
 
 
