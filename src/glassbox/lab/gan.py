@@ -69,9 +69,9 @@ class Setup:
 
 
 FULL = Setup(n_train=None, batch_size=64, mlp_hidden=256, n_fid=10_000, n_fid_during=2000,
-             n_evaluations=6, base={"dcgan": 16, "wgan_clip": 16, "wgan_gp": 16},
-             epochs={"minimax": 3, "non_saturating": 3, "labels": 3,
-                     "dcgan": 3, "wgan_clip": 5, "wgan_gp": 10})
+             n_evaluations=5, base={"dcgan": 32, "wgan_clip": 16, "wgan_gp": 16},
+             epochs={"minimax": 2, "non_saturating": 2, "labels": 2,
+                     "dcgan": 5, "wgan_clip": 3, "wgan_gp": 20})
 QUICK = Setup(n_train=2000, batch_size=50, mlp_hidden=64, n_fid=200, n_fid_during=200,
               n_evaluations=2, lr_scale=5.0, base={"dcgan": 4, "wgan_clip": 4, "wgan_gp": 4},
               epochs={"minimax": 2, "non_saturating": 2, "labels": 1, "dcgan": 1,
