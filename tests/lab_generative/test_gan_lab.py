@@ -33,6 +33,7 @@ def test_quick_run_shows_saturation_and_measures_every_run(engine, cache, tmp_pa
     assert json.loads((report.parent / "config.json").read_text())["engine"] == engine
     assert (cache / "models" / "lenet5_mnist_quick.safetensors").is_file()
     assert metrics["classifier_test_accuracy"] > 0.85
+    assert np.isclose(sum(metrics["real_class_histogram"]), 1.0)
     # k = 5 discriminator steps: the minimax generator's gradient is several times smaller
     assert metrics["saturation_ratio"] > 3
     # real digits against real digits are far closer than any generator after seconds

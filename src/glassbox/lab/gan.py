@@ -16,6 +16,12 @@ Each run reports its losses, samples over training, the critic's Wasserstein est
 (WGANs), the FID over training on the features of glassbox's own LeNet-5 (beside the
 floor: MNIST's training set against its test set) and the class histogram of its samples
 by that classifier (mode collapse shows as missing digits).
+
+The full mode's budget (``FULL``, under 30 minutes on 2 cores) goes mostly to the two runs
+with targets, DCGAN (base width 32, 5 epochs) and WGAN-GP (base 16, 20 epochs: 3,740
+generator steps, the critic's 5 steps each being the expensive ones); the MLP runs show
+saturation within 2 epochs. The FID over training uses 2,000 samples; the final FID and
+class histograms, 10,000.
 """
 
 from __future__ import annotations
@@ -203,7 +209,11 @@ def _run(ctx: LabContext, engine: Any, setup: Setup) -> None:
     test_features = lenet_features(classifier, test_reference)
     floor = fid(real_features, test_features)
     floor_during = fid(real_features[:setup.n_fid_during], test_features[:setup.n_fid_during])
+    # what real digits score on the same measures: the ceiling for confidence and coverage
+    real = class_coverage(class_probabilities(classifier, test_reference))
     ctx.metrics.update({"fid_floor": floor, "fid_floor_during_training": floor_during,
+                        "real_confidence": real["confidence"],
+                        "real_class_histogram": real["histogram"],
                         "classifier_test_accuracy": classifier.test_accuracy,
                         "train_images": len(x_train), "fid_samples": setup.n_fid,
                         "fid_samples_during_training": setup.n_fid_during})
@@ -243,10 +253,13 @@ def _targets(metrics: dict[str, Any], floor: float) -> list[dict[str, Any]]:
         rows.append({"run": name, "target": f"each digit {TARGET_BAND[0]:.0%}-"
                      f"{TARGET_BAND[1]:.0%} of the samples",
                      "measured": f"{run['min_class_fraction']:.1%}-"
-                                 f"{run['max_class_fraction']:.1%}",
+                                 f"{run['max_class_fraction']:.1%} (real test digits: "
+                                 f"{min(metrics['real_class_histogram']):.1%}-"
+                                 f"{max(metrics['real_class_histogram']):.1%})",
                      "met": run["covers_all_digits"]})
         rows.append({"run": name, "target": f"mean confidence >= {TARGET_CONFIDENCE}",
-                     "measured": f"{run['confidence']:.3f}",
+                     "measured": f"{run['confidence']:.3f} (real test digits: "
+                                 f"{metrics['real_confidence']:.3f})",
                      "met": bool(run["confidence"] >= TARGET_CONFIDENCE)})
         rows.append({"run": name, "target": "FID reported beside the floor",
                      "measured": f"{run['fid']:.3g} (floor {floor:.3g})", "met": True})
