@@ -349,6 +349,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true",
                         help=f"10 steps, rows {' '.join(QUICK)} unless --models is given")
     parser.add_argument("--no-memory", action="store_true", help="skip the peak memory")
+    parser.add_argument("--no-split", action="store_true",
+                        help="glassbox's own chunked passes (im2col, pooling, batch norm, "
+                             "activations) on one thread, its BLAS still on --threads: "
+                             "what those threads bring (compare with and without)")
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                         help="wall time (default), or this process's CPU time: steadier on "
                              "a machine shared with other work, but meaningful at 1 thread "
@@ -376,6 +380,9 @@ def main() -> None:
     for threads in args.threads:
         torch.set_num_threads(threads)
         glassbox.set_num_threads(threads)
+        if args.no_split:
+            from glassbox import _threads
+            _threads._num_threads = 1  # (set_num_threads(1) would limit BLAS too)
         with threadpool_limits(limits=threads, user_api="blas"):
             for name in names:
                 row = compare(name, threads, repeats, args.block,
