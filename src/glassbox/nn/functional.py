@@ -352,11 +352,6 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,  # no
     return _reduce((input - _tensor(target, input)).abs(), reduction)
 
 
-def _log_softmax_array(x: np.ndarray) -> np.ndarray:
-    shifted = x - x.max(axis=1, keepdims=True)  # log-sum-exp trick: no overflow
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
 def _check_class_input_and_target(input: Tensor, target: Tensor, function: str) -> None:
     """Float scores, and class-index targets shaped as the input without its class axis."""
     if input.dtype.kind != "f":
@@ -446,7 +441,7 @@ class _CrossEntropy(Function):
         shifted = data - data.max(axis=1, keepdims=True)  # log-sum-exp trick: no overflow
         exp_shifted = np.exp(shifted)
         exp_sum = exp_shifted.sum(axis=1, keepdims=True)
-        log_p = shifted - np.log(exp_sum)  # as _log_softmax_array, keeping its pieces
+        log_p = shifted - np.log(exp_sum)  # log softmax(x), rows (N, C)
         loss = -(q * log_p).sum(axis=1)  # (N,)
         ctx.save_for_backward(x)
         # softmax(x) = exp_shifted / exp_sum, kept for the fused backward (as Softmax
