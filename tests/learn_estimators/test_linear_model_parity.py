@@ -15,11 +15,11 @@ from sklearn.preprocessing import StandardScaler
 from glassbox.learn.linear_model import (
     LinearRegression,
     LogisticRegression,
-    _minimize_like_sklearn,
     logistic_loss_gradient,
     minimize_lbfgs,
     softmax_loss_gradient,
 )
+from glassbox.learn.linear_model._lbfgs import _minimize_like_sklearn
 
 PROBABILITY_TOLERANCE = 1e-4
 COEF_TOLERANCE = 1e-6  # relative to the largest coefficient
@@ -124,11 +124,12 @@ def test_hypothesis_parity(problem, C, fit_intercept):
     # depend on rounding; compare the minimum itself. Both solvers also stop when a step
     # lowers the objective by less than 64 eps relative (scikit-learn's ftol): where the
     # minimum is flat (weak penalty, nearly equal columns) that leaves the parameters
-    # free to ~1e-5 (measured up to 1.5e-5) while the objective values agree to ~1e-14.
+    # free to ~1e-5 (measured up to 1.5e-5), so the objective values differ by about
+    # curvature * 1e-10 (measured up to 1.2e-12 relative): compared to 1e-10 relative.
     ours, theirs = assert_logistic_same_as_sklearn(X, y, C=C, fit_intercept=fit_intercept,
                                                    tol=1e-10, coef_tolerance=1e-4)
     ours_objective, their_objective = _objective(ours, X, y, C), _objective(theirs, X, y, C)
-    assert abs(ours_objective - their_objective) <= 1e-12 * max(1.0, their_objective)
+    assert abs(ours_objective - their_objective) <= 1e-10 * max(1.0, their_objective)
 
 
 def _objective(model, X, y, C):
