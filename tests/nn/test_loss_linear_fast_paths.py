@@ -2,7 +2,7 @@
 written in Tensor ops, and against torch.
 
 ``functional._FAST_PATHS`` (linear, cross_entropy / nll_loss targets,
-binary_cross_entropy_with_logits) and ``activation._FUSED_ACTIVATION_BACKWARD`` (tanh,
+binary_cross_entropy_with_logits, mse_loss) and ``activation._FUSED_ACTIVATION_BACKWARD`` (tanh,
 sigmoid) turn them off. With them on, an ordinary ``backward()`` computes each gradient
 on the arrays; under ``create_graph=True`` the Tensor-op backward always runs, so the
 second-order gradients are compared with torch too.
@@ -68,12 +68,18 @@ CASES = {
         lambda x, t, w: F.binary_cross_entropy_with_logits(x, t, pos_weight=w),
         lambda x, t, w: TF.binary_cross_entropy_with_logits(x, t, pos_weight=w),
         [X, BINARY, CLASS_WEIGHT]),
+    **{f"mse_loss_{reduction}": (
+        lambda x, t, r=reduction: F.mse_loss(x, t, reduction=r),
+        lambda x, t, r=reduction: TF.mse_loss(x, t, reduction=r), [X, BINARY])
+       for reduction in ("mean", "sum", "none")},
+    "mse_loss_target_grad": (F.mse_loss, TF.mse_loss, [X, BINARY]),
     "tanh": (F.tanh, torch.tanh, [X]),
     "sigmoid": (F.sigmoid, torch.sigmoid, [X]),
 }
 NO_GRAD = {"cross_entropy_weight": {2}, "cross_entropy_probabilities": {1},
            "bce_with_logits_mean": {1}, "bce_with_logits_sum": {1},
-           "bce_with_logits_none": {1}, "bce_with_logits_pos_weight": {1, 2}}
+           "bce_with_logits_none": {1}, "bce_with_logits_pos_weight": {1, 2},
+           "mse_loss_mean": {1}, "mse_loss_sum": {1}, "mse_loss_none": {1}}
 
 
 def grad_flags(name):

@@ -94,10 +94,10 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 # NOTE: set False to run the teaching path everywhere below: every backward in Tensor ops
 # even when no graph is being built, and the class-index losses' general target weights.
 # When True, and no graph is being built (an ordinary backward(), no create_graph), the
-# hot backwards (linear, cross_entropy, binary_cross_entropy_with_logits) compute the
-# same formulas on the arrays directly, without a Function call per term, and plain class
-# indices get their one-hot targets directly. The tests check both paths give the same
-# values. Under create_graph=True the Tensor ops always run (second order).
+# hot backwards (linear, cross_entropy, binary_cross_entropy_with_logits, mse_loss)
+# compute the same formulas on the arrays directly, without a Function call per term, and
+# plain class indices get their one-hot targets directly. The tests check both paths give
+# the same values. Under create_graph=True the Tensor ops always run (second order).
 _FAST_PATHS = True
 
 
@@ -329,6 +329,14 @@ class _MSELoss(Function):
     @staticmethod
     def backward(ctx, grad_output):
         input, target = ctx.saved_tensors  # noqa: A001
+        if (_FAST_PATHS and not grad_mode._grad_enabled and not ctx.needs_input_grad[1]
+                and input.shape == target.shape and input.dtype == target.dtype):
+            # no graph to build, nothing broadcast: the lines below on the arrays
+            difference = input._data - target._data
+            scale = 2.0 / max(difference.size, 1) if ctx.reduction == "mean" else 2.0
+            grad = grad_output._data * difference
+            grad *= scale
+            return grad, None, None
         difference = input - target
         # d(d^2)/d(input) = 2 d, and the mean divides by the number of terms
         scale = 2.0 / max(difference.numel(), 1) if ctx.reduction == "mean" else 2.0
