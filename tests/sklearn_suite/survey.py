@@ -1,5 +1,8 @@
 """Count outcomes of scikit-learn's own tests run against glassbox (for the notes).
 
+Outcomes as in ``runner.outcome`` (pass / refusal / skipped / other), except that an
+"other" of a case listed in ``suites.NOT_CLAIMED`` is counted as "not claimed".
+
 Usage: PYTHONPATH=src:tests python tests/sklearn_suite/survey.py [--show other] [--json F]
        [--modules test_tree,test_search]
 """
