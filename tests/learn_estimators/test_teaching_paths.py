@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from glassbox.learn import _tree_fast_build, _tree_fast_split
-from glassbox.learn._tree_sklearn_random import FeatureSampler
+from glassbox.learn._tree_sklearn_random import FeatureSampler, SklearnRandom
 from glassbox.learn.decomposition import PCA, pca_four_steps
 from glassbox.learn.ensemble import RandomForestClassifier, forest_predict_proba, grow_forest
 from glassbox.learn.linear_model import (
@@ -246,3 +246,26 @@ def test_taught_loss_and_lbfgs_give_the_estimators_coefficients(data, C):
     scale = max(1.0, np.abs(fitted.coef_).max(), np.abs(fitted.intercept_).max())
     np.testing.assert_allclose(w[:, :-1], fitted.coef_, rtol=0, atol=1e-6 * scale)
     np.testing.assert_allclose(w[:, -1], fitted.intercept_, rtol=0, atol=1e-6 * scale)
+
+
+@settings(max_examples=40, deadline=None)
+@given(is_constant=st.lists(st.booleans(), min_size=1, max_size=12),
+       max_features=st.integers(1, 12), seed=st.integers(0, 2**31 - 2),
+       n_nodes=st.integers(1, 4))
+def test_sklearn_feature_order_draws_random_features_as_taught(is_constant, max_features,
+                                                              seed, n_nodes):
+    # The taught draw is "a few distinct features at random, none constant in the node".
+    # scikit-learn's (replayed bit for bit) counts constant features it happens to draw
+    # against max_features, but never returns one and goes on until it has one.
+    sampler = FeatureSampler(len(is_constant), SklearnRandom(seed))
+    non_constant = {f for f, constant in enumerate(is_constant) if not constant}
+    n_known = 0
+    for _ in range(n_nodes):  # successive nodes (children keep the constants found)
+        visited, n_known = sampler.draw(n_known, max_features, is_constant)
+        assert len(set(visited)) == len(visited)  # distinct
+        assert set(visited) <= non_constant
+        assert (len(visited) >= 1) == bool(non_constant)
+        assert len(visited) <= max_features
+        if max_features >= len(is_constant):
+            assert set(visited) == non_constant  # all features: every useful one
+        assert sorted(sampler.features) == list(range(len(is_constant)))  # a permutation
