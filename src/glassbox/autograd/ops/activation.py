@@ -19,8 +19,8 @@ __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
 # NOTE: set False to run the backwards of ReLU, LeakyReLU, Sigmoid and Tanh written in
 # Tensor ops (the teaching path) even when no graph is being built; the tests check both
 # give the same gradients. Under create_graph=True the Tensor ops always run (second
-# order). The fused passes (and the forwards of relu, sigmoid, tanh) on large float
-# arrays are split over glassbox's threads by ``elementwise``: same bits at any count.
+# order). The fused passes (and the forwards of relu, leaky_relu, sigmoid, tanh) on large
+# float arrays are split over glassbox's threads by ``elementwise``: same bits at any count.
 _FUSED_ACTIVATION_BACKWARD = True
 
 
