@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from glassbox.learn import _tree_fast_build, _tree_fast_split
+from glassbox.learn import neighbors as neighbors_module
 from glassbox.learn._tree_sklearn_random import FeatureSampler, SklearnRandom
 from glassbox.learn.decomposition import PCA, pca_four_steps
 from glassbox.learn.ensemble import RandomForestClassifier, forest_predict_proba, grow_forest
@@ -75,16 +76,31 @@ def continuous_data(draw):
     return X, y
 
 
+# The estimator's fast paths: one block of queries, or blocks of 4 queries (cache-sized
+# blocks forced small) shared by 2 threads.
+KNN_PATHS = {
+    "one block": {},
+    "blocks on 2 threads": {"_openmp_effective_n_threads": lambda: 2,
+                            "_MIN_QUERIES_PER_BLOCK": 4, "_CACHE_BLOCK_BYTES": 1},
+}
+
+
+@pytest.mark.parametrize("path", KNN_PATHS)
 @settings(max_examples=40, deadline=None)
 @given(data=continuous_data(), k=st.integers(1, 6))
-def test_knn_predict_is_the_estimators_predict(data, k):
+def test_knn_predict_is_the_estimators_predict(path, data, k):
     X, y = data
     queries = X[: len(X) // 2] + 0.25
     distances = np.sqrt(((queries[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
     ordered = np.sort(distances, axis=1)
     # a tie at the k-th distance makes "the k nearest" a convention: leave it out
-    assume(np.all(ordered[:, k] - ordered[:, k - 1] > 1e-9))
-    expected = KNeighborsClassifier(n_neighbors=k).fit(X, y).predict(queries)
+    # (k = n_samples takes every point: no tie to break)
+    gaps = ordered[:, k] - ordered[:, k - 1] if k < len(X) else np.inf
+    assume(np.all(gaps > 1e-9))
+    with contextlib.ExitStack() as stack:
+        for name, value in KNN_PATHS[path].items():
+            stack.enter_context(mock.patch.object(neighbors_module, name, value))
+        expected = KNeighborsClassifier(n_neighbors=k).fit(X, y).predict(queries)
     np.testing.assert_array_equal(knn_predict(X, y, queries, k), expected)
 
 
