@@ -1,11 +1,11 @@
-"""The fast paths of linear, the losses, tanh and sigmoid against the teaching path
+"""The fast paths of linear, the losses and the activations against the teaching path
 written in Tensor ops, and against torch.
 
 ``functional._FAST_PATHS`` (linear, cross_entropy / nll_loss targets,
-binary_cross_entropy_with_logits, mse_loss) and ``activation._FUSED_ACTIVATION_BACKWARD`` (tanh,
-sigmoid) turn them off. With them on, an ordinary ``backward()`` computes each gradient
-on the arrays; under ``create_graph=True`` the Tensor-op backward always runs, so the
-second-order gradients are compared with torch too.
+binary_cross_entropy_with_logits, mse_loss) and ``activation._FUSED_ACTIVATION_BACKWARD``
+(tanh, sigmoid, softmax, log_softmax) turn them off. With them on, an ordinary
+``backward()`` computes each gradient on the arrays; under ``create_graph=True`` the
+Tensor-op backward always runs, so the second-order gradients are compared with torch too.
 """
 
 import numpy as np
@@ -73,6 +73,9 @@ CASES = {
         lambda x, t, r=reduction: TF.mse_loss(x, t, reduction=r), [X, BINARY])
        for reduction in ("mean", "sum", "none")},
     "mse_loss_target_grad": (F.mse_loss, TF.mse_loss, [X, BINARY]),
+    "softmax": (lambda x: F.softmax(x, 1), lambda x: TF.softmax(x, 1), [X]),
+    "softmax_dim0": (lambda x: F.softmax(x, 0), lambda x: TF.softmax(x, 0), [X]),
+    "log_softmax": (lambda x: F.log_softmax(x, -1), lambda x: TF.log_softmax(x, -1), [X]),
     "tanh": (F.tanh, torch.tanh, [X]),
     "sigmoid": (F.sigmoid, torch.sigmoid, [X]),
 }

@@ -16,11 +16,12 @@ from glassbox.autograd.tensor import Tensor
 __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
            "sigmoid_array"]
 
-# NOTE: set False to run the backwards of ReLU, LeakyReLU, Sigmoid and Tanh written in
-# Tensor ops (the teaching path) even when no graph is being built; the tests check both
-# give the same gradients. Under create_graph=True the Tensor ops always run (second
-# order). The fused passes (and the forwards of relu, leaky_relu, sigmoid, tanh) on large
-# float arrays are split over glassbox's threads by ``elementwise``: same bits at any count.
+# NOTE: set False to run the backwards of ReLU, LeakyReLU, Sigmoid, Tanh, Softmax and
+# LogSoftmax written in Tensor ops (the teaching path) even when no graph is being built;
+# the tests check both give the same gradients. Under create_graph=True the Tensor ops
+# always run (second order). The fused passes (and the forwards of relu, leaky_relu,
+# sigmoid, tanh) on large float arrays are split over glassbox's threads by
+# ``elementwise``: the same bits at any thread count.
 _FUSED_ACTIVATION_BACKWARD = True
 
 
@@ -215,6 +216,14 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (s,) = ctx.saved_tensors
+        if (_FUSED_ACTIVATION_BACKWARD and not grad_mode._grad_enabled
+                and grad_output.dtype == s.dtype):
+            # no graph to build: the line below on the arrays, in one buffer
+            g, softmax = grad_output._data, s._data
+            buffer = np.multiply(g, softmax, out=np.empty_like(softmax))  # an array at 0-d
+            total = buffer.sum(axis=ctx.dim, keepdims=True)            # <g, s>
+            np.subtract(g, total, out=buffer)
+            return np.multiply(softmax, buffer, out=buffer), None
         # Jacobian diag(s) - s s^T applied to g: s * (g - <g, s>)
         return s * (grad_output - (grad_output * s).sum(dim=ctx.dim, keepdim=True)), None
 
@@ -235,5 +244,12 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (log_s,) = ctx.saved_tensors
+        if (_FUSED_ACTIVATION_BACKWARD and not grad_mode._grad_enabled
+                and grad_output.dtype == log_s.dtype):
+            # no graph to build: the line below on the arrays, in one buffer
+            g = grad_output._data
+            buffer = np.exp(log_s._data, out=np.empty_like(log_s._data))  # softmax
+            buffer *= g.sum(axis=ctx.dim, keepdims=True)
+            return np.subtract(g, buffer, out=buffer), None
         # d(log softmax)/dx applied to g: g - softmax * sum(g)
         return grad_output - log_s.exp() * grad_output.sum(dim=ctx.dim, keepdim=True), None
