@@ -46,6 +46,11 @@ def _default_num_threads() -> int:
 _num_threads = _default_num_threads()
 
 
+class _ThreadsError(RuntimeError, ValueError):
+    """A bad thread count: torch raises RuntimeError, glassbox's convention for bad input
+    is ValueError; this error is both."""
+
+
 def set_num_threads(num_threads: int) -> None:
     """Use ``num_threads`` threads for glassbox's array work, as ``torch.set_num_threads``.
 
@@ -60,8 +65,8 @@ def set_num_threads(num_threads: int) -> None:
 
     Raises
     ------
-    ValueError
-        If ``num_threads`` is not a positive integer.
+    RuntimeError (also a ValueError)
+        If ``num_threads`` is not a positive integer (torch raises RuntimeError).
 
     See Also
     --------
@@ -77,9 +82,12 @@ def set_num_threads(num_threads: int) -> None:
     >>> gb.set_num_threads(before)
     """
     global _num_threads
-    if isinstance(num_threads, bool) or not isinstance(num_threads, int) or num_threads < 1:
-        raise ValueError(f"set_num_threads expects a positive integer, received "
-                         f"num_threads={num_threads!r}")
+    if isinstance(num_threads, bool) or not isinstance(num_threads, int):
+        raise _ThreadsError(f"set_num_threads expects an int, but got "
+                            f"{type(num_threads).__name__}: num_threads={num_threads!r}")
+    if num_threads < 1:
+        raise _ThreadsError(f"set_num_threads expects a positive integer, received "
+                            f"num_threads={num_threads}; use 1 for no extra threads")
     _num_threads = num_threads
     _blas_controller().limit(limits=num_threads, user_api="blas")
 

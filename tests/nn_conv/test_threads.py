@@ -194,8 +194,15 @@ def test_set_num_threads_sets_glassbox_and_blas_threads():
 
 @pytest.mark.parametrize("bad", [0, -2, 1.5, "2", True])
 def test_set_num_threads_refuses_non_positive_integers(bad):
-    with pytest.raises(ValueError, match="positive integer"):
+    """torch's exception type (RuntimeError) and message start; also a ValueError."""
+    with pytest.raises(RuntimeError) as theirs:
+        torch.set_num_threads(bad)
+    before = gb.get_num_threads()
+    with pytest.raises(RuntimeError) as ours:
         gb.set_num_threads(bad)
+    assert isinstance(ours.value, ValueError)
+    assert str(ours.value).startswith(str(theirs.value).split(" but got")[0])
+    assert gb.get_num_threads() == before
 
 
 def test_conv_module_switch_reaches_the_threads(monkeypatch):
