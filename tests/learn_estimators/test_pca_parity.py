@@ -115,16 +115,24 @@ def test_approximate_solvers_and_mle_parity(loader, params):
     assert_same_as_sklearn(X, **params)
 
 
-def test_auto_stays_exact_where_sklearn_picks_randomized():
-    # a deliberate difference: glassbox's "auto" never approximates (see PCA's docstring)
-    scale = np.r_[30.0, 20.0, 10.0, np.linspace(1.0, 0.1, 547)]  # three clear axes
-    X = np.random.RandomState(0).normal(size=(600, 550)) * scale
-    ours = PCA(n_components=10).fit(X)
-    theirs = sklearn.decomposition.PCA(n_components=10, random_state=0).fit(X)
-    assert (ours._fit_svd_solver, theirs._fit_svd_solver) == ("full", "randomized")
-    assert_same_as_sklearn(X, n_components=10, svd_solver="full")
-    # the approximation finds the same three leading axes
-    np.testing.assert_allclose(ours.components_[:3], theirs.components_[:3], atol=1e-3)
+@pytest.mark.parametrize("shape, n_components", [
+    ((600, 550), 10),     # big, few components: randomized
+    ((600, 550), 500),    # big, most components: full
+    ((400, 300), 10),     # small: full
+    ((5000, 40), 5),      # tall and skinny: covariance_eigh
+    ((600, 550), "mle"),  # mle: full
+    ((600, 550), 0.5),    # a fraction: full
+])
+def test_auto_picks_the_solver_sklearn_picks(shape, n_components):
+    scale = np.r_[30.0, 20.0, 10.0, np.linspace(1.0, 0.1, shape[1] - 3)]  # three clear axes
+    X = np.random.RandomState(0).normal(size=shape) * scale
+    ours = PCA(n_components=n_components, random_state=0).fit(X)
+    theirs = sklearn.decomposition.PCA(n_components=n_components, random_state=0).fit(X)
+    assert ours._fit_svd_solver == theirs._fit_svd_solver
+    # the same random draws where the solver is randomized: the same components
+    np.testing.assert_allclose(ours.components_, theirs.components_, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(ours.explained_variance_, theirs.explained_variance_,
+                               rtol=1e-9)
 
 
 @pytest.mark.parametrize("params, n_samples", [

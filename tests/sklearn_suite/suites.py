@@ -63,10 +63,6 @@ NOT_CLAIMED = {
     # glassbox grows node lists and never pre-allocates max_leaf_nodes nodes: the fit of
     # 10 samples with max_leaf_nodes=2**63-1 succeeds instead of raising MemoryError
     "test_huge_allocations": "no pre-allocation, so no MemoryError to raise",
-    # glassbox's "auto" stays exact where scikit-learn picks "randomized" (PCA docstring)
-    "test_pca_svd_solver_auto[n_samples=1000,n_features=500,n_components=10,"
-    "expected_solver='randomized']":
-        "svd_solver='auto' never approximates in glassbox",
 }
 
 

@@ -114,11 +114,11 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         ``"full"``: exact SVD of the centred data; ``"covariance_eigh"``: exact
         eigenvectors of the covariance; ``"randomized"``, ``"arpack"``: approximate top
         components (see ``glassbox.learn._pca_solvers``). ``"auto"``:
-        ``"covariance_eigh"`` when ``n_features <= 1000`` and ``n_samples >= 10 *
-        n_features`` (as scikit-learn), else ``"full"``. Unlike scikit-learn, "auto" never
-        picks the approximate ``"randomized"`` (scikit-learn does for an integer
-        ``n_components < 0.8 * min(n_samples, n_features)`` on data with more than 500
-        rows or columns): glassbox's "auto" is always exact and never random.
+        scikit-learn's choice: ``"covariance_eigh"`` when ``n_features <= 1000`` and
+        ``n_samples >= 10 * n_features``; else ``"full"`` for data of at most 500 rows
+        and columns (or ``n_components="mle"``); else ``"randomized"`` for an integer
+        ``n_components < 0.8 * min(n_samples, n_features)`` (set ``random_state`` for a
+        repeatable result, or ask for ``"full"`` for the exact components); else ``"full"``.
     tol : float, default=0.0
         Tolerance of ``"arpack"``.
     iterated_power : int or "auto", default="auto"
@@ -271,11 +271,11 @@ class PCA(ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator):
         if solver == "auto":  # scikit-learn's choice
             if n_features <= 1_000 and n_samples >= 10 * n_features:
                 solver = "covariance_eigh"  # tall and skinny: the covariance is small
+            elif max(n_samples, n_features) <= 500 or n_components == "mle":
+                solver = "full"  # small: the exact SVD is cheap
+            elif 1 <= n_components < 0.8 * min(n_samples, n_features):
+                solver = "randomized"  # a few components of a big matrix
             else:
-                # NOTE: where scikit-learn picks "randomized" (an integer n_components <
-                # 0.8 min(X.shape) on data with more than 500 rows or columns), glassbox
-                # stays exact, so that "auto" never depends on random_state (the pca-ae lab
-                # compares it with pca_four_steps); ask for "randomized" to get it
                 solver = "full"
         self._fit_svd_solver = solver
         if solver in ("arpack", "randomized"):
