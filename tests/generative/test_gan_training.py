@@ -166,3 +166,34 @@ def test_bad_settings_are_value_errors(settings, message):
         fit_gan(generator, critic, [gb.zeros(2, 1, 3, 4)],
                 goptim.Adam(generator.parameters()), goptim.Adam(critic.parameters()),
                 epochs=1, latent_dim=LATENT, progress=False, **settings)
+
+
+def _run_dcgan(tmp_path, epochs, engine_name, resume=False):
+    engine = get_engine(engine_name)
+    engine.manual_seed(0)
+    generator = dcgan_generator(engine.nn, latent_dim=4, base=2)
+    discriminator = dcgan_discriminator(engine.nn, base=2)
+    data = np.random.default_rng(0).uniform(-1, 1, size=(16, 1, 28, 28)).astype(np.float32)
+    loader = engine.data_loader(data, batch_size=8, shuffle=True, seed=3)
+    engine.manual_seed(5)
+    fit_gan(generator, discriminator, loader,
+            engine.optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999)),
+            engine.optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999)),
+            epochs=epochs, latent_dim=4, checkpoint_dir=tmp_path, resume=resume,
+            progress=False)
+    return generator, discriminator
+
+
+@pytest.mark.parametrize("engine_name", ["glassbox", "torch"])
+def test_resume_with_batch_norm_continues_exactly(tmp_path, engine_name):
+    # DCGAN's batch norm has a 0-d buffer (num_batches_tracked): it must come back 0-d
+    straight = _run_dcgan(tmp_path / "straight", 3, engine_name)
+    _run_dcgan(tmp_path / "split", 2, engine_name)
+    resumed = _run_dcgan(tmp_path / "split", 3, engine_name, resume=True)
+    for mine, reference in zip(resumed, straight):
+        for key, value in mine.state_dict().items():
+            np.testing.assert_array_equal(to_numpy(value), to_numpy(reference.state_dict()[key]))
+    # the generator runs in train mode twice per batch (the fakes for D, then its own
+    # step): 2 batches x 3 epochs x 2, the resumed run's counter continuing the saved one
+    assert int(to_numpy(resumed[0].state_dict()["2.num_batches_tracked"])) == 12
+    assert to_numpy(resumed[0].state_dict()["2.num_batches_tracked"]).shape == ()

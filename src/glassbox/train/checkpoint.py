@@ -131,7 +131,9 @@ def save_checkpoint(path: str | Path, model: Any, optimizer: Any = None, schedul
     2
     """
     engine = engine_of(model)
-    tensors = {f"model/{name}": np.ascontiguousarray(array)
+    # NOTE: np.ascontiguousarray makes 0-d arrays 1-d; batch norm's num_batches_tracked
+    # is 0-d, and a checkpoint must give back the model's own shapes.
+    tensors = {f"model/{name}": np.array(array, order="C")
                for name, array in engine.state_dict_to_numpy(model.state_dict()).items()}
     state = {
         "format": CHECKPOINT_FORMAT,
