@@ -106,6 +106,26 @@ def forest_predict_proba(forest, X):
     """The forest's vote: the mean over the trees of their leaves' class fractions.
 
     The predicted class is the one of highest mean fraction (``argmax`` over columns).
+
+    Parameters
+    ----------
+    forest : list of trees
+        The trees grown by :func:`grow_forest`.
+    X : ndarray of shape (n_samples, n_features)
+
+    Returns
+    -------
+    proba : ndarray of shape (n_samples, n_classes)
+        Each row sums to 1.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> forest = grow_forest(X, y, n_estimators=5, random_state=0)
+    >>> proba = forest_predict_proba(forest, X[:3])
+    >>> proba.shape, bool(np.allclose(proba.sum(axis=1), 1.0))
+    ((3, 3), True)
     """
     proba = 0.0
     for tree in forest:

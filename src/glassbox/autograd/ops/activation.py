@@ -26,7 +26,13 @@ _FUSED_ACTIVATION_BACKWARD = True
 
 
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
-    """1 / (1 + e^-x) on an array, without overflow for large |x| (see ``_sigmoid_pass``)."""
+    """1 / (1 + e^-x) on an array, without overflow for large |x| (see ``_sigmoid_pass``).
+
+    Examples
+    --------
+    >>> sigmoid_array(np.array([-1000.0, 0.0, 1000.0]))
+    array([0. , 0.5, 1. ])
+    """
     if x.dtype.kind != "f":  # integers, as before: in float64, cast back to x's dtype
         e = np.exp(-np.abs(x))
         return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)

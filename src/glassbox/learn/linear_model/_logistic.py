@@ -288,6 +288,17 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : LogisticRegression
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_breast_cancer
+        >>> X, y = load_breast_cancer(return_X_y=True)
+        >>> model = LogisticRegression(max_iter=5000).fit(X, y)
+        >>> before = model.predict(X)
+        >>> type(model.sparsify().coef_).__name__, bool((model.predict(X) == before).all())
+        ('csr_matrix', True)
+        >>> type(model.densify().coef_).__name__
+        'ndarray'
         """
         from scipy import sparse
 
@@ -301,6 +312,10 @@ class LogisticRegression(ClassifierMixin, BaseEstimator):
         Returns
         -------
         self : LogisticRegression
+
+        Examples
+        --------
+        See :meth:`sparsify`.
         """
         from scipy import sparse
 
