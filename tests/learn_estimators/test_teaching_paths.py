@@ -285,3 +285,16 @@ def test_sklearn_feature_order_draws_random_features_as_taught(is_constant, max_
         if max_features >= len(is_constant):
             assert set(visited) == non_constant  # all features: every useful one
         assert sorted(sampler.features) == list(range(len(is_constant)))  # a permutation
+
+
+@pytest.mark.parametrize("grow", [grow_tree, grow_forest])
+@pytest.mark.parametrize("X, y, message", [
+    ([[np.nan], [1.0]], [0, 1], "Input X contains NaN"),
+    (np.zeros((0, 2)), np.zeros(0, dtype=int), "0 sample"),
+    (np.zeros((3, 2)), [0, 1], "inconsistent numbers of samples"),
+    ([[0.0], [1.0]], [0.5, 1.5], "class indices"),
+    ([[0.0], [1.0]], [-1, 0], "class indices"),
+])
+def test_taught_trees_refuse_bad_input_clearly(grow, X, y, message):
+    with pytest.raises(ValueError, match=message):
+        grow(X, y)

@@ -27,7 +27,12 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from glassbox.learn._tree_fast_build import presort
-from glassbox.learn.tree import DecisionTreeClassifier, grow_tree, leaf_fractions
+from glassbox.learn.tree import (
+    DecisionTreeClassifier,
+    check_taught_input,
+    grow_tree,
+    leaf_fractions,
+)
 
 __all__ = ["RandomForestClassifier", "forest_predict_proba", "grow_forest"]
 
@@ -82,6 +87,7 @@ def grow_forest(X, y, n_estimators=100, max_features="sqrt", random_state=None,
     >>> float(np.mean(np.argmax(forest_predict_proba(forest, X), axis=1) == y)) > 0.95
     True
     """
+    X, y = check_taught_input(X, y)
     n_samples, n_features = X.shape
     n_classes = int(y.max()) + 1
     if max_features == "sqrt":

@@ -36,6 +36,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
+    check_X_y,
     column_or_1d,
     validate_data,
 )
@@ -46,8 +47,8 @@ from glassbox.learn._tree_plot import plot_tree
 from glassbox.learn._tree_prune import cost_complexity_path, prune
 from glassbox.learn._tree_sklearn_random import FeatureSampler, SklearnRandom, draw_seed
 
-__all__ = ["DecisionTreeClassifier", "cart_best_split", "export_text", "grow_tree",
-           "leaf_fractions", "plot_tree"]
+__all__ = ["DecisionTreeClassifier", "cart_best_split", "check_taught_input", "export_text",
+           "grow_tree", "leaf_fractions", "plot_tree"]
 
 
 # ---------------------------------------------------------------------------
@@ -121,6 +122,24 @@ def cart_best_split(X, y, n_classes=None):
     return best + (float(decrease),)
 
 
+def check_taught_input(X, y):
+    """X as a finite 2-D array and y as class indices 0, 1, ...; else a clear ValueError.
+
+    The check of :func:`grow_tree` and :func:`glassbox.learn.ensemble.grow_forest`.
+
+    Examples
+    --------
+    >>> X, y = check_taught_input([[0.0], [1.0]], [0, 1])
+    >>> X.shape, y.tolist()
+    ((2, 1), [0, 1])
+    """
+    X, y = check_X_y(X, y)  # 2-D, finite, non-empty, one label per row
+    if not np.issubdtype(y.dtype, np.integer) or y.min() < 0:
+        raise ValueError("y must hold class indices 0, 1, 2, ... (non-negative integers), "
+                         f"received dtype {y.dtype} with minimum {y.min()!r}")
+    return X, y
+
+
 def grow_tree(X, y, max_depth=None, n_classes=None, choose_features=None, depth=0):
     """Grow a tree by recursion: split with :func:`cart_best_split` until pure.
 
@@ -139,6 +158,8 @@ def grow_tree(X, y, max_depth=None, n_classes=None, choose_features=None, depth=
     >>> tree["feature"], tree["threshold"], tree["right"]["counts"].tolist()
     (0, 0.5, [0.0, 2.0])
     """
+    if depth == 0:
+        X, y = check_taught_input(X, y)
     n_classes = int(y.max()) + 1 if n_classes is None else n_classes
     node = {"counts": np.bincount(y, minlength=n_classes).astype(float)}
     if np.count_nonzero(node["counts"]) <= 1 or (max_depth is not None and depth >= max_depth):
