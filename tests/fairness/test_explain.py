@@ -54,8 +54,13 @@ def test_mlp_float64_equals_captum(seed, target, n_steps, method):
     actual = integrated_gradients(ours, x, target, baselines=baseline, n_steps=n_steps,
                                   method=method)
     # NOTE: captum rounds the quadrature weights (and its Riemann nodes) to float32 even
-    # for float64 inputs; glassbox keeps them exact: agreement to ~1e-7 relative.
-    assert_close(actual, expected, 1e-6, 1e-10, f"integrated gradients ({method})")
+    # for float64 inputs (`torch.tensor(step_sizes).float()`); glassbox keeps them exact.
+    # That rounding errs by ~1e-7 of the terms summed, not of their (possibly cancelling)
+    # sum, so the tolerance is relative to the largest attribution: over 4,500 cases
+    # (seeds 0-299, every method and target) the worst error was 1.1e-7 of it; a wrong
+    # weight or node errs by ~1e-2.
+    scale = float(np.abs(expected.numpy()).max())
+    assert_close(actual, expected, 1e-6, 1e-6 * scale, f"integrated gradients ({method})")
 
 
 def test_lenet5_saliency_and_integrated_gradients_equal_captum(lenets):
