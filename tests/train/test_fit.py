@@ -245,3 +245,20 @@ def test_bad_arguments():
         fit(model, train, val, loss_fn, optimizer, 1, metrics=["f1"], progress=False)
     with pytest.raises(ValueError, match="Unknown engine 'jax'"):
         get_engine("jax")
+
+
+@pytest.mark.parametrize("engine_name", ENGINES)
+def test_optimizer_state_keeps_its_shapes_through_a_checkpoint(tmp_path, engine_name):
+    """torch's Adam keeps ``step`` as a 0-d tensor: a checkpoint gives it back 0-d."""
+    engine, model, optimizer, scheduler, train, val, loss_fn = _setup(engine_name)
+    fit(model, train, val, loss_fn, optimizer, 1, scheduler, checkpoint_dir=tmp_path,
+        progress=False)
+    _, fresh, fresh_optimizer, fresh_scheduler, *_ = _setup(engine_name, seed=1)
+    load_checkpoint(tmp_path / LAST_CHECKPOINT, fresh, fresh_optimizer, fresh_scheduler)
+    before, after = optimizer.state_dict()["state"], fresh_optimizer.state_dict()["state"]
+    assert sorted(before) == sorted(after)
+    for index in before:
+        for key, value in before[index].items():
+            restored = after[index][key]
+            assert np.shape(restored) == np.shape(value), (index, key)
+            np.testing.assert_array_equal(np.asarray(restored), np.asarray(value))

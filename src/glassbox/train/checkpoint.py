@@ -52,7 +52,7 @@ def flatten_state(tree: Any, prefix: str, tensors: dict[str, np.ndarray]) -> Any
     ['opt/state/0/m']
     """
     if _is_array(tree):
-        tensors[prefix] = np.ascontiguousarray(to_numpy(tree))
+        tensors[prefix] = np.array(to_numpy(tree), order="C")  # 0-d stays 0-d
         return {"__tensor__": prefix}
     if isinstance(tree, Mapping):
         if all(isinstance(key, str) for key in tree):
