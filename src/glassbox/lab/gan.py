@@ -29,7 +29,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -53,6 +53,7 @@ from glassbox.models import (
     wgan_gp_critic,
 )
 from glassbox.train import get_engine
+from glassbox.train.engines import to_numpy
 
 NAME = "gan"
 TITLE = "GANs and WGANs on MNIST"
@@ -72,6 +73,12 @@ class Setup:
     n_fid_during: int          # samples for the FID over training (cheaper, biased upwards)
     n_evaluations: int         # FID and samples this many times during training
     lr_scale: float = 1.0      # quick runs take larger steps, to show something in seconds
+    ema: dict[str, float] = field(default_factory=dict)  # run -> decay of the average of
+    # its generator's weights, which then gives its samples and figures (absent: none)
+    lr_decay_from: dict[str, float] = field(default_factory=dict)  # run -> fraction of
+    # training after which both learning rates fall linearly to 0 (absent: constant)
+    workers: tuple[tuple[str, ...], ...] | None = None  # runs per worker process, each on
+    # one thread (None: every run in this process, on the engine's threads)
 
 
 FULL = Setup(n_train=None, batch_size=64, mlp_hidden=256, n_fid=10_000, n_fid_during=2000,
@@ -79,7 +86,8 @@ FULL = Setup(n_train=None, batch_size=64, mlp_hidden=256, n_fid=10_000, n_fid_du
              epochs={"minimax": 2, "non_saturating": 2, "labels": 2,
                      "dcgan": 5, "wgan_clip": 3, "wgan_gp": 20})
 QUICK = Setup(n_train=2000, batch_size=50, mlp_hidden=64, n_fid=200, n_fid_during=200,
-              n_evaluations=2, lr_scale=5.0, base={"dcgan": 4, "wgan_clip": 4, "wgan_gp": 4},
+              n_evaluations=2, lr_scale=5.0, ema={"dcgan": 0.9, "wgan_gp": 0.9},
+              base={"dcgan": 4, "wgan_clip": 4, "wgan_gp": 4},
               epochs={"minimax": 2, "non_saturating": 2, "labels": 1, "dcgan": 1,
                       "wgan_clip": 1, "wgan_gp": 1})
 LATENT = {"mlp": 64, "dcgan": 100}
@@ -126,43 +134,119 @@ def _evaluate(generator: Any, latent_dim: int, n: int, classifier: Any,
             "samples": images[:10, 0]}
 
 
+class _AveragedWeights:
+    """An exponential moving average of a network's state: ``a <- d a + (1 - d) w``.
+
+    Updated after every generator step; batch norm's running statistics are averaged
+    like the weights (integer entries, its step counter, are copied). Sampling from the
+    average of the generator's recent weights rather than from its last ones is common
+    evaluation practice for GANs (Karras et al. 2018; Yazici et al. 2019): the last
+    weights carry the noise of the last few adversarial steps. The average starts at
+    zero and is divided by ``1 - d^t`` after t updates (Adam's bias correction), so it
+    is an average of the weights training visited, never of the initial ones.
+    """
+
+    def __init__(self, model: Any, engine: Any, decay: float) -> None:
+        self.engine, self.decay, self.updates = engine, decay, 0
+        self.sums = {name: np.zeros_like(array) for name, array
+                     in engine.state_dict_to_numpy(model.state_dict()).items()}
+
+    def update(self, model: Any) -> None:
+        self.updates += 1
+        for name, value in model.state_dict().items():
+            current = to_numpy(value)
+            if np.issubdtype(current.dtype, np.floating):
+                self.sums[name] *= self.decay
+                self.sums[name] += (1 - self.decay) * current
+            else:
+                self.sums[name] = np.array(current, copy=True)
+
+    def load_into(self, model: Any) -> Any:
+        """``model`` (same architecture) with the averaged state."""
+        correction = 1 - self.decay ** max(self.updates, 1)
+        arrays = {name: (array / correction).astype(array.dtype)
+                  if np.issubdtype(array.dtype, np.floating) else array
+                  for name, array in self.sums.items()}
+        model.load_state_dict(self.engine.state_dict_from_numpy(arrays))
+        return model
+
+
+def _set_lr(optimizers: tuple[Any, ...], base_lr: float, step: int, total: int,
+            decay_from: float) -> None:
+    """Hold ``base_lr`` for the first ``decay_from`` of the ``total`` generator steps,
+    then fall linearly to 0 at the last one."""
+    start = decay_from * total
+    factor = 1.0 if step < start else max(0.0, (total - step) / max(total - start, 1.0))
+    for optimizer in optimizers:
+        for group in optimizer.param_groups:
+            group["lr"] = base_lr * factor
+
+
 def _train(ctx: LabContext, engine: Any, name: str, setup: Setup, x_train: np.ndarray,
-           classifier: Any, real_features: np.ndarray) -> dict[str, Any]:
-    """One GAN run; its step log, evaluations over training and final measures."""
+           classifier: Any, real_features: np.ndarray,
+           on_epoch_end: Any = None) -> dict[str, Any]:
+    """One GAN run; its step log, evaluations over training and final measures.
+
+    ``on_epoch_end(epoch, generator, averaged)`` (optional) sees both generators after
+    each epoch (``averaged`` is None for a run without an average in ``setup.ema``)."""
     label, architecture, loss, n_critic, optimizer_name, options, extras = RUNS[name]
     engine.manual_seed(ctx.seed)  # the same initial weights for runs of one architecture
     generator, discriminator, latent_dim = _networks(architecture, engine.nn, setup, name)
+    decay = setup.ema.get(name)
+    average = None if decay is None else _AveragedWeights(generator, engine, decay)
+    # a second generator of the same architecture that samples from the average
+    averaged = None if average is None else _networks(architecture, engine.nn, setup, name)[0]
     optimizer = getattr(engine.optim, optimizer_name)
     options = {**options, "lr": options["lr"] * setup.lr_scale}
+    optimizers = (optimizer(generator.parameters(), **options),
+                  optimizer(discriminator.parameters(), **options))
     loader = engine.data_loader(x_train, batch_size=setup.batch_size, shuffle=True,
                                 drop_last=True, seed=ctx.seed)
     epochs = setup.epochs[name]
     total_steps = epochs * len(loader) // n_critic
+    decay_from = setup.lr_decay_from.get(name)
     evaluate_at = set(np.linspace(0, total_steps, setup.n_evaluations + 1)[1:].astype(int))
     steps: list[dict[str, float]] = []
     evaluations: list[dict[str, Any]] = []
 
+    def sampler() -> Any:
+        return generator if average is None else average.load_into(averaged)
+
     def on_generator_step(step: int, logs: dict[str, float]) -> None:
         steps.append({"step": step, **logs})
+        if average is not None:
+            average.update(generator)
+        if decay_from is not None:  # the learning rate of the next step
+            _set_lr(optimizers, options["lr"], step, total_steps, decay_from)
         if step in evaluate_at:
-            evaluations.append({"step": step, **_evaluate(
-                generator, latent_dim, setup.n_fid_during, classifier, real_features)})
+            evaluation = _evaluate(generator, latent_dim, setup.n_fid_during, classifier,
+                                   real_features)
+            if average is not None:
+                evaluation = {"fid_last_weights": evaluation["fid"], **_evaluate(
+                    sampler(), latent_dim, setup.n_fid_during, classifier, real_features)}
+            evaluations.append({"step": step, **evaluation})
 
-    started = time.perf_counter()
-    history = fit_gan(generator, discriminator, loader,
-                      optimizer(generator.parameters(), **options),
-                      optimizer(discriminator.parameters(), **options), epochs,
+    def epoch_end(epoch: int, logs: dict[str, float]) -> None:
+        if on_epoch_end is not None:
+            on_epoch_end(epoch, generator, None if average is None else sampler())
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    history = fit_gan(generator, discriminator, loader, *optimizers, epochs,
                       latent_dim=latent_dim, loss=loss, n_critic=n_critic,
                       checkpoint_dir=ctx.path(f"checkpoints/{name}"),
                       progress=ctx.show_progress, on_generator_step=on_generator_step,
-                      **extras)
-    seconds = time.perf_counter() - started
-    final = _evaluate(generator, latent_dim, setup.n_fid, classifier, real_features)
+                      on_epoch_end=epoch_end, **extras)
+    final = _evaluate(sampler(), latent_dim, setup.n_fid, classifier, real_features)
+    last = None if average is None else _evaluate(generator, latent_dim, setup.n_fid,
+                                                  classifier, real_features)
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
     return {"label": label, "history": history, "steps": steps, "evaluations": evaluations,
-            "final": final, "generator": generator, "latent_dim": latent_dim,
-            "seconds": seconds, "generator_steps": len(steps), "n_critic": n_critic,
+            "final": final, "final_last_weights": last, "latent_dim": latent_dim,
+            "seconds": seconds, "cpu_seconds": cpu_seconds, "generator_steps": len(steps),
+            "n_critic": n_critic,
             "epochs": epochs, "optimizer": f"{optimizer_name} " + ", ".join(
-                f"{k}={v}" for k, v in options.items()), "extras": extras}
+                f"{k}={v}" for k, v in options.items()), "extras": extras,
+            "lr_decay_from": decay_from}
 
 
 def run(ctx: LabContext) -> None:
@@ -196,8 +280,10 @@ def _run(ctx: LabContext, engine: Any, setup: Setup) -> None:
     report = ctx.report
     images, _ = load_mnist("train", data_dir=ctx.data_dir, as_float=True)
     test_images, _ = load_mnist("test", data_dir=ctx.data_dir, as_float=True)
+    indices = None
     if setup.n_train is not None:
-        images = images[np.sort(ctx.rng.choice(len(images), setup.n_train, replace=False))]
+        indices = np.sort(ctx.rng.choice(len(images), setup.n_train, replace=False))
+        images = images[indices]
     x_train = (2 * images[:, None] - 1).astype(np.float32)  # (N, 1, 28, 28) in [-1, 1]
 
     classifier = mnist_classifier(data_dir=ctx.data_dir, quick=ctx.quick, nn=engine.nn,
@@ -218,9 +304,8 @@ def _run(ctx: LabContext, engine: Any, setup: Setup) -> None:
                         "train_images": len(x_train), "fid_samples": setup.n_fid,
                         "fid_samples_during_training": setup.n_fid_during})
 
-    results = {}
-    for name in ctx.progress(RUNS, desc="GAN runs", total=len(RUNS)):
-        results[name] = _train(ctx, engine, name, setup, x_train, classifier, real_features)
+    results = _train_all(ctx, engine, setup, x_train, indices, classifier, real_features)
+    for name in RUNS:
         final = results[name]["final"]
         histogram = final["coverage"]["histogram"]
         ctx.metrics[name] = {
@@ -231,9 +316,19 @@ def _run(ctx: LabContext, engine: Any, setup: Setup) -> None:
             "covers_all_digits": bool(min(histogram) >= TARGET_BAND[0]
                                       and max(histogram) <= TARGET_BAND[1]),
             "train_seconds": results[name]["seconds"],
+            "train_cpu_seconds": results[name]["cpu_seconds"],
             "generator_steps": results[name]["generator_steps"],
             "fid_over_training": [e["fid"] for e in results[name]["evaluations"]],
         }
+        last = results[name]["final_last_weights"]
+        if last is not None:  # the figures above are the averaged generator's; these, the
+            # last weights' (what training left)
+            ctx.metrics[name].update({
+                "fid_last_weights": last["fid"],
+                "confidence_last_weights": last["coverage"]["confidence"],
+                "class_histogram_last_weights": last["coverage"]["histogram"],
+                "fid_over_training_last_weights": [
+                    e["fid_last_weights"] for e in results[name]["evaluations"]]})
         if "wasserstein" in results[name]["history"]:
             ctx.metrics[name]["wasserstein_estimate"] = \
                 results[name]["history"]["wasserstein"][-1]
@@ -243,6 +338,121 @@ def _run(ctx: LabContext, engine: Any, setup: Setup) -> None:
         ctx.metrics["targets"] = _targets(ctx.metrics, floor)
         ctx.metrics["targets_met"] = all(target["met"] for target in ctx.metrics["targets"])
     _write_report(ctx, report, engine, setup, results, floor, floor_during, saturation)
+
+
+def _train_all(ctx: LabContext, engine: Any, setup: Setup, x_train: np.ndarray,
+               indices: np.ndarray | None, classifier: Any,
+               real_features: np.ndarray) -> dict[str, Any]:
+    """Every run of ``RUNS``: here, one after the other, or in ``setup.workers`` processes.
+
+    The runs are independent (each seeds its weights, noise and batches from ``ctx.seed``),
+    so they can train side by side: glassbox gains little from a second BLAS thread, and
+    two single-threaded processes use a 2-core machine's both cores fully. The workers
+    are started with ``spawn`` (a fresh interpreter: no copy of this process's threads or
+    locks), run on one thread each whatever the machine, and send their results back
+    through a queue; the results are gathered in ``RUNS`` order, so the figures do not
+    depend on which worker finishes first.
+    """
+    if setup.workers is None:
+        return {name: _train(ctx, engine, name, setup, x_train, classifier, real_features)
+                for name in ctx.progress(RUNS, desc="GAN runs", total=len(RUNS))}
+    import multiprocessing
+
+    if sorted(name for group in setup.workers for name in group) != sorted(RUNS):
+        raise ValueError(f"Setup.workers must share out the runs {sorted(RUNS)} exactly, "
+                         f"received {setup.workers!r}")
+    spawn = multiprocessing.get_context("spawn")
+    queue = spawn.Queue()
+    job = {"seed": ctx.seed, "engine": ctx.engine, "quick": ctx.quick,
+           "data_dir": ctx.data_dir, "out_dir": ctx.out_dir, "setup": setup,
+           "train_indices": indices,
+           "real_features": real_features}
+    workers = [spawn.Process(target=_worker, args=(queue, job, group), daemon=True,
+                             name=f"glassbox-gan-{index}")
+               for index, group in enumerate(setup.workers)]
+    results: dict[str, Any] = {}
+    try:
+        for worker in workers:
+            worker.start()
+        bar = ctx.progress(range(len(RUNS)), desc="GAN runs", total=len(RUNS))
+        cpu: dict[str, float] = {}
+        while len(results) < len(RUNS) or len(cpu) < len(workers):
+            kind, name, value = _next_message(queue, workers)
+            if kind == "error":
+                raise value
+            if kind == "cpu":
+                cpu[name] = value
+                continue
+            results[name] = value
+            next(bar, None)
+        # what bounds the lab's time on a machine with a core per worker
+        ctx.metrics["worker_cpu_seconds"] = [cpu[worker.name] for worker in workers]
+        for worker in workers:
+            worker.join()
+    finally:  # interrupted (Ctrl-C), failed or done: no worker outlives the run
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            if worker.pid is not None:
+                worker.join()
+        queue.close()
+    return {name: results[name] for name in RUNS}
+
+
+def _next_message(queue: Any, workers: list[Any]) -> tuple[str, str, Any]:
+    """The next result or error from the workers; an error if one died without a word."""
+    import queue as queues
+
+    while True:
+        try:
+            return queue.get(timeout=1.0)
+        except queues.Empty:
+            for worker in workers:
+                if not worker.is_alive() and worker.exitcode not in (0, None):
+                    raise RuntimeError(f"GAN worker {worker.name} stopped with exit code "
+                                       f"{worker.exitcode} before sending its results "
+                                       "(killed, or out of memory?).") from None
+
+
+def _worker(queue: Any, job: dict[str, Any], names: tuple[str, ...]) -> None:
+    """A worker process: train ``names`` on one thread and send each result back."""
+    import signal
+
+    # Ctrl-C reaches the whole process group: the parent stops the workers itself
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import multiprocessing
+
+    name = "(setup)"
+    try:
+        from threadpoolctl import threadpool_limits
+
+        import glassbox
+
+        threadpool_limits(limits=1)
+        glassbox.set_num_threads(1)
+        engine = get_engine(job["engine"])
+        if job["engine"] == "torch":
+            import torch
+
+            torch.set_num_threads(1)
+        setup = job["setup"]
+        images, _ = load_mnist("train", data_dir=job["data_dir"], as_float=True)
+        if job["train_indices"] is not None:
+            images = images[job["train_indices"]]
+        x_train = (2 * images[:, None] - 1).astype(np.float32)
+        classifier = mnist_classifier(data_dir=job["data_dir"], quick=job["quick"],
+                                      nn=engine.nn, progress=False)
+        ctx = LabContext(name=NAME, quick=job["quick"], seed=job["seed"],
+                         engine=job["engine"], data_dir=job["data_dir"],
+                         out_dir=job["out_dir"], report=None, show_progress=False)
+        for name in names:
+            result = _train(ctx, engine, name, setup, x_train, classifier,
+                            job["real_features"])
+            queue.put(("result", name, result))
+        name = "(end)"
+        queue.put(("cpu", multiprocessing.current_process().name, time.process_time()))
+    except Exception as error:  # sent to the parent, which raises it
+        queue.put(("error", name, error))
 
 
 def _targets(metrics: dict[str, Any], floor: float) -> list[dict[str, Any]]:
@@ -257,12 +467,17 @@ def _targets(metrics: dict[str, Any], floor: float) -> list[dict[str, Any]]:
                                  f"{min(metrics['real_class_histogram']):.1%}-"
                                  f"{max(metrics['real_class_histogram']):.1%})",
                      "met": run["covers_all_digits"]})
+        last = (f"; last weights: {run['confidence_last_weights']:.3f}"
+                if "confidence_last_weights" in run else "")
         rows.append({"run": name, "target": f"mean confidence >= {TARGET_CONFIDENCE}",
                      "measured": f"{run['confidence']:.3f} (real test digits: "
-                                 f"{metrics['real_confidence']:.3f})",
+                                 f"{metrics['real_confidence']:.3f}{last})",
                      "met": bool(run["confidence"] >= TARGET_CONFIDENCE)})
         rows.append({"run": name, "target": "FID reported beside the floor",
-                     "measured": f"{run['fid']:.3g} (floor {floor:.3g})", "met": True})
+                     "measured": f"{run['fid']:.3g} (floor {floor:.3g}"
+                                 + (f"; last weights: {run['fid_last_weights']:.3g}"
+                                    if "fid_last_weights" in run else "") + ")",
+                     "met": True})
     return rows
 
 
@@ -297,9 +512,22 @@ def _write_report(ctx: LabContext, report: Any, engine: Any, setup: Setup,
                    r["optimizer"], "extras": ", ".join(f"{k}={v}" for k, v in
                                                        r["extras"].items()) or "-",
                    "epochs": r["epochs"], "generator steps": r["generator_steps"],
-                   "seconds": r["seconds"]} for r in results.values()],
+                   "samples from": "average of G's weights, decay "
+                                   f"{setup.ema[name]}" if name in setup.ema else "last G",
+                   "lr": "held, then to 0 from "
+                         f"{setup.lr_decay_from[name]:.0%} of training"
+                         if name in setup.lr_decay_from else "constant",
+                   "seconds": r["seconds"], "CPU seconds": r["cpu_seconds"]}
+                  for name, r in results.items()],
                  caption=f"The runs, on {ctx.metrics['train_images']:,} MNIST training "
                          f"images, batches of {setup.batch_size}, on the {engine.name} engine.")
+    if "worker_cpu_seconds" in ctx.metrics:
+        report.text(
+            f"The runs trained side by side in {len(setup.workers)} worker processes of one "
+            "thread each (" + "; ".join(
+                f"{', '.join(group)}: {cpu:,.0f} s of CPU" for group, cpu in
+                zip(setup.workers, ctx.metrics["worker_cpu_seconds"])) + "). Each run is "
+            "seeded alike wherever it trains, so the figures do not depend on the split.")
 
     report.section("Saturation: minimax vs non-saturating")
     report.figure(_plot_saturation(results), "gradient_norms",
@@ -352,14 +580,21 @@ def _write_report(ctx: LabContext, report: Any, engine: Any, setup: Setup,
                      "digits (min-max %)": f"{100 * measures['min_class_fraction']:.1f}-"
                                            f"{100 * measures['max_class_fraction']:.1f}",
                      "mean confidence": measures["confidence"],
-                     "digits 4-16 %": "yes" if measures["covers_all_digits"] else "no"})
-    report.table(rows, caption=f"Final samples ({setup.n_fid:,}); FID floor {floor:.3g}.")
+                     "digits 4-16 %": "yes" if measures["covers_all_digits"] else "no",
+                     "last weights: FID": measures.get("fid_last_weights", "-"),
+                     "last weights: confidence": measures.get("confidence_last_weights",
+                                                              "-")})
+    report.table(rows, caption=f"Final samples ({setup.n_fid:,}); FID floor {floor:.3g}. "
+                 "For the runs that sample from the average of their generator's weights, "
+                 "the first columns are the average's and the last two the last weights'.")
     if not ctx.quick:
         report.section("Targets")
         report.table([{**row, "met": "yes" if row["met"] else "NO"}
                       for row in ctx.metrics["targets"]],
                      caption="The full mode's targets for DCGAN and WGAN-GP, on "
-                             f"{setup.n_fid:,} samples classified by the LeNet-5.")
+                             f"{setup.n_fid:,} samples classified by the LeNet-5 (drawn from "
+                             "the average of the generator's weights where the run keeps one; "
+                             "the last weights' figures beside them).")
         met = ctx.metrics["targets_met"]
         report.text(f"All targets: {'met' if met else 'NOT met'}.")
 
