@@ -78,14 +78,21 @@ DEPTHWISE_CASES = [
 ]
 
 
-# the offset loop (plane matrices switched off) and the plane matrices (7x6 planes)
-DEPTHWISE_KERNELS = {"offset loop": 0, "plane matrices": _conv._MAX_PLANE_MATRIX_SIZE}
+# the three depthwise kernels: (largest plane matrix, flat runs switch)
+DEPTHWISE_KERNELS = {"offset loop": (0, False), "flat runs": (0, True),
+                     "plane matrices": (10 ** 6, True)}
+
+
+def use_depthwise_kernel(monkeypatch, kernel):
+    matrix_size, flat_runs = DEPTHWISE_KERNELS[kernel]
+    monkeypatch.setattr(_conv, "_MAX_PLANE_MATRIX_SIZE", matrix_size)
+    monkeypatch.setattr(_conv, "_DEPTHWISE_FLAT_RUNS", flat_runs)
 
 
 @pytest.mark.parametrize("kernel", DEPTHWISE_KERNELS)
 @pytest.mark.parametrize("kwargs", DEPTHWISE_CASES)
 def test_depthwise_conv2d_fast_path_equals_im2col(monkeypatch, kwargs, kernel):
-    monkeypatch.setattr(_conv, "_MAX_PLANE_MATRIX_SIZE", DEPTHWISE_KERNELS[kernel])
+    use_depthwise_kernel(monkeypatch, kernel)
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal((2, 3, 7, 6)), rng.standard_normal((3, 1, 3, 2)),
               rng.standard_normal(3)]
@@ -96,7 +103,7 @@ def test_depthwise_conv2d_fast_path_equals_im2col(monkeypatch, kwargs, kernel):
 @pytest.mark.parametrize("kernel", DEPTHWISE_KERNELS)
 @pytest.mark.parametrize("kwargs", DEPTHWISE_CASES[:4])
 def test_depthwise_conv2d_matches_torch(monkeypatch, kwargs, kernel):
-    monkeypatch.setattr(_conv, "_MAX_PLANE_MATRIX_SIZE", DEPTHWISE_KERNELS[kernel])
+    use_depthwise_kernel(monkeypatch, kernel)
     rng = np.random.default_rng(1)
     arrays = [rng.standard_normal((3, 4, 8, 7)), rng.standard_normal((4, 1, 3, 3)),
               rng.standard_normal(4)]
@@ -115,13 +122,64 @@ def test_depthwise_conv2d_matches_torch(monkeypatch, kwargs, kernel):
                                     dict(stride=1, padding=1, output_padding=1, dilation=2)])
 @pytest.mark.parametrize("kernel", DEPTHWISE_KERNELS)
 def test_depthwise_conv_transpose2d_fast_path(monkeypatch, kwargs, kernel):
-    monkeypatch.setattr(_conv, "_MAX_PLANE_MATRIX_SIZE", DEPTHWISE_KERNELS[kernel])
+    use_depthwise_kernel(monkeypatch, kernel)
     rng = np.random.default_rng(2)
     arrays = [rng.standard_normal((2, 3, 5, 4)), rng.standard_normal((3, 1, 3, 3))]
     function = lambda x, w: F.conv_transpose2d(x, w, groups=3, **kwargs)  # noqa: E731
     assert_same_both_ways(monkeypatch, _conv, "_DEPTHWISE_FAST_PATH", function, arrays)
     helper_test_op(None, lambda x, w: TF.conv_transpose2d(x, w, groups=3, **kwargs),
                    function, values=arrays)
+
+
+# geometries for the flat runs: strides split the input into phases (one phase row or
+# column short, kernels narrower than the stride), dilations, uneven 'same' padding
+FLAT_RUN_GEOMETRIES = [
+    ((3, 3), dict(padding=1)),
+    ((3, 3), dict(stride=2, padding=1)),
+    ((3, 2), dict(stride=(2, 1), padding=(1, 0), dilation=(1, 2))),
+    ((4, 4), dict(stride=3, padding=2)),
+    ((1, 1), dict(stride=2)),
+    ((4, 2), dict(padding="same", dilation=(1, 2))),
+    ((5, 3), dict(stride=(1, 3), padding=(2, 1), dilation=(2, 1))),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kernel_size, kwargs", FLAT_RUN_GEOMETRIES)
+def test_depthwise_flat_runs_equal_offset_loop_bit_for_bit(monkeypatch, kernel_size, kwargs,
+                                                           dtype):
+    """Forward and input gradient: the same sums in the same order, so the same bits;
+    the weight gradient sums in another order (rtol)."""
+    monkeypatch.setattr(_conv, "_MAX_PLANE_MATRIX_SIZE", 0)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((3, 5, 11, 10)).astype(dtype)
+    weight = rng.standard_normal((5, 1, *kernel_size)).astype(dtype)
+    y = F.conv2d(gb.tensor(x), gb.tensor(weight, requires_grad=True), groups=5, **kwargs)
+    geometry = y.grad_fn.geometry
+    g = rng.standard_normal(y.shape).astype(dtype)
+    results = {}
+    for flat_runs in (True, False):
+        monkeypatch.setattr(_conv, "_DEPTHWISE_FLAT_RUNS", flat_runs)
+        results[flat_runs] = (
+            _conv._depthwise_conv2d_array(x, weight, geometry),
+            _conv._depthwise_input_grad_array(g, weight, geometry, x.shape[-2:]),
+            _conv._depthwise_weight_grad_array(x, g, geometry, weight.shape))
+    (y_runs, dx_runs, dw_runs), (y_loop, dx_loop, dw_loop) = results[True], results[False]
+    np.testing.assert_array_equal(y_runs, y_loop)
+    np.testing.assert_array_equal(y_runs, y.numpy())
+    np.testing.assert_array_equal(dx_runs, dx_loop)
+    assert dw_runs.dtype == dw_loop.dtype == dtype
+    np.testing.assert_allclose(dw_runs, dw_loop, rtol=1e-5 if dtype == np.float32 else 1e-12,
+                               atol=1e-5 if dtype == np.float32 else 1e-12)
+
+
+@pytest.mark.parametrize("kernel_size, kwargs", FLAT_RUN_GEOMETRIES)
+def test_depthwise_flat_runs_match_torch(monkeypatch, kernel_size, kwargs):
+    monkeypatch.setattr(_conv, "_MAX_PLANE_MATRIX_SIZE", 0)
+    rng = np.random.default_rng(4)
+    arrays = [rng.standard_normal((3, 4, 11, 10)), rng.standard_normal((4, 1, *kernel_size))]
+    helper_test_op(None, lambda x, w: TF.conv2d(x, w, groups=4, **kwargs),
+                   lambda x, w: F.conv2d(x, w, groups=4, **kwargs), values=arrays)
 
 
 # ---------------------------------------- per-sample or batch-wide matrix products

@@ -76,9 +76,13 @@ CASES = {
     "conv 1x1 (pointwise)": (
         lambda x, w, b: F.conv2d(x, w, b), lambda x, w, b: TF.conv2d(x, w, b),
         [(3, 4, 7, 7), (5, 4, 1, 1), (5,)]),
-    "depthwise offset loop": (
+    "depthwise flat runs, stride 2": (
         lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=1, groups=4),
         lambda x, w, b: TF.conv2d(x, w, b, stride=2, padding=1, groups=4),
+        [(4, 4, 12, 11), (4, 1, 3, 3), (4,)]),
+    "depthwise flat runs, stride 1": (
+        lambda x, w, b: F.conv2d(x, w, b, padding=1, groups=4),
+        lambda x, w, b: TF.conv2d(x, w, b, padding=1, groups=4),
         [(4, 4, 12, 11), (4, 1, 3, 3), (4,)]),
     "depthwise plane matrices": (
         lambda x, w, b: F.conv2d(x, w, b, padding=1, groups=4),
@@ -136,6 +140,13 @@ def test_threaded_passes_equal_one_thread_bit_for_bit(monkeypatch, name, dtype):
 def test_threaded_passes_match_torch(split_everything, name):
     function, torch_function, shapes = CASES[name]
     helper_test_op(shapes, torch_function, function, atol=1e-4)
+
+
+@pytest.mark.parametrize("name", ["depthwise flat runs, stride 2", "depthwise flat runs, stride 1"])
+def test_depthwise_offset_loop_threaded_equals_one_thread(monkeypatch, name):
+    """The teaching loop (flat runs switched off) splits over samples too."""
+    monkeypatch.setattr(_conv, "_DEPTHWISE_FLAT_RUNS", False)
+    test_threaded_passes_equal_one_thread_bit_for_bit(monkeypatch, name, "float32")
 
 
 def test_batch_norm_evaluation_threaded_equals_one_thread(monkeypatch):
