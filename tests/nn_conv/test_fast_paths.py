@@ -224,6 +224,28 @@ def test_stride_one_conv_transpose2d_as_convolution_equals_col2im(monkeypatch):
     assert_same_both_ways(monkeypatch, _conv, "_STRIDE_ONE_AS_CONVOLUTION", function, arrays)
 
 
+# ------------------------------------------- weight gradient as (cols @ g^T)^T
+
+
+@pytest.mark.parametrize("function, torch_function, shapes", [
+    # batch-wide product over 8 * 16 pixels >= K = 36 (two groups)
+    (lambda x, w: F.conv2d(x, w, padding=1, groups=2),
+     lambda x, w: TF.conv2d(x, w, padding=1, groups=2), [(8, 8, 4, 4), (6, 4, 3, 3)]),
+    # stride 2 (batch-last columns), 6 * 9 pixels >= K = 48
+    (lambda x, w: F.conv2d(x, w, stride=2, padding=1),
+     lambda x, w: TF.conv2d(x, w, stride=2, padding=1), [(6, 3, 6, 6), (5, 3, 4, 4)]),
+    # a transposed convolution's input gradient reads the same weight-gradient product
+    (lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1),
+     lambda x, w: TF.conv_transpose2d(x, w, stride=2, padding=1), [(5, 4, 3, 3), (4, 2, 4, 4)]),
+])
+def test_transposed_weight_gradient_equals_plain_product(monkeypatch, function, torch_function,
+                                                         shapes):
+    rng = np.random.default_rng(11)
+    arrays = [rng.standard_normal(shape) for shape in shapes]
+    assert_same_both_ways(monkeypatch, _conv, "_TRANSPOSED_WEIGHT_GRAD", function, arrays)
+    helper_test_op(None, torch_function, function, values=arrays, atol=1e-4)
+
+
 # ----------------------------------------------------- 1x1 convolution without im2col
 
 
