@@ -374,6 +374,41 @@ def test_max_pool_indices_and_nan_both_layouts(monkeypatch, planes_last):
     np.testing.assert_array_equal(indices.numpy(), indices_torch.numpy())
 
 
+# ------------------------------------ max pooling's backward by the winners' positions
+
+MAX_POOL_SCATTER_CASES = {
+    "3x3 stride 2 pad 1 (ResNet's)": dict(kernel_size=3, stride=2, padding=1),
+    "3x3 stride 1 pad 1 ceil (overlapping windows)": dict(kernel_size=3, stride=1, padding=1,
+                                                          ceil_mode=True),
+    "3x3 stride 2 ceil (GoogLeNet's)": dict(kernel_size=3, stride=2, ceil_mode=True),
+    "(2, 3) stride (1, 2) dilation 2": dict(kernel_size=(2, 3), stride=(1, 2), dilation=2),
+    "2x2 (planes last)": dict(kernel_size=2),
+}
+
+
+@pytest.mark.parametrize("name", MAX_POOL_SCATTER_CASES)
+def test_max_pool_scatter_by_index_equals_offset_loop(monkeypatch, name):
+    kwargs = MAX_POOL_SCATTER_CASES[name]
+    x = np.random.default_rng(14).standard_normal((2, 3, 9, 8))
+    x[..., 1, :] = x[..., 0, :]                                 # ties: the first one wins
+    function = lambda x: F.max_pool2d(x, **kwargs)  # noqa: E731
+    assert_same_both_ways(monkeypatch, _conv, "_SCATTER_BY_INDEX", function, [x])
+    helper_test_op(None, lambda x: TF.max_pool2d(x, **kwargs), function,
+                   values=[np.random.default_rng(15).standard_normal((2, 3, 9, 8))])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_max_pool_scatter_by_index_float32_matches_torch(dtype):
+    x = np.random.default_rng(16).standard_normal((4, 5, 12, 12)).astype(dtype)
+    g = np.random.default_rng(17).standard_normal((4, 5, 6, 6)).astype(dtype)
+    mine = gb.tensor(x, requires_grad=True)
+    F.max_pool2d(mine, 3, 2, 1).backward(gb.tensor(g))
+    theirs = torch.tensor(x, requires_grad=True)
+    TF.max_pool2d(theirs, 3, 2, 1).backward(torch.tensor(g))
+    assert mine.grad.dtype == dtype
+    np.testing.assert_allclose(mine.grad.numpy(), theirs.grad.numpy(), rtol=1e-6, atol=1e-6)
+
+
 # ------------------------------------------- im2col columns with the batch axis last
 
 BATCH_LAST_CASES = {

