@@ -17,6 +17,7 @@ thread (``_MIN_CHUNK_BYTES``); small arrays run as before, on the calling thread
 from __future__ import annotations
 
 import functools
+import itertools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -119,6 +120,10 @@ def _pool(workers: int, process_id: int) -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=workers, thread_name_prefix="glassbox-intraop")
 
 
+# Pieces go to whichever thread is free first (False: piece i to thread i mod threads,
+# as the tests want, to see that every thread works).
+_CALLER_TAKES_IDLE_PIECES = True
+
 _worker = threading.local()  # .busy: this thread is running a chunk already
 
 
@@ -127,14 +132,6 @@ def chunk_count(items: int, nbytes: int) -> int:
     if getattr(_worker, "busy", False):
         return 1  # a pass inside a chunk runs whole: waiting on the pool could deadlock
     return max(1, min(_num_threads, items, nbytes // _MIN_CHUNK_BYTES))
-
-
-def _run_chunk(work, start, stop):
-    _worker.busy = True
-    try:
-        work(start, stop)
-    finally:
-        _worker.busy = False
 
 
 def parallel_for(items: int, work, nbytes: int) -> None:
@@ -159,14 +156,60 @@ def parallel_for(items: int, work, nbytes: int) -> None:
         work(0, items)
         return
     bounds = [items * i // chunks for i in range(chunks + 1)]
+    run_pieces(chunks, lambda start, stop: work(bounds[start], bounds[stop]))
+
+
+def run_pieces(pieces: int, work) -> None:
+    """Run ``work(i, i + 1)`` once for each ``i < pieces``, on up to ``get_num_threads()``
+    threads at once.
+
+    The calling thread and the pool's threads take the pieces in turn, whoever is free
+    first: a pool thread that the system has not started yet (the other cores busy)
+    leaves its pieces to the calling thread instead of making it wait. Each piece is
+    computed by the same ``work`` call whichever thread runs it.
+
+    Examples
+    --------
+    >>> done = []
+    >>> run_pieces(3, lambda i, stop: done.append(i))
+    >>> sorted(done)
+    [0, 1, 2]
+    """
+    if pieces <= 1 or _num_threads == 1:
+        work(0, pieces)
+        return
+    threads = min(pieces, _num_threads)
+    claim = itertools.count()          # next(claim) is atomic: each piece taken once
+    lock, finished = threading.Lock(), threading.Event()
+    state = {"left": pieces, "error": None}
+
+    def take_pieces(thread: int) -> None:
+        _worker.busy = True
+        try:
+            # _CALLER_TAKES_IDLE_PIECES False (tests): thread t runs pieces t, t + threads, ..
+            mine = (iter(claim.__next__, None) if _CALLER_TAKES_IDLE_PIECES
+                    else iter(range(thread, pieces, threads)))
+            for i in mine:
+                if i >= pieces:
+                    break
+                try:
+                    work(i, i + 1)
+                except BaseException as error:  # re-raised by the calling thread
+                    state["error"] = state["error"] or error
+                with lock:
+                    state["left"] -= 1
+                    if state["left"] == 0:
+                        finished.set()
+        finally:
+            _worker.busy = False
+
     pool = _pool(_num_threads - 1, os.getpid())
-    futures = [pool.submit(_run_chunk, work, bounds[i], bounds[i + 1])
-               for i in range(1, chunks)]
-    try:
-        _run_chunk(work, bounds[0], bounds[1])
-    finally:
-        for future in futures:
-            future.result()                                    # re-raises a worker's error
+    for thread in range(1, threads):
+        pool.submit(take_pieces, thread)
+    take_pieces(0)
+    finished.wait()
+    if state["error"] is not None:
+        raise state["error"]
 
 
 def copy(destination, source) -> None:

@@ -222,6 +222,7 @@ def test_conv_module_switch_reaches_the_threads(monkeypatch):
 
     monkeypatch.setattr(_threads, "_MIN_CHUNK_BYTES", 1)
     monkeypatch.setattr(_threads, "_num_threads", 2)
+    monkeypatch.setattr(_threads, "_CALLER_TAKES_IDLE_PIECES", False)  # each thread a piece
     names = set()
     original = _conv._offset_slices
 

@@ -1,0 +1,199 @@
+"""Matrix products split over glassbox's threads give the same bits as one np.matmul.
+
+With NumPy's BLAS on one thread, ``glassbox._gemm.matmul`` cuts a large ``a @ b`` into
+stacked matrices, column blocks or row blocks, one per thread, each multiplied by BLAS. Each
+output number is the same dot product summed in the same order, so the result must
+equal ``np.matmul(a, b)`` (BLAS on one thread) bit for bit, whatever the thread count;
+the layers that use it (convolutions, linear, ``@``) must give identical outputs and
+gradients (first and second order) at 1 and 2-3 threads, and equal torch's.
+The products here are at the real size threshold (no patched threshold: a piece below
+OpenBLAS's small-matrix size could take another kernel, which is what it guards).
+"""
+
+import numpy as np
+import pytest
+import torch.nn.functional as TF
+from threadpoolctl import threadpool_limits
+
+import glassbox as gb
+from glassbox import _gemm, _threads
+from glassbox.autograd import grad
+from glassbox.nn import functional as F
+from parity import helper_test_op
+
+pytestmark = pytest.mark.skipif(_gemm._numpy_blas_threads() is None,
+                                reason="NumPy's BLAS is not an OpenBLAS on pthreads")
+
+RNG = np.random.default_rng(0)
+
+
+def _array(shape, dtype):
+    return RNG.standard_normal(shape).astype(dtype)
+
+
+# name -> (a, b, the cut expected at 2 threads)
+PRODUCTS = {
+    "stacked, cut along the batch": ((4, 128, 256), (4, 256, 256), "batch"),
+    "broadcast weight over samples (per-sample conv)": ((2, 64, 576), (8, 2, 576, 256),
+                                                        "batch"),
+    "wide b: column blocks": ((64, 512), (512, 2048), "columns"),
+    "tall a: row blocks": ((2048, 512), (512, 64), "rows"),
+    "one stacked matrix: column blocks": ((1, 64, 576), (1, 576, 1024), "columns"),
+}
+
+
+@pytest.fixture
+def one_blas_thread():
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield
+
+
+@pytest.fixture
+def threads(monkeypatch):
+    def use(count, every_thread_works=True):
+        monkeypatch.setattr(_threads, "_num_threads", count)
+        monkeypatch.setattr(_threads, "_CALLER_TAKES_IDLE_PIECES", not every_thread_works)
+    yield use
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(PRODUCTS))
+def test_pieces_equal_one_product_bit_for_bit(name, dtype, threads):
+    a_shape, b_shape, cut = PRODUCTS[name]
+    a, b = _array(a_shape, dtype), _array(b_shape, dtype)
+    assert _gemm._plan(a, b, 2)[0] == cut
+    with threadpool_limits(limits=1, user_api="blas"):
+        reference = np.matmul(a, b)
+        for count, every_thread_works in [(2, True), (3, True), (2, False)]:
+            threads(count, every_thread_works)
+            np.testing.assert_array_equal(_gemm.matmul(a, b), reference)
+
+
+def test_transposed_views_and_blas_with_threads_of_its_own(threads, monkeypatch):
+    a = _array((512, 64), "float32").T                        # (64, 512), a view
+    b = _array((2048, 512), "float32").T                      # (512, 2048), a view
+    with threadpool_limits(limits=1, user_api="blas"):
+        reference = np.matmul(a, b)
+        threads(2)
+        assert _gemm._plan(a, b, 2) is not None
+        np.testing.assert_array_equal(_gemm.matmul(a, b), reference)
+    calls = []
+    monkeypatch.setattr(_gemm, "_matmul_in_pieces", lambda *args: calls.append(args))
+    with threadpool_limits(limits=2, user_api="blas"):
+        np.testing.assert_allclose(_gemm.matmul(a, b), reference, rtol=1e-5, atol=1e-4)
+    assert calls == []                                         # BLAS's threads: whole
+
+
+def test_pieces_run_on_one_blas_thread_and_on_the_pool(threads, monkeypatch):
+    import threading
+
+    seen = []
+    original = np.matmul
+    get_blas_threads = _gemm._numpy_blas_threads()[0]
+
+    def spy(*args, **kwargs):
+        seen.append((threading.current_thread().name, get_blas_threads()))
+        return original(*args, **kwargs)
+    a, b = _array((64, 512), "float32"), _array((512, 2048), "float32")
+    threads(2)
+    monkeypatch.setattr(_gemm.np, "matmul", spy)
+    with threadpool_limits(limits=1, user_api="blas"):
+        _gemm.matmul(a, b)
+    assert len(seen) == 2 and {blas for _, blas in seen} == {1}
+    assert any(name.startswith("glassbox-intraop") for name, _ in seen)
+
+
+@pytest.mark.usefixtures("one_blas_thread")
+def test_small_products_and_other_inputs_run_whole(threads, monkeypatch):
+    threads(2)
+    assert _gemm._plan(_array((128, 784), "float32"), _array((784, 256), "float32"), 2) is None
+    calls = []
+    monkeypatch.setattr(_gemm, "_matmul_in_pieces", lambda *args: calls.append(args))
+    a, c = _array((64, 512), "float32"), _array((2048, 512), "float32")
+    for x, y in [(a, _array((512, 2048), "float64")),            # mixed dtypes: NumPy's rules
+                 (a, a.T[:, :64]),                               # small
+                 (c, c.T)]:                                      # c c^T: NumPy's syrk
+        with threadpool_limits(limits=1, user_api="blas"):
+            np.testing.assert_array_equal(_gemm.matmul(x, y), np.matmul(x, y))
+    b = _array((512,), "float32")
+    np.testing.assert_array_equal(_gemm.matmul(a, b), np.matmul(a, b))  # a vector
+    assert calls == []
+    with pytest.raises(ValueError):
+        _gemm.matmul(_array((3, 64, 512), "float32"), _array((2, 512, 2048), "float32"))
+
+
+def test_run_pieces_takes_each_piece_once_and_reraises(threads):
+    for every_thread_works in (True, False):
+        threads(3, every_thread_works)
+        seen = np.zeros(7, dtype=int)
+
+        def mark(i, stop, seen=seen):
+            seen[i:stop] += 1
+        _threads.run_pieces(7, mark)
+        np.testing.assert_array_equal(seen, np.ones(7, dtype=int))
+
+        def fail(i, stop):
+            if i == 5:
+                raise ArithmeticError(f"piece {i}")
+        with pytest.raises(ArithmeticError, match="piece 5"):
+            _threads.run_pieces(7, fail)
+
+
+def _layer_results(function, arrays, dtype):
+    """Output, first gradients (create_graph) and second-order gradients as arrays."""
+    inputs = [gb.tensor(a.astype(dtype), requires_grad=True) for a in arrays]
+    y = function(*inputs)
+    upstream = gb.tensor(np.random.default_rng(1).standard_normal(y.shape).astype(dtype))
+    first = grad((y * y * upstream).sum(), inputs, create_graph=True)
+    sum((g * g).sum() for g in first).backward()
+    plain = [gb.tensor(a.astype(dtype), requires_grad=True) for a in arrays]
+    (function(*plain) * upstream).sum().backward()
+    return ([y.numpy()] + [g.detach().numpy() for g in first]
+            + [t.grad.numpy() for t in inputs] + [t.grad.numpy() for t in plain])
+
+
+# name -> (glassbox function, torch function, input shapes); every product in them is
+# large enough to be cut at 2 threads
+LAYERS = {
+    "conv2d 3x3 (im2col product, its weight and input gradients)": (
+        lambda x, w: F.conv2d(x, w, padding=1), lambda x, w: TF.conv2d(x, w, padding=1),
+        [(8, 32, 16, 16), (64, 32, 3, 3)]),
+    "conv2d stride 2 (col2im input gradient)": (
+        lambda x, w: F.conv2d(x, w, stride=2, padding=1),
+        lambda x, w: TF.conv2d(x, w, stride=2, padding=1),
+        [(8, 64, 16, 16), (128, 64, 3, 3)]),
+    "linear": (lambda x, w, b: F.linear(x, w, b), lambda x, w, b: TF.linear(x, w, b),
+               [(512, 256), (512, 256), (512,)]),
+    "matmul (stacked)": (lambda a, b: a @ b, lambda a, b: a @ b,
+                         [(4, 128, 256), (4, 256, 256)]),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(LAYERS))
+def test_layers_identical_at_every_thread_count(name, dtype, threads, monkeypatch):
+    function, _, shapes = LAYERS[name]
+    arrays = [np.random.default_rng(2).standard_normal(s) for s in shapes]
+    cut = []
+    original = _gemm._matmul_in_pieces
+    monkeypatch.setattr(_gemm, "_matmul_in_pieces", lambda *args: cut.append(1)
+                        or original(*args))
+    with threadpool_limits(limits=1, user_api="blas"):
+        threads(1)
+        reference = _layer_results(function, arrays, dtype)
+        assert cut == []
+        for count in (2, 3):
+            threads(count)
+            for mine, theirs in zip(_layer_results(function, arrays, dtype), reference):
+                np.testing.assert_array_equal(mine, theirs)
+    assert cut                                                 # the products were cut
+
+
+@pytest.mark.usefixtures("one_blas_thread")
+@pytest.mark.parametrize("name", list(LAYERS))
+def test_layers_with_cut_products_equal_torch(name, threads):
+    function, torch_function, shapes = LAYERS[name]
+    threads(2)
+    helper_test_op(shapes, torch_function, function, dtypes=("float64",))
+    # float32: sums of 288 to 4096 products of numbers up to 2, near-zero results
+    helper_test_op(shapes, torch_function, function, dtypes=("float32",), atol=1e-3)
