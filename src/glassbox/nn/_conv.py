@@ -55,7 +55,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from glassbox import _threads
+from glassbox import _gemm, _threads
 from glassbox._windows import output_size, sliding_windows
 from glassbox.autograd.function import Function
 from glassbox.autograd.tensor import Tensor
@@ -706,7 +706,7 @@ def _conv2d_array(x, weight, geometry: _ConvGeometry, columns=None):
     weight_g = weight.reshape(G, C_out // G, weight[0].size)   # (G, C_out/G, C_in/G*kH*kW)
     if columns is None and _is_pointwise(geometry, H * W):
         # N*G GEMMs (A, C_in/G) @ (C_in/G, L)
-        y = weight_g @ x.reshape(N, G, x.shape[1] // G, H * W)
+        y = _gemm.matmul(weight_g, x.reshape(N, G, x.shape[1] // G, H * W))
         return y.reshape(N, C_out, H_out, W_out), None
     if columns is None:
         columns = _columns(x, geometry)                        # (C_in*kH*kW, N*L)
@@ -714,9 +714,9 @@ def _conv2d_array(x, weight, geometry: _ConvGeometry, columns=None):
     if _per_sample_products(K, L):
         # sample n's columns are the block columns[:, n*L:(n+1)*L], read in place
         samples = columns.reshape(G, K, N, L).transpose(2, 0, 1, 3)     # (N, G, K, L) view
-        y = weight_g @ samples                                 # N*G GEMMs -> (N, G, C_out/G, L)
+        y = _gemm.matmul(weight_g, samples)                    # N*G GEMMs -> (N, G, C_out/G, L)
         return y.reshape(N, C_out, H_out, W_out), columns
-    y = weight_g @ columns.reshape(G, K, N * L)                # (G, C_out/G, N*L), one GEMM each
+    y = _gemm.matmul(weight_g, columns.reshape(G, K, N * L))  # (G, C_out/G, N*L), one GEMM each
     if _batch_last(K, L):                                      # pixels (H_out, W_out, N)
         y = y.reshape(C_out, H_out, W_out, N).transpose(3, 0, 1, 2)
         return _threads.ascontiguous(y), columns               # (N, C_out, H_out, W_out)
@@ -773,7 +773,7 @@ def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input
     if _is_pointwise(geometry, H_out * W_out) and (H, W) == (H_out, W_out):
         # 1x1, stride 1: no col2im; d(W @ x[n])/dx[n] = W^T, sample by sample
         g = grad_output.reshape(N, G, C_out // G, H_out * W_out)
-        return (weight_g.transpose(0, 2, 1) @ g).reshape(N, C_in, H, W)
+        return _gemm.matmul(weight_g.transpose(0, 2, 1), g).reshape(N, C_in, H, W)
     as_convolution = _input_grad_as_convolution(grad_output, weight, geometry, input_hw)
     if as_convolution is not None:
         return as_convolution
@@ -781,7 +781,7 @@ def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input
     g = _threads.ascontiguous(grad_output.transpose(1, 2, 3, 0)).reshape(
         G, C_out // G, H_out * W_out * N)
     # d(W @ cols)/dcols = W^T
-    grad_columns = weight_g.transpose(0, 2, 1) @ g             # (G, K, M), one GEMM per group
+    grad_columns = _gemm.matmul(weight_g.transpose(0, 2, 1), g)  # (G, K, M), one GEMM per group
     grad_columns = grad_columns.reshape(C_in, kH, kW, H_out, W_out, N)
     image = _col2im(grad_columns, (H + top + bottom, W + left + right), geometry)
     image = image[:, top:top + H, left:left + W]               # (C_in, H, W, N)
@@ -805,7 +805,8 @@ def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_sh
         # (K, L) @ (L, C_out/G) is the faster orientation of this GEMM
         samples = columns.reshape(G, K, N, L).transpose(2, 0, 1, 3)     # (N, G, K, L) view
         g = grad_output.reshape(N, G, C_out // G, L)
-        grad_weight_t = (samples @ g.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, K, C_out/G)
+        # (G, K, C_out/G) after the sum over samples
+        grad_weight_t = _gemm.matmul(samples, g.transpose(0, 1, 3, 2)).sum(axis=0)
         return grad_weight_t.transpose(0, 2, 1).reshape(weight_shape)
     if _batch_last(K, L):  # pixels ordered as in the columns: (C_out, H_out, W_out, N)
         g = _threads.ascontiguous(grad_output.transpose(1, 2, 3, 0))
@@ -815,10 +816,10 @@ def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_sh
     # d(W @ cols)/dW = cols^T, summed over the samples and output pixels: one GEMM
     # (BLAS reads the transposed operand in place)
     if _TRANSPOSED_WEIGHT_GRAD and N * L >= K:
-        grad_weight_t = columns @ g.transpose(0, 2, 1)         # (G, K, C_out/G)
+        grad_weight_t = _gemm.matmul(columns, g.transpose(0, 2, 1))  # (G, K, C_out/G)
         grad_weight = grad_weight_t.transpose(0, 2, 1)
     else:
-        grad_weight = g @ columns.transpose(0, 2, 1)           # (G, C_out/G, K)
+        grad_weight = _gemm.matmul(g, columns.transpose(0, 2, 1))  # (G, C_out/G, K)
     return np.ascontiguousarray(grad_weight).reshape(weight_shape)
 
 
