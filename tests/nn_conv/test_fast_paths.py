@@ -246,6 +246,37 @@ def test_transposed_weight_gradient_equals_plain_product(monkeypatch, function, 
     helper_test_op(None, torch_function, function, values=arrays, atol=1e-4)
 
 
+# ------------------------------------- narrow products: y^T = cols^T @ W^T
+
+NARROW_CASES = {
+    # name: (function, torch function, x shape, weight shape, K, output channels per group)
+    "LeNet-5's C3 (per-sample products otherwise)": (
+        lambda x, w: F.conv2d(x, w), lambda x, w: TF.conv2d(x, w),
+        (3, 6, 14, 14), (16, 6, 5, 5), 150, 16),
+    "two groups, padding": (
+        lambda x, w: F.conv2d(x, w, padding=1, groups=2),
+        lambda x, w: TF.conv2d(x, w, padding=1, groups=2), (2, 16, 6, 6), (8, 8, 3, 3), 72, 4),
+    "stride 2": (
+        lambda x, w: F.conv2d(x, w, stride=2, padding=1),
+        lambda x, w: TF.conv2d(x, w, stride=2, padding=1), (2, 8, 9, 9), (6, 8, 3, 3), 72, 6),
+    "conv_transpose2d (its input's gradient is a narrow convolution)": (
+        lambda x, w: F.conv_transpose2d(x, w, padding=1),
+        lambda x, w: TF.conv_transpose2d(x, w, padding=1), (2, 8, 5, 5), (8, 8, 3, 3), 72, 8),
+}
+
+
+@pytest.mark.parametrize("batch_last", [True, False])
+@pytest.mark.parametrize("name", NARROW_CASES)
+def test_narrow_products_equal_plain_products(monkeypatch, name, batch_last):
+    function, torch_function, x_shape, w_shape, K, out_channels = NARROW_CASES[name]
+    assert _conv._narrow_product(K, out_channels)
+    monkeypatch.setattr(_conv, "_BATCH_LAST_COLUMNS", batch_last)
+    rng = np.random.default_rng(18)
+    arrays = [rng.standard_normal(x_shape), rng.standard_normal(w_shape)]
+    assert_same_both_ways(monkeypatch, _conv, "_NARROW_PRODUCTS", function, arrays)
+    helper_test_op(None, torch_function, function, values=arrays, atol=1e-4)
+
+
 # ----------------------------------------------------- 1x1 convolution without im2col
 
 
@@ -424,7 +455,7 @@ BATCH_LAST_CASES = {
 def test_batch_last_columns_equal_samples_side_by_side(monkeypatch, name):
     kwargs, x_shape, w_shape = BATCH_LAST_CASES[name]
     K, L = math.prod(w_shape[1:]), 4                           # every case: L < K / 2
-    assert _conv._batch_last(K, L)
+    assert _conv._batch_last(K, L, w_shape[0])
     rng = np.random.default_rng(14)
     arrays = [rng.standard_normal(x_shape), rng.standard_normal(w_shape),
               rng.standard_normal(w_shape[0])]
