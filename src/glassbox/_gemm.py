@@ -40,6 +40,11 @@ __all__ = ["matmul"]
 # Switch: False runs every product as one np.matmul call.
 _SPLIT_PRODUCTS = True
 
+# Switch: True cuts the large products over glassbox's threads even when BLAS has
+# threads of its own (BLAS put on one thread for the pieces, small products left to
+# BLAS's threads). Measured no better than False (see the module's notes).
+_CUT_WHEN_BLAS_HAS_THREADS = False
+
 # NOTE: a piece must be worth handing to a thread (~20-50 us), and OpenBLAS switches
 # to a different "small matrix" kernel below about 1e6 multiply-adds (SkylakeX): a piece
 # at least twice that keeps the kernel of the whole product. At ~40-70 GMAC/s a piece of
@@ -129,7 +134,10 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             or getattr(_threads._worker, "busy", False)):
         return np.matmul(a, b)
     blas = _numpy_blas_threads()
-    if blas is None or blas[0]() != 1:
+    if blas is None:
+        return np.matmul(a, b)
+    blas_threads = blas[0]()
+    if blas_threads != 1 and not _CUT_WHEN_BLAS_HAS_THREADS:
         return np.matmul(a, b)  # BLAS's own threads: they scale better (measured)
     plan = None
     # quick first test: max(a.size * N, b.size * M) is at most the multiply-adds
@@ -139,7 +147,13 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         plan = _plan(a, b, threads)
     if plan is None:
         return np.matmul(a, b)
-    return _matmul_in_pieces(a, b, *plan)
+    if blas_threads == 1:
+        return _matmul_in_pieces(a, b, *plan)
+    blas[1](1)  # one BLAS thread per piece while ours run
+    try:
+        return _matmul_in_pieces(a, b, *plan)
+    finally:
+        blas[1](blas_threads)
 
 
 def _matmul_in_pieces(a, b, axis, bounds):

@@ -84,6 +84,22 @@ def test_transposed_views_and_blas_with_threads_of_its_own(threads, monkeypatch)
     assert calls == []                                         # BLAS's threads: whole
 
 
+def test_cut_when_blas_has_threads_switch(threads, monkeypatch):
+    a, b = _array((64, 512), "float32"), _array((512, 2048), "float32")
+    with threadpool_limits(limits=1, user_api="blas"):
+        reference = np.matmul(a, b)
+    threads(2)
+    monkeypatch.setattr(_gemm, "_CUT_WHEN_BLAS_HAS_THREADS", True)
+    get_blas_threads = _gemm._numpy_blas_threads()[0]
+    inside = []
+    original = _gemm._matmul_in_pieces
+    monkeypatch.setattr(_gemm, "_matmul_in_pieces", lambda *args: inside.append(
+        get_blas_threads()) or original(*args))
+    with threadpool_limits(limits=2, user_api="blas"):
+        np.testing.assert_array_equal(_gemm.matmul(a, b), reference)
+        assert inside == [1] and get_blas_threads() == 2       # one BLAS thread, put back
+
+
 def test_pieces_run_on_one_blas_thread_and_on_the_pool(threads, monkeypatch):
     import threading
 
