@@ -208,6 +208,7 @@ def test_conv2d_both_product_arrangements_match_torch(shape, groups):
                                     dict(padding="same", groups=2), dict(),
                                     dict(padding=1, groups=4)])  # depthwise
 def test_stride_one_input_gradient_as_convolution_equals_col2im(monkeypatch, kwargs):
+    monkeypatch.setattr(_conv, "_AS_CONVOLUTION_MAX_COST", 1e9)  # every case as convolution
     rng = np.random.default_rng(9)
     arrays = [rng.standard_normal((2, 4, 7, 6)), rng.standard_normal((4, 4 // kwargs.get(
         "groups", 1), 3, 2))]
@@ -215,6 +216,19 @@ def test_stride_one_input_gradient_as_convolution_equals_col2im(monkeypatch, kwa
     assert_same_both_ways(monkeypatch, _conv, "_STRIDE_ONE_AS_CONVOLUTION", function, arrays)
     helper_test_op(None, lambda x, w: TF.conv2d(x, w, **kwargs), function, values=arrays,
                    atol=1e-4)
+
+
+@pytest.mark.parametrize("shape, channels, as_convolution", [
+    ((16, 64, 16, 16), 64, True),     # ResNet18's 16x16 layers: the columns of g are cheaper
+    ((16, 512, 2, 2), 512, False),    # its 2x2 layers: the flipped weight's copy is not
+    ((8, 128, 8, 8), 32, True),       # DenseNet's growth layers
+])
+def test_stride_one_input_gradient_path_choice(shape, channels, as_convolution):
+    weight = np.zeros((channels, shape[1], 3, 3), np.float32)
+    geometry = _conv._ConvGeometry((3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 1)
+    g = np.ones((shape[0], channels, *shape[2:]), np.float32)
+    result = _conv._input_grad_as_convolution(g, weight, geometry, shape[2:])
+    assert (result is not None) == as_convolution
 
 
 def test_stride_one_conv_transpose2d_as_convolution_equals_col2im(monkeypatch):
