@@ -6,7 +6,7 @@ Run (from benchmarks/, with glassbox on the path):
     python bench_zoo.py --threads 1 2 --repeats 20 --block 5 --models dcgan resnet18
     python bench_zoo.py --threads 1 --clock cpu   # 1 thread on a busy machine (CPU time)
     python bench_zoo.py --quick                   # fewer steps and rows, for a first look
-    python bench_zoo.py --threads 2 --products glassbox   # products on glassbox's threads
+    python bench_zoo.py --threads 2 --products blas   # glassbox's products on BLAS's threads
 
 Every row runs at each ``--threads`` count (all rows at the first count, then all at the
 next); peak memory is measured at the first count only. Measure the 2-thread column on a
@@ -21,8 +21,8 @@ A step is forward, loss, backward and a plain SGD update on the raw arrays, in p
 without temporaries (the optimiser's own cost is not what is measured). Torch runs with
 ``--threads`` threads (``torch.set_num_threads``), glassbox with the same number
 (``glassbox.set_num_threads``: its chunked array passes, and NumPy's BLAS through
-threadpoolctl; with ``--products glassbox``, BLAS on one thread and glassbox's large
-matrix products cut over its own threads instead).
+threadpoolctl; glassbox's own matrix products run on one BLAS thread each, the large
+ones cut over its threads, unless ``--products blas``).
 
 Rows (small inputs, so that a step takes well under a second):
 
@@ -357,10 +357,11 @@ def main() -> None:
                         help="glassbox's own chunked passes (im2col, pooling, batch norm, "
                              "activations) on one thread, its BLAS still on --threads: "
                              "what those threads bring (compare with and without)")
-    parser.add_argument("--products", choices=["blas", "glassbox"], default="blas",
-                        help="glassbox's matrix products on NumPy's BLAS threads (default), "
-                             "or BLAS on one thread and the large products cut over "
-                             "glassbox's own threads (glassbox._gemm); torch is unchanged")
+    parser.add_argument("--products", choices=["glassbox", "blas"], default="glassbox",
+                        help="glassbox's matrix products at 2+ threads: on one BLAS thread "
+                             "each, the large ones cut over glassbox's threads (default, "
+                             "glassbox._gemm), or on NumPy's BLAS threads (the switch "
+                             "_gemm._PRODUCTS_ON_OWN_THREADS off); torch is unchanged")
     parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                         help="wall time (default), or this process's CPU time: steadier on "
                              "a machine shared with other work, but meaningful at 1 thread "
@@ -391,8 +392,10 @@ def main() -> None:
         if args.no_split:
             from glassbox import _threads
             _threads._num_threads = 1  # (set_num_threads(1) would limit BLAS too)
-        blas_threads = 1 if args.products == "glassbox" else threads
-        with threadpool_limits(limits=blas_threads, user_api="blas"):
+        if args.products == "blas":
+            from glassbox import _gemm
+            _gemm._PRODUCTS_ON_OWN_THREADS = False
+        with threadpool_limits(limits=threads, user_api="blas"):
             for name in names:
                 row = compare(name, threads, repeats, args.block,
                               memory=not args.no_memory and threads == args.threads[0],

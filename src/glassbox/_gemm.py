@@ -1,25 +1,29 @@
-"""Matrix products split over glassbox's threads: :func:`matmul`, ``np.matmul`` in pieces.
+"""Matrix products on glassbox's threads: :func:`matmul`, ``np.matmul`` in pieces.
 
 glassbox's layers spend most of their time in matrix products (a linear layer's three,
 a convolution's three over its im2col columns). NumPy hands each to its BLAS
-(OpenBLAS), which has threads of its own. When those are limited to one -- a program
-that keeps BLAS off its other cores, ``threadpool_limits(1)``, as the VAE lab does on a
-shared machine -- glassbox can still use its own threads (``glassbox.set_num_threads``)
-for the large products: ``a @ b`` is cut into pieces that share no output number --
-stacked matrices of a batched product, blocks of output columns, or blocks of output
-rows -- and each thread computes its pieces with the same one-thread BLAS call,
-``np.matmul(a_piece, b_piece, out=out_piece)`` (NumPy releases the GIL inside it). Each
-output number is still one dot product over the whole inner dimension, summed in the
-same order by the same BLAS kernel, so the result is the same bit for bit at every
-thread count (tested). A product is cut only when each piece keeps enough work to pay
-for handing it to a thread (``_MIN_PIECE_MACS`` multiply-adds); smaller products run
-whole on the calling thread.
+(OpenBLAS), which has threads of its own; but after each product OpenBLAS's idle
+threads keep spinning on the other cores for a while (~0.1 s), just when glassbox's
+own threads (:mod:`glassbox._threads`: im2col, pooling, batch norm, activations) and
+its Python want them. So when glassbox runs on several threads
+(``glassbox.set_num_threads``), its products run on one BLAS thread each and the large
+ones are cut over glassbox's threads instead: ``a @ b`` is cut into pieces that share
+no output number -- stacked matrices of a batched product, blocks of output columns,
+or blocks of output rows -- and each thread computes its pieces with the same
+one-thread BLAS call, ``np.matmul(a_piece, b_piece, out=out_piece)`` (NumPy releases
+the GIL inside it). Each output number is still one dot product over the whole inner
+dimension, summed in the same order by the same BLAS kernel, so the result is the same
+bit for bit at every thread count (tested; OpenBLAS's own threads do not promise that).
+A product is cut only when each piece keeps enough work to pay for handing it to a
+thread (``_MIN_PIECE_MACS`` multiply-adds); smaller ones run whole on the calling
+thread. BLAS's thread count is set back after each product, so other NumPy code keeps
+its threads.
 
-When BLAS has threads of its own, products run on them, whole: measured on the zoo's
-shapes (2 cores, each thread on its own core), OpenBLAS's two threads make a product
-1.5-1.9x faster, these pieces 1.4-1.6x (each thread packs its own copy of the shared
-operand, and a hand-off costs tens of microseconds); on products below ~30 M
-multiply-adds (the MLP's) pieces were slower than one thread.
+Measured (2 cores, zoo train steps at 2 threads, one process, alternating): ResNet18,
+DCGAN, DenseNet121, MobileNet, GoogLeNet and LeNet-5 10-30% faster than with the
+products on OpenBLAS's two threads; the MLP (products too small to cut, ~25 M
+multiply-adds each) 20-30% slower. On one product alone OpenBLAS's two threads scale
+better (1.5-1.9x, these pieces 1.4-1.6x): the gain is in the whole step.
 
 The teaching version is one line, ``np.matmul(a, b)``; :func:`matmul` is tested equal to
 it bit for bit.
@@ -37,13 +41,8 @@ from glassbox import _threads
 
 __all__ = ["matmul"]
 
-# Switch: False runs every product as one np.matmul call.
-_SPLIT_PRODUCTS = True
-
-# Switch: True cuts the large products over glassbox's threads even when BLAS has
-# threads of its own (BLAS put on one thread for the pieces, small products left to
-# BLAS's threads). Measured no better than False (see the module's notes).
-_CUT_WHEN_BLAS_HAS_THREADS = False
+# Switch: False runs every product as one np.matmul call on BLAS's own threads.
+_PRODUCTS_ON_OWN_THREADS = True
 
 # NOTE: a piece must be worth handing to a thread (~20-50 us), and OpenBLAS switches
 # to a different "small matrix" kernel below about 1e6 multiply-adds (SkylakeX): a piece
@@ -117,10 +116,10 @@ def _plan(a: np.ndarray, b: np.ndarray, threads: int):
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``np.matmul(a, b)`` for arrays of at least two dimensions, on glassbox's threads.
 
-    Large products are cut over ``glassbox.get_num_threads()`` threads when NumPy's
-    BLAS runs on one thread; the result is the same, bit for bit, as ``np.matmul(a, b)``
-    on one BLAS thread, at every thread count. Otherwise this is ``np.matmul(a, b)``.
-    Stacked (batch) dimensions broadcast as in ``np.matmul``.
+    With ``glassbox.get_num_threads() > 1``: BLAS on one thread for this product, and a
+    large product cut over glassbox's threads; the result is the same, bit for bit, as
+    ``np.matmul(a, b)`` on one BLAS thread, at every thread count. With one thread: plain
+    ``np.matmul(a, b)``. Stacked (batch) dimensions broadcast as in ``np.matmul``.
 
     Examples
     --------
@@ -130,30 +129,27 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
            [14., 50.]])
     """
     threads = _threads._num_threads
-    if (threads == 1 or not _SPLIT_PRODUCTS or a.ndim < 2 or b.ndim < 2
+    if (threads == 1 or not _PRODUCTS_ON_OWN_THREADS or a.ndim < 2 or b.ndim < 2
             or getattr(_threads._worker, "busy", False)):
         return np.matmul(a, b)
     blas = _numpy_blas_threads()
     if blas is None:
         return np.matmul(a, b)
-    blas_threads = blas[0]()
-    if blas_threads != 1 and not _CUT_WHEN_BLAS_HAS_THREADS:
-        return np.matmul(a, b)  # BLAS's own threads: they scale better (measured)
     plan = None
     # quick first test: max(a.size * N, b.size * M) is at most the multiply-adds
     if (max(a.size * b.shape[-1], b.size * a.shape[-2]) >= 2 * _MIN_PIECE_MACS
             and a.dtype == b.dtype and a.dtype.kind in "fc" and a.shape[-1] == b.shape[-2]
             and not np.may_share_memory(a, b)):  # (a @ a.T is NumPy's syrk: one piece)
         plan = _plan(a, b, threads)
-    if plan is None:
-        return np.matmul(a, b)
-    if blas_threads == 1:
-        return _matmul_in_pieces(a, b, *plan)
-    blas[1](1)  # one BLAS thread per piece while ours run
+    get_blas_threads, set_blas_threads = blas
+    blas_threads = get_blas_threads()
+    if blas_threads != 1:
+        set_blas_threads(1)  # BLAS's threads stay asleep (see the module's notes)
     try:
-        return _matmul_in_pieces(a, b, *plan)
+        return np.matmul(a, b) if plan is None else _matmul_in_pieces(a, b, *plan)
     finally:
-        blas[1](blas_threads)
+        if blas_threads != 1:
+            set_blas_threads(blas_threads)
 
 
 def _matmul_in_pieces(a, b, axis, bounds):

@@ -61,8 +61,10 @@ def set_num_threads(num_threads: int) -> None:
     """Use ``num_threads`` threads for glassbox's array work, as ``torch.set_num_threads``.
 
     Sets the threads of glassbox's own chunked passes (convolution copies, batch norm,
-    pooling) and limits NumPy's BLAS (the matrix products) to the same number, through
-    threadpoolctl.
+    pooling, activations) and of its matrix products (at 2 threads or more each product
+    runs on one BLAS thread and the large ones are cut over these threads; see
+    ``glassbox._gemm``), and limits NumPy's BLAS (for other NumPy code) to the same
+    number, through threadpoolctl.
 
     Parameters
     ----------

@@ -1,7 +1,8 @@
 """Matrix products split over glassbox's threads give the same bits as one np.matmul.
 
-With NumPy's BLAS on one thread, ``glassbox._gemm.matmul`` cuts a large ``a @ b`` into
-stacked matrices, column blocks or row blocks, one per thread, each multiplied by BLAS. Each
+At 2 or more threads, ``glassbox._gemm.matmul`` cuts a large ``a @ b`` into stacked
+matrices, column blocks or row blocks, one per thread, each multiplied by BLAS on one
+thread. Each
 output number is the same dot product summed in the same order, so the result must
 equal ``np.matmul(a, b)`` (BLAS on one thread) bit for bit, whatever the thread count;
 the layers that use it (convolutions, linear, ``@``) must give identical outputs and
@@ -69,35 +70,35 @@ def test_pieces_equal_one_product_bit_for_bit(name, dtype, threads):
             np.testing.assert_array_equal(_gemm.matmul(a, b), reference)
 
 
-def test_transposed_views_and_blas_with_threads_of_its_own(threads, monkeypatch):
+@pytest.mark.parametrize("blas_threads", [1, 2])
+def test_transposed_views_and_blas_threads_put_back(blas_threads, threads, monkeypatch):
     a = _array((512, 64), "float32").T                        # (64, 512), a view
     b = _array((2048, 512), "float32").T                      # (512, 2048), a view
+    small = _array((64, 64), "float32")
     with threadpool_limits(limits=1, user_api="blas"):
-        reference = np.matmul(a, b)
-        threads(2)
-        assert _gemm._plan(a, b, 2) is not None
-        np.testing.assert_array_equal(_gemm.matmul(a, b), reference)
-    calls = []
-    monkeypatch.setattr(_gemm, "_matmul_in_pieces", lambda *args: calls.append(args))
-    with threadpool_limits(limits=2, user_api="blas"):
-        np.testing.assert_allclose(_gemm.matmul(a, b), reference, rtol=1e-5, atol=1e-4)
-    assert calls == []                                         # BLAS's threads: whole
-
-
-def test_cut_when_blas_has_threads_switch(threads, monkeypatch):
-    a, b = _array((64, 512), "float32"), _array((512, 2048), "float32")
-    with threadpool_limits(limits=1, user_api="blas"):
-        reference = np.matmul(a, b)
+        reference, small_reference = np.matmul(a, b), np.matmul(small, small)
     threads(2)
-    monkeypatch.setattr(_gemm, "_CUT_WHEN_BLAS_HAS_THREADS", True)
     get_blas_threads = _gemm._numpy_blas_threads()[0]
     inside = []
-    original = _gemm._matmul_in_pieces
-    monkeypatch.setattr(_gemm, "_matmul_in_pieces", lambda *args: inside.append(
-        get_blas_threads()) or original(*args))
-    with threadpool_limits(limits=2, user_api="blas"):
-        np.testing.assert_array_equal(_gemm.matmul(a, b), reference)
-        assert inside == [1] and get_blas_threads() == 2       # one BLAS thread, put back
+    original = _gemm.np.matmul
+    monkeypatch.setattr(_gemm.np, "matmul", lambda *args, **kwargs: inside.append(
+        get_blas_threads()) or original(*args, **kwargs))
+    with threadpool_limits(limits=blas_threads, user_api="blas"):
+        np.testing.assert_array_equal(_gemm.matmul(a, b), reference)        # cut
+        np.testing.assert_array_equal(_gemm.matmul(small, small), small_reference)  # whole
+        assert get_blas_threads() == blas_threads               # put back
+    assert inside == [1, 1, 1]                                 # two pieces, one whole
+
+
+def test_off_switch_is_plain_matmul(threads, monkeypatch):
+    a, b = _array((64, 512), "float32"), _array((512, 2048), "float32")
+    threads(2)
+    monkeypatch.setattr(_gemm, "_PRODUCTS_ON_OWN_THREADS", False)
+    calls = []
+    monkeypatch.setattr(_gemm, "_matmul_in_pieces", lambda *args: calls.append(args))
+    with threadpool_limits(limits=1, user_api="blas"):
+        np.testing.assert_array_equal(_gemm.matmul(a, b), np.matmul(a, b))
+    assert calls == []
 
 
 def test_pieces_run_on_one_blas_thread_and_on_the_pool(threads, monkeypatch):
@@ -113,7 +114,7 @@ def test_pieces_run_on_one_blas_thread_and_on_the_pool(threads, monkeypatch):
     a, b = _array((64, 512), "float32"), _array((512, 2048), "float32")
     threads(2)
     monkeypatch.setattr(_gemm.np, "matmul", spy)
-    with threadpool_limits(limits=1, user_api="blas"):
+    with threadpool_limits(limits=2, user_api="blas"):
         _gemm.matmul(a, b)
     assert len(seen) == 2 and {blas for _, blas in seen} == {1}
     assert any(name.startswith("glassbox-intraop") for name, _ in seen)
@@ -194,11 +195,12 @@ def test_layers_identical_at_every_thread_count(name, dtype, threads, monkeypatc
     original = _gemm._matmul_in_pieces
     monkeypatch.setattr(_gemm, "_matmul_in_pieces", lambda *args: cut.append(1)
                         or original(*args))
-    with threadpool_limits(limits=1, user_api="blas"):
+    with threadpool_limits(limits=1, user_api="blas"):           # gb.set_num_threads(1)
         threads(1)
         reference = _layer_results(function, arrays, dtype)
         assert cut == []
-        for count in (2, 3):
+    for count in (2, 3):
+        with threadpool_limits(limits=count, user_api="blas"):   # gb.set_num_threads(count)
             threads(count)
             for mine, theirs in zip(_layer_results(function, arrays, dtype), reference):
                 np.testing.assert_array_equal(mine, theirs)
