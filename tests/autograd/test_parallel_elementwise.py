@@ -13,7 +13,8 @@ SHAPE = (300, 1000)  # 1.2 MB in float32: cut in two pieces at 2 threads
 
 
 @pytest.fixture
-def threads():
+def threads(monkeypatch):
+    monkeypatch.setattr(_parallel, "_MIN_SPLIT_BYTES", 0)  # cut these 1.2 MB arrays too
     before = gb.get_num_threads()
     yield gb.set_num_threads
     gb.set_num_threads(before)
@@ -84,3 +85,16 @@ def test_elementwise_splits_and_matches_the_whole_pass(threads):
     pieces.clear()
     _parallel.elementwise(square, np.empty_like(x[::2]), x[::2])  # not contiguous: whole
     assert pieces == [1 << 16]
+
+
+def test_passes_below_the_split_size_run_whole(monkeypatch):
+    calls = []
+    monkeypatch.setattr(_threads, "parallel_for", lambda *args: calls.append(args))
+    monkeypatch.setattr(_threads, "_num_threads", 2)
+    x = np.linspace(-1.0, 1.0, 1000, dtype=np.float32)          # far below 32 MiB
+    out = _parallel.elementwise(lambda out, x: np.maximum(x, 0, out=out), np.empty_like(x), x)
+    np.testing.assert_array_equal(out, np.maximum(x, 0))
+    assert calls == []
+    big = np.zeros(_parallel._MIN_SPLIT_BYTES // 8 + 1, dtype=np.float32)  # out + 1 input
+    _parallel.elementwise(lambda out, x: np.maximum(x, 0, out=out), np.empty_like(big), big)
+    assert len(calls) == 1
