@@ -58,7 +58,6 @@ from dataclasses import dataclass
 import numpy as np
 
 LR = 0.01
-SGD_SLICE = 1 << 20  # numbers per slice of glassbox's SGD update (see Engine.sgd)
 
 
 # --------------------------------------------------------------------------------------
@@ -104,10 +103,13 @@ class Engine:
     def sgd(self, parameters):
         # NOTE: no large new array per step in either engine: VGG16's 134 M parameters
         # would otherwise make a fresh 0.5 GB temporary (and its page faults) a large
-        # part of the step, and the optimiser is not what is measured. glassbox's update
-        # runs in NumPy on slices of a million numbers (each temporary 4 MB, below the
-        # allocator's mmap threshold, so reused), not through SciPy's BLAS axpy: SciPy
-        # loads a second OpenBLAS whose threads fight NumPy's at --threads 2.
+        # part of the step, and the optimiser is not what is measured. torch updates in
+        # one fused pass; glassbox in NumPy scales the gradient in place (its .grad
+        # array is its own -- the engine copies shared gradients -- and the next
+        # zero_grad drops it) and adds it: two passes over memory the backward just
+        # wrote, no temporary (a scratch buffer or 4 MB slices were slower on the MLP),
+        # and not through SciPy's BLAS axpy: SciPy loads a second OpenBLAS whose threads
+        # fight NumPy's at --threads 2.
         if self.name == "torch":
             with self.no_grad():
                 for p in parameters:
@@ -116,14 +118,9 @@ class Engine:
             return
         for p in parameters:
             if p.grad is not None:
-                weights, grad = p.detach().numpy(), p.grad.numpy()  # the parameter's memory
-                if not (weights.flags.c_contiguous and grad.flags.c_contiguous):
-                    weights -= LR * grad
-                    continue
-                weights, grad = weights.reshape(-1), grad.reshape(-1)  # views
-                for start in range(0, weights.size, SGD_SLICE):
-                    stop = start + SGD_SLICE
-                    weights[start:stop] -= LR * grad[start:stop]
+                weights, grad = p.detach().numpy(), p.grad.numpy()  # the arrays themselves
+                np.multiply(grad, -LR, out=grad)
+                weights += grad
 
 
 def engine(name: str) -> Engine:
