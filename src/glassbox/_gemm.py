@@ -21,8 +21,9 @@ its threads.
 
 Measured (2 cores, zoo train steps at 2 threads, one process, alternating): ResNet18,
 DCGAN, DenseNet121, MobileNet, GoogLeNet and LeNet-5 10-30% faster than with the
-products on OpenBLAS's two threads; the MLP (products too small to cut, ~25 M
-multiply-adds each) 20-30% slower. On one product alone OpenBLAS's two threads scale
+products on OpenBLAS's two threads; the MLP 20-30% slower, which is why linear layers
+leave their products too small to cut (the MLP's, ~25 M multiply-adds each) on BLAS's
+threads (``whole_on_blas_threads``). On one product alone OpenBLAS's two threads scale
 better (1.5-1.9x, these pieces 1.4-1.6x): the gain is in the whole step.
 
 The teaching version is one line, ``np.matmul(a, b)``; :func:`matmul` is tested equal to
@@ -113,13 +114,20 @@ def _plan(a: np.ndarray, b: np.ndarray, threads: int):
     return None
 
 
-def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def matmul(a: np.ndarray, b: np.ndarray, *, whole_on_blas_threads: bool = False
+           ) -> np.ndarray:
     """``np.matmul(a, b)`` for arrays of at least two dimensions, on glassbox's threads.
 
     With ``glassbox.get_num_threads() > 1``: BLAS on one thread for this product, and a
     large product cut over glassbox's threads; the result is the same, bit for bit, as
     ``np.matmul(a, b)`` on one BLAS thread, at every thread count. With one thread: plain
     ``np.matmul(a, b)``. Stacked (batch) dimensions broadcast as in ``np.matmul``.
+
+    ``whole_on_blas_threads=True`` leaves a product too small to cut on BLAS's own
+    threads (linear layers and ``@`` ask for it: a network of linear layers alone gives
+    the cores nothing else to do, and OpenBLAS's threads, spinning between its products,
+    serve back-to-back products best; the MLP's step at 2 threads measured 1.7 -> 1.4 ms,
+    no row slower). Those products are then not bit-identical across thread counts.
 
     Examples
     --------
@@ -141,6 +149,8 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
             and a.dtype == b.dtype and a.dtype.kind in "fc" and a.shape[-1] == b.shape[-2]
             and not np.may_share_memory(a, b)):  # (a @ a.T is NumPy's syrk: one piece)
         plan = _plan(a, b, threads)
+    if plan is None and whole_on_blas_threads:
+        return np.matmul(a, b)
     get_blas_threads, set_blas_threads = blas
     blas_threads = get_blas_threads()
     if blas_threads != 1:

@@ -90,6 +90,25 @@ def test_transposed_views_and_blas_threads_put_back(blas_threads, threads, monke
     assert inside == [1, 1, 1]                                 # two pieces, one whole
 
 
+def test_linear_products_too_small_to_cut_stay_on_blas_threads(threads, monkeypatch):
+    a, b = _array((64, 512), "float32"), _array((512, 2048), "float32")
+    small = _array((64, 64), "float32")
+    threads(2)
+    get_blas_threads = _gemm._numpy_blas_threads()[0]
+    inside = []
+    original = _gemm.np.matmul
+    monkeypatch.setattr(_gemm.np, "matmul", lambda *args, **kwargs: inside.append(
+        get_blas_threads()) or original(*args, **kwargs))
+    with threadpool_limits(limits=1, user_api="blas"):
+        reference = original(a, b)
+    with threadpool_limits(limits=2, user_api="blas"):
+        np.testing.assert_array_equal(
+            _gemm.matmul(a, b, whole_on_blas_threads=True), reference)      # cut
+        np.testing.assert_allclose(_gemm.matmul(small, small, whole_on_blas_threads=True),
+                                   original(small, small), rtol=1e-6)        # whole
+    assert inside == [1, 1, 2]   # two pieces on one BLAS thread, the small one on two
+
+
 def test_off_switch_is_plain_matmul(threads, monkeypatch):
     a, b = _array((64, 512), "float32"), _array((512, 2048), "float32")
     threads(2)

@@ -119,7 +119,8 @@ class _Linear(Function):
             )
         ctx.save_for_backward(x, weight)
         ctx.has_bias = bias is not None
-        y = _gemm.matmul(x._data, weight._data.T)  # BLAS reads the transposed view directly
+        # (BLAS reads the transposed view directly)
+        y = _gemm.matmul(x._data, weight._data.T, whole_on_blas_threads=True)
         if bias is not None:
             y += bias._data
         return y
@@ -133,8 +134,10 @@ class _Linear(Function):
         if _FAST_PATHS and not grad_mode._grad_enabled:
             # no graph to build: the same three products on the arrays (no Tensor ops)
             g = grad_output._data.reshape(rows, out_features)  # (rows, out)
-            return (_gemm.matmul(grad_output._data, weight._data) if needs_x else None,
-                    _gemm.matmul(g.T, x._data.reshape(rows, in_features)) if needs_weight
+            return (_gemm.matmul(grad_output._data, weight._data, whole_on_blas_threads=True)
+                    if needs_x else None,
+                    _gemm.matmul(g.T, x._data.reshape(rows, in_features),
+                                 whole_on_blas_threads=True) if needs_weight
                     else None,
                     g.sum(0) if ctx.has_bias and needs_bias else None)
         grad_2d = grad_output.reshape(rows, out_features)  # (rows, out)

@@ -222,7 +222,7 @@ class MatMul(Function):
                 f"equal the second-to-last of the second."
             )
         try:
-            return _gemm.matmul(x, y)  # np.matmul(x, y), on glassbox's threads
+            return _gemm.matmul(x, y, whole_on_blas_threads=True)  # np.matmul(x, y)
         except ValueError:
             raise _broadcast_error(a, b) from None
 
