@@ -3,6 +3,11 @@ above its floor."""
 
 import dataclasses
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -99,3 +104,48 @@ def test_a_failing_worker_stops_the_lab_with_its_error(cache, tmp_path, monkeypa
     with pytest.raises(ValueError, match="learning rate"):
         run_lab("gan", quick=True, out_dir=tmp_path / "out", show_progress=False)
     assert not (tmp_path / "out").exists()
+
+
+LAB_WITH_WORKERS = """
+import dataclasses, sys
+from glassbox.lab import gan, run_lab
+if __name__ == "__main__":
+    others = tuple(name for name in gan.RUNS if name != "dcgan")
+    gan.QUICK = dataclasses.replace(gan.QUICK, epochs={**gan.QUICK.epochs, "dcgan": 50},
+                                    workers=(("dcgan",), others))
+    run_lab("gan", quick=True, out_dir=sys.argv[1], show_progress=False)
+"""
+
+
+def _children(pid):
+    tasks = Path(f"/proc/{pid}/task")
+    return {int(child) for task in tasks.iterdir()
+            for child in (task / "children").read_text().split()} if tasks.exists() else set()
+
+
+def _running(pid):
+    try:
+        return "\tZ" not in Path(f"/proc/{pid}/status").read_text().split("State:")[1][:4]
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_workers_end_with_their_parent(cache, tmp_path):
+    """A lab killed outright (SIGKILL, or `timeout`'s SIGTERM) leaves no worker behind."""
+    script = tmp_path / "lab.py"
+    script.write_text(LAB_WITH_WORKERS)
+    env = {**os.environ, "GLASSBOX_CACHE": str(cache), "MPLBACKEND": "Agg",
+           "PYTHONPATH": os.pathsep.join(sys.path)}
+    lab = subprocess.Popen([sys.executable, str(script), str(tmp_path / "out")], env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(workers := _children(lab.pid)) < 3:  # two workers and the resource tracker
+        assert lab.poll() is None and time.monotonic() < deadline, "no workers started"
+        time.sleep(0.05)
+    lab.kill()
+    lab.wait()
+    deadline = time.monotonic() + 20
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in workers)
