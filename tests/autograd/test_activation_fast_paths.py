@@ -92,3 +92,67 @@ def test_second_order_matches_torch(slope):
                               lambda a, r: torch.tensor(a, requires_grad=r))
     assert np.abs(theirs).max() > 0  # the check could fail
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
+
+
+# LeakyReLU's backward under create_graph as one LeakyReLUBackward node
+# (activation._LEAKY_RELU_BACKWARD_AS_ONE_OP) against the Tensor-op chain it replaces.
+
+def higher_orders(slope, x, order_seed=3):
+    """The first, second and third derivatives of a scalar through leaky_relu (x's
+    gradient at each order, each built under create_graph), and their grad_fn names."""
+    rng = np.random.default_rng(order_seed)
+    t = gb.tensor(x, requires_grad=True)
+    w = gb.tensor(rng.standard_normal(x.shape).astype(x.dtype), requires_grad=True)
+    y = F.leaky_relu(t * w, slope)  # w keeps every order's graph alive
+    (first,) = grad((y * y).sum(), [t], create_graph=True)
+    (second,) = grad((first * first).sum(), [w], create_graph=True)
+    (third,) = grad((second * second * w).sum(), [t])
+    return [first.detach().numpy().copy(), second.detach().numpy().copy(),
+            third.numpy().copy()]
+
+
+def backward_node_name(slope):
+    """grad_fn of leaky_relu's backward built under create_graph."""
+    t = gb.tensor(values("float64"), requires_grad=True)
+    (first,) = grad((F.leaky_relu(t, slope) ** 2).sum(), [t], create_graph=True)
+    return first.grad_fn.name()
+
+
+@pytest.mark.parametrize("slope", SLOPES)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_backward_as_one_op_equals_tensor_ops(monkeypatch, slope, dtype):
+    x = values(dtype)
+    one_op, name = higher_orders(slope, x), backward_node_name(slope)
+    monkeypatch.setattr(activation, "_LEAKY_RELU_BACKWARD_AS_ONE_OP", False)
+    chain, chain_name = higher_orders(slope, x), backward_node_name(slope)
+    assert chain_name == "MulBackward0"  # the switch does turn the one op off
+    assert name == ("LeakyReluBackwardBackward0" if 0 <= slope <= 1 else "MulBackward0")
+    for mine, reference in zip(one_op, chain):
+        assert mine.dtype == reference.dtype == np.dtype(dtype)
+        assert np.abs(reference).max() > 0
+        np.testing.assert_array_equal(mine, reference)  # the same products, exactly
+
+
+def torch_higher_orders(slope, x, order_seed=3):
+    rng = np.random.default_rng(order_seed)
+    t = torch.tensor(x, requires_grad=True)
+    w = torch.tensor(rng.standard_normal(x.shape).astype(x.dtype), requires_grad=True)
+    y = TF.leaky_relu(t * w, slope)
+    (first,) = torch.autograd.grad((y * y).sum(), [t], create_graph=True)
+    (second,) = torch.autograd.grad((first * first).sum(), [w], create_graph=True)
+    (third,) = torch.autograd.grad((second * second * w).sum(), [t])
+    return [first.detach().numpy(), second.detach().numpy(), third.numpy()]
+
+
+@pytest.mark.parametrize("slope", SLOPES)
+def test_backward_as_one_op_matches_torch_to_third_order(slope):
+    x = values("float64")
+    ours, theirs = higher_orders(slope, x), torch_higher_orders(slope, x)
+    for mine, reference in zip(ours, theirs):
+        assert np.abs(reference).max() > 0  # the check could fail
+        np.testing.assert_allclose(mine, reference, rtol=1e-10, atol=1e-12)
+    if 0 <= slope <= 1:  # the node has torch's name
+        t = torch.tensor(x, requires_grad=True)
+        (first,) = torch.autograd.grad((TF.leaky_relu(t, slope) ** 2).sum(), [t],
+                                       create_graph=True)
+        assert backward_node_name(slope) == first.grad_fn.name()

@@ -13,8 +13,8 @@ from glassbox.autograd._parallel import elementwise
 from glassbox.autograd.function import Function
 from glassbox.autograd.tensor import Tensor
 
-__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
-           "sigmoid_array"]
+__all__ = ["ReLU", "LeakyReLU", "LeakyReLUBackward", "Sigmoid", "Tanh", "Softmax",
+           "LogSoftmax", "sigmoid_array"]
 
 # NOTE: set False to run the backwards of ReLU, LeakyReLU, Sigmoid, Tanh, Softmax and
 # LogSoftmax written in Tensor ops (the teaching path) even when no graph is being built;
@@ -23,6 +23,11 @@ __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax",
 # sigmoid, tanh) on large float arrays are split over glassbox's threads by
 # ``elementwise``: the same bits at any thread count.
 _FUSED_ACTIVATION_BACKWARD = True
+# NOTE: set False to build LeakyReLU's backward under create_graph=True from Tensor ops
+# (g * Tensor(factor): a select for the factor, then a Mul node) rather than as one
+# ``LeakyReLUBackward`` node; the numbers are the same (tested), the one op skips the
+# select's mispredictions and Mul's broadcasting bookkeeping (WGAN-GP's penalty).
+_LEAKY_RELU_BACKWARD_AS_ONE_OP = True
 
 
 def sigmoid_array(x: np.ndarray) -> np.ndarray:
@@ -152,9 +157,53 @@ class LeakyReLU(Function):
             # runs the pass whole)
             factor = np.empty(data.shape, dtype)
             return elementwise(leaky_relu_backward_pass, factor, data, g), None
+        if _LEAKY_RELU_BACKWARD_AS_ONE_OP and 0 <= ctx.negative_slope <= 1:
+            # a graph to build (create_graph): the factor as above, then one node
+            # g * factor whose own backward is the same product (a constant factor)
+            factor = np.empty(x._data.shape, dtype)
+            np.greater(x._data, 0, out=factor)
+            np.maximum(factor, dtype.type(ctx.negative_slope), out=factor)
+            return LeakyReLUBackward.apply(grad_output, factor), None
         # d/dx = 1 where x > 0, negative_slope elsewhere
         slope = np.where(x._data > 0, dtype.type(1), dtype.type(ctx.negative_slope))
         return grad_output * Tensor(slope), None
+
+
+def _multiply_pass(out: np.ndarray, g: np.ndarray, factor: np.ndarray) -> None:
+    np.multiply(g, factor, out=out)
+
+
+class LeakyReLUBackward(Function):
+    """LeakyReLU's backward as one op: g * factor, factor = 1 where x > 0, slope elsewhere.
+
+    Built by ``LeakyReLU.backward`` under ``create_graph=True`` (WGAN-GP's gradient
+    penalty). The factor is a constant (it depends on x only through the sign of x, so
+    its derivative in x is 0, as in torch): the backward of g * factor is grad * factor,
+    this same op again, so third and higher orders also stay one node each.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> x = gb.tensor([-1.0, 2.0], requires_grad=True)
+    >>> y = gb.nn.functional.leaky_relu(x, 0.1)
+    >>> (g,) = gb.autograd.grad((y * y).sum(), x, create_graph=True)  # 2 y * factor
+    >>> g
+    tensor([-0.02,  4.  ], grad_fn=<LeakyReluBackwardBackward0>)
+    """
+
+    backward_name = "LeakyReluBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad_output, factor):
+        ctx.factor = factor  # an array: a constant, no gradient flows into it
+        g = grad_output._data
+        if g.dtype == factor.dtype and g.shape == factor.shape:
+            return elementwise(_multiply_pass, np.empty_like(factor), g, factor)
+        return g * factor  # as Mul: NumPy's broadcasting and promotion
+
+    @staticmethod
+    def backward(ctx, grad):
+        return LeakyReLUBackward.apply(grad, ctx.factor), None
 
 
 class Sigmoid(Function):
