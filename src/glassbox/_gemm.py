@@ -45,11 +45,15 @@ __all__ = ["matmul"]
 # Switch: False runs every product as one np.matmul call on BLAS's own threads.
 _PRODUCTS_ON_OWN_THREADS = True
 
-# NOTE: a piece must be worth handing to a thread (~20-50 us), and OpenBLAS switches
-# to a different "small matrix" kernel below about 1e6 multiply-adds (SkylakeX): a piece
-# at least twice that keeps the kernel of the whole product. At ~40-70 GMAC/s a piece of
-# 4M multiply-adds takes ~60-100 us on one core.
-_MIN_PIECE_MACS = 1 << 24
+# NOTE: a piece must be worth handing to a thread (~20-50 us on idle cores, 100-150 us
+# on a busy machine), and OpenBLAS switches to a different "small matrix" kernel below
+# about 1e6 multiply-adds (SkylakeX): pieces far above that keep the kernel of the whole
+# product. At ~40-70 GMAC/s a piece of 8 M multiply-adds takes ~120-200 us on one core.
+# Measured on the zoo at 2 threads: 8 M beat 16 M by 5-9 % on LeNet-5 and WGAN-GP
+# (GoogLeNet 3 % slower), 4 M was no better. Linear layers keep 16 M: the MLP's 25 M
+# products were slower cut than on BLAS's threads.
+_MIN_PIECE_MACS = 1 << 23
+_MIN_LINEAR_PIECE_MACS = 1 << 24
 
 # Column blocks start at multiples of 16 numbers (64 bytes: the row of the BLAS kernel's
 # register tile for float32, and one cache line), row blocks at multiples of 8.
@@ -90,7 +94,7 @@ def _pieces(length: int, count: int, align: int) -> list[int]:
     return bounds
 
 
-def _plan(a: np.ndarray, b: np.ndarray, threads: int):
+def _plan(a: np.ndarray, b: np.ndarray, threads: int, min_piece: int = 0):
     """How to cut ``a @ b``: ``(axis, bounds)`` or None to run it whole.
 
     ``axis`` is "batch" (the first stacked axis of the output), "columns" or "rows".
@@ -100,7 +104,7 @@ def _plan(a: np.ndarray, b: np.ndarray, threads: int):
     batch = (np.broadcast_shapes(a.shape[:-2], b.shape[:-2]) if a.ndim > 2 or b.ndim > 2
              else ())
     macs = math.prod(batch) * M * N * K
-    count = min(threads, macs // _MIN_PIECE_MACS)
+    count = min(threads, macs // (min_piece or _MIN_PIECE_MACS))
     if count < 2:
         return None
     if batch and batch[0] >= count:
@@ -145,10 +149,11 @@ def matmul(a: np.ndarray, b: np.ndarray, *, whole_on_blas_threads: bool = False
         return np.matmul(a, b)
     plan = None
     # quick first test: max(a.size * N, b.size * M) is at most the multiply-adds
-    if (max(a.size * b.shape[-1], b.size * a.shape[-2]) >= 2 * _MIN_PIECE_MACS
+    min_piece = _MIN_LINEAR_PIECE_MACS if whole_on_blas_threads else _MIN_PIECE_MACS
+    if (max(a.size * b.shape[-1], b.size * a.shape[-2]) >= 2 * min_piece
             and a.dtype == b.dtype and a.dtype.kind in "fc" and a.shape[-1] == b.shape[-2]
             and not np.may_share_memory(a, b)):  # (a @ a.T is NumPy's syrk: one piece)
-        plan = _plan(a, b, threads)
+        plan = _plan(a, b, threads, min_piece)
     if plan is None and whole_on_blas_threads:
         return np.matmul(a, b)
     get_blas_threads, set_blas_threads = blas
