@@ -76,8 +76,11 @@ def _numpy_blas_threads():
         if (lib.internal_api == "openblas" and getattr(lib, "threading_layer", "") == "pthreads"
                 and path.startswith(numpy_dir + os.sep)
                 and os.path.basename(os.path.dirname(path)).startswith("numpy")):
-            get = lib._get_symbol("openblas_get_num_threads")
-            set_ = lib._get_symbol("openblas_set_num_threads")
+            symbol = getattr(lib, "_get_symbol", None)  # (threadpoolctl's, with affixes)
+            if symbol is None:
+                return None
+            get = symbol("openblas_get_num_threads")
+            set_ = symbol("openblas_set_num_threads")
             if get is not None and set_ is not None:
                 return get, set_
     return None
