@@ -136,6 +136,23 @@ def helper_test_op(shapes: Sequence[tuple[int, ...]] | None, torch_fn: Callable,
     return result
 
 
+def results_to_second_order(function: Callable, arrays: Sequence[np.ndarray], dtype) -> list:
+    """Output, first gradients (create_graph), second-order gradients and plain gradients
+    of a glassbox ``function`` of ``arrays``, as arrays: what a fast path must keep equal
+    (the thread tests compare these bit for bit across thread counts)."""
+    from glassbox.autograd import grad
+
+    inputs = [gb.tensor(a.astype(dtype), requires_grad=True) for a in arrays]
+    y = function(*inputs)
+    upstream = gb.tensor(np.random.default_rng(1).standard_normal(y.shape).astype(dtype))
+    first = grad((y * y * upstream).sum(), inputs, create_graph=True)
+    sum((g * g).sum() for g in first).backward()
+    plain = [gb.tensor(a.astype(dtype), requires_grad=True) for a in arrays]
+    (function(*plain) * upstream).sum().backward()
+    return ([y.numpy()] + [g.detach().numpy() for g in first]
+            + [t.grad.numpy() for t in inputs] + [t.grad.numpy() for t in plain])
+
+
 def _to_torch_state(state: dict) -> dict:
     return {name: torch.from_numpy(np.array(value.numpy())) for name, value in state.items()}
 

@@ -16,11 +16,9 @@ import pytest
 import torch.nn.functional as TF
 from threadpoolctl import threadpool_limits
 
-import glassbox as gb
 from glassbox import _gemm, _threads
-from glassbox.autograd import grad
 from glassbox.nn import functional as F
-from parity import helper_test_op
+from parity import helper_test_op, results_to_second_order
 
 pytestmark = pytest.mark.skipif(_gemm._numpy_blas_threads() is None,
                                 reason="NumPy's BLAS is not an OpenBLAS on pthreads")
@@ -177,19 +175,6 @@ def test_run_pieces_takes_each_piece_once_and_reraises(threads):
             _threads.run_pieces(7, fail)
 
 
-def _layer_results(function, arrays, dtype):
-    """Output, first gradients (create_graph) and second-order gradients as arrays."""
-    inputs = [gb.tensor(a.astype(dtype), requires_grad=True) for a in arrays]
-    y = function(*inputs)
-    upstream = gb.tensor(np.random.default_rng(1).standard_normal(y.shape).astype(dtype))
-    first = grad((y * y * upstream).sum(), inputs, create_graph=True)
-    sum((g * g).sum() for g in first).backward()
-    plain = [gb.tensor(a.astype(dtype), requires_grad=True) for a in arrays]
-    (function(*plain) * upstream).sum().backward()
-    return ([y.numpy()] + [g.detach().numpy() for g in first]
-            + [t.grad.numpy() for t in inputs] + [t.grad.numpy() for t in plain])
-
-
 # name -> (glassbox function, torch function, input shapes); every product in them is
 # large enough to be cut at 2 threads
 LAYERS = {
@@ -218,12 +203,12 @@ def test_layers_identical_at_every_thread_count(name, dtype, threads, monkeypatc
                         or original(*args))
     with threadpool_limits(limits=1, user_api="blas"):           # gb.set_num_threads(1)
         threads(1)
-        reference = _layer_results(function, arrays, dtype)
+        reference = results_to_second_order(function, arrays, dtype)
         assert cut == []
     for count in (2, 3):
         with threadpool_limits(limits=count, user_api="blas"):   # gb.set_num_threads(count)
             threads(count)
-            for mine, theirs in zip(_layer_results(function, arrays, dtype), reference):
+            for mine, theirs in zip(results_to_second_order(function, arrays, dtype), reference):
                 np.testing.assert_array_equal(mine, theirs)
     assert cut                                                 # the products were cut
 

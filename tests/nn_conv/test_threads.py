@@ -15,10 +15,9 @@ import torch.nn.functional as TF
 
 import glassbox as gb
 from glassbox import _threads
-from glassbox.autograd import grad
 from glassbox.nn import _conv
 from glassbox.nn import functional as F
-from parity import helper_test_op
+from parity import helper_test_op, results_to_second_order
 
 
 @pytest.fixture
@@ -26,19 +25,6 @@ def split_everything(monkeypatch):
     """Make every pass split into up to 3 chunks, whatever its size."""
     monkeypatch.setattr(_threads, "_MIN_CHUNK_BYTES", 1)
     monkeypatch.setattr(_threads, "_num_threads", 3)
-
-
-def results(function, arrays, dtype):
-    """Output, gradients and second-order gradients of ``function`` as arrays."""
-    inputs = [gb.tensor(a.astype(dtype), requires_grad=True) for a in arrays]
-    y = function(*inputs)
-    upstream = gb.tensor(np.random.default_rng(1).standard_normal(y.shape).astype(dtype))
-    first = grad((y * y * upstream).sum(), inputs, create_graph=True)
-    sum((g * g).sum() for g in first).backward()
-    plain = [gb.tensor(a.astype(dtype), requires_grad=True) for a in arrays]
-    (function(*plain) * upstream).sum().backward()
-    return ([y.numpy()] + [g.detach().numpy() for g in first]
-            + [t.grad.numpy() for t in inputs] + [t.grad.numpy() for t in plain])
 
 
 def batch_norm_training(x, w, b):
@@ -126,10 +112,10 @@ def test_threaded_passes_equal_one_thread_bit_for_bit(monkeypatch, name, dtype):
     rng = np.random.default_rng(0)
     arrays = [rng.standard_normal(shape) for shape in shapes]
     monkeypatch.setattr(_threads, "_num_threads", 1)
-    one_thread = results(function, arrays, dtype)
+    one_thread = results_to_second_order(function, arrays, dtype)
     monkeypatch.setattr(_threads, "_MIN_CHUNK_BYTES", 1)
     monkeypatch.setattr(_threads, "_num_threads", 3)
-    three_threads = results(function, arrays, dtype)
+    three_threads = results_to_second_order(function, arrays, dtype)
     assert len(one_thread) == len(three_threads) >= 4
     for index, (mine, reference) in enumerate(zip(three_threads, one_thread)):
         assert mine.dtype == reference.dtype
@@ -153,10 +139,11 @@ def test_batch_norm_evaluation_threaded_equals_one_thread(monkeypatch):
     rng = np.random.default_rng(2)
     arrays = [rng.standard_normal(shape) for shape in [(4, 5, 3, 3), (5,), (5,)]]
     monkeypatch.setattr(_threads, "_num_threads", 1)
-    one_thread = results(batch_norm_eval, arrays, "float32")
+    one_thread = results_to_second_order(batch_norm_eval, arrays, "float32")
     monkeypatch.setattr(_threads, "_MIN_CHUNK_BYTES", 1)
     monkeypatch.setattr(_threads, "_num_threads", 3)
-    for mine, reference in zip(results(batch_norm_eval, arrays, "float32"), one_thread):
+    split = results_to_second_order(batch_norm_eval, arrays, "float32")
+    for mine, reference in zip(split, one_thread):
         np.testing.assert_array_equal(mine, reference)
 
 
