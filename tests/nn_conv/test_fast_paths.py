@@ -362,6 +362,53 @@ def test_batch_norm_large_mean_float32_matches_torch():
                    dtypes=("float32",), rtol=1e-3, atol=1e-3)
 
 
+FLAT_RUN_SHAPES = [(8, 5, 2, 2), (4, 6, 4, 4), (3, 4, 1, 1), (4, 3, 5), (2, 3, 2, 3, 2),
+                   (6, 3), (5, 4, 3, 7)]
+
+
+def batch_norm_results(x, training, affine, transpose):
+    """Output, running statistics and the gradients of x, weight and bias, as arrays."""
+    C = x.shape[1]
+    rng = np.random.default_rng(7)
+    t = gb.tensor(x, requires_grad=True)
+    source = t.transpose(0, 1).contiguous().transpose(0, 1) if transpose else t
+    mean = gb.tensor(rng.standard_normal(C).astype(x.dtype))
+    var = gb.tensor(rng.uniform(0.5, 2.0, C).astype(x.dtype))
+    parameters = [gb.tensor(rng.standard_normal(C).astype(x.dtype), requires_grad=True)
+                  for _ in range(2)] if affine else []
+    y = F.batch_norm(source, mean, var, *parameters, training=training, eps=1e-3)
+    upstream = rng.standard_normal(x.shape).astype(x.dtype)
+    (y * gb.tensor(upstream)).sum().backward()
+    return [y.detach().numpy(), mean.numpy(), var.numpy(), t.grad.numpy()] + \
+        [p.grad.numpy() for p in parameters]
+
+
+@pytest.mark.parametrize("shape", FLAT_RUN_SHAPES)
+@pytest.mark.parametrize("training", [True, False])
+@pytest.mark.parametrize("affine", [True, False])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_batch_norm_flat_runs_identical_to_broadcast(monkeypatch, shape, training, affine,
+                                                     dtype):
+    x = (np.random.default_rng(6).standard_normal(shape) * 2 + 1).astype(dtype)
+    for transpose in (False, True):  # a non-contiguous input too (channels outermost)
+        flat = batch_norm_results(x, training, affine, transpose)
+        with monkeypatch.context() as patch:
+            patch.setattr(F, "_BATCH_NORM_FLAT_RUNS", False)
+            broadcast = batch_norm_results(x, training, affine, transpose)
+        for mine, reference in zip(flat, broadcast):
+            assert mine.dtype == reference.dtype == np.dtype(dtype)
+            np.testing.assert_array_equal(mine, reference)  # the same products, bit for bit
+
+
+@pytest.mark.parametrize("shape", [(8, 5, 2, 2), (4, 6, 4, 4), (3, 4, 1, 1)])
+def test_batch_norm_flat_runs_match_torch(shape):
+    C = shape[1]
+    helper_test_op([shape, (C,), (C,)],
+                   lambda x, w, b: TF.batch_norm(x, None, None, w, b, training=True),
+                   lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True))
+    test_batch_norm_second_order_matches_torch(shape)
+
+
 # ------------------------------------------------- pooling with the planes stored last
 
 POOL_CASES = {

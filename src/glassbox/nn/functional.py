@@ -822,6 +822,11 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,  # noqa: A00
 # NOTE: set False to run the backward written in Tensor ops (the teaching path) even
 # when no graph is being built; the tests check that both give the same gradients.
 _FUSED_BATCH_NORM_BACKWARD = True
+# NOTE: set False to apply the per-channel vectors (mean, scale, shift, ...) of batch
+# norm's array passes broadcast as (1, C, 1, ...), one NumPy inner loop per plane; True
+# repeats each along a sample's C*L numbers (``_channelwise``): one loop per sample, the
+# same numbers (tested bit for bit), ~2x faster on DenseNet's 4x4 and 2x2 planes.
+_BATCH_NORM_FLAT_RUNS = True
 
 
 class _BatchNorm(Function):
@@ -853,9 +858,9 @@ class _BatchNorm(Function):
             shift = shift.astype(data.dtype, copy=False)
 
         def affine(start, stop):  # on samples start..stop (threads: chunks of samples)
-            np.multiply(source[start:stop], scale, out=y[start:stop])
+            _channelwise(np.multiply, source[start:stop], scale.ravel(), y[start:stop])
             if shift is not None:
-                y[start:stop] += shift.reshape(shape)
+                _channelwise(np.add, y[start:stop], shift, y[start:stop])
         _threads.parallel_for(data.shape[0], affine, data.nbytes)
         return y
 
@@ -892,6 +897,36 @@ class _BatchNorm(Function):
         return grad_x, grad_weight, grad_bias, None, None, None, None, None
 
 
+def _channelwise(ufunc: np.ufunc, a: np.ndarray, vector: np.ndarray,
+                 out: np.ndarray) -> np.ndarray:
+    """out = ufunc(a, vector[c]) on every channel c of ``a`` (N, C, *); ``out`` like ``a``.
+
+    Straightforward: ``vector`` broadcast as (1, C, 1, ...), where NumPy runs one inner
+    loop per plane of L = H*W numbers, costly on small planes (L = 4: ~3x the flat
+    pass). ``_BATCH_NORM_FLAT_RUNS``: ``vector`` repeated L times (C*L numbers, 1/N of
+    ``a``'s), applied along each sample's C*L numbers: the same products, one loop per
+    sample.
+
+    Examples
+    --------
+    >>> a = np.arange(8.0).reshape(2, 2, 2)
+    >>> _channelwise(np.multiply, a, np.array([1.0, 10.0]), np.empty_like(a))[1]
+    array([[ 4.,  5.],
+           [60., 70.]])
+    """
+    if _BATCH_NORM_FLAT_RUNS and a.ndim > 2 and a.size:
+        N, C = a.shape[:2]
+        flat_out = out.view()
+        try:
+            flat_out.shape = (N, a.size // N)  # a view of out (raises where a copy is needed)
+        except AttributeError:
+            flat_out = None
+        if flat_out is not None:
+            ufunc(a.reshape(N, -1), np.repeat(vector, a.size // (N * C)), out=flat_out)
+            return out
+    return ufunc(a, vector.reshape((1, -1) + (1,) * (a.ndim - 2)), out=out)
+
+
 def _channel_sum(a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     """Sum of ``a`` (or of ``a * b``, without the product array) over every axis but the
     channel axis 1.
@@ -923,7 +958,6 @@ def _batch_norm_backward_arrays(ctx, x, weight, grad_output):
     g, data = grad_output._data, x._data
     dtype = data.dtype
     C = data.shape[1]
-    shape = (1, -1) + (1,) * (data.ndim - 2)
     count = data.size // C
     mean = ctx.mean.astype(dtype, copy=False)
     invstd = ctx.invstd.astype(dtype, copy=False)
@@ -935,19 +969,20 @@ def _batch_norm_backward_arrays(ctx, x, weight, grad_output):
         c = slice(start, stop)
         g_c = g[:, c]
         sum_g[c] = _channel_sum(g_c)
-        centered = data[:, c] - mean[c].reshape(shape)                     # x - mean
+        centered = _channelwise(np.subtract, data[:, c], mean[c],           # x - mean
+                                np.empty(g_c.shape, np.result_type(data, mean)))
         sum_g_xhat[c] = _channel_sum(g_c, centered) * invstd[c]            # sum(g x_hat)
         if grad_x is None:
             return
         out = grad_x[:, c]
         if ctx.training:
-            np.multiply(centered, (invstd[c] * sum_g_xhat[c] / count).reshape(shape),
-                        out=out)                                # x_hat mean(g x_hat)
+            _channelwise(np.multiply, centered, invstd[c] * sum_g_xhat[c] / count,
+                         out)                                   # x_hat mean(g x_hat)
             np.subtract(g_c, out, out=out)
-            out -= (sum_g[c] / count).reshape(shape)
-            out *= (w[c] * invstd[c]).reshape(shape)
+            _channelwise(np.subtract, out, sum_g[c] / count, out)
+            _channelwise(np.multiply, out, w[c] * invstd[c], out)
         else:
-            np.multiply(g_c, (w[c] * invstd[c]).reshape(shape), out=out)
+            _channelwise(np.multiply, g_c, w[c] * invstd[c], out)
     _threads.parallel_for(C, channels, 2 * data.nbytes)
     return (None if grad_x is None else Tensor(grad_x),
             Tensor(sum_g_xhat) if needs_weight else None,
@@ -960,7 +995,6 @@ def _batch_statistics(data: np.ndarray):
     Two passes, as accurate as ``np.var``: the mean, then the mean square of x - mean.
     """
     C = data.shape[1]
-    shape = (1, -1) + (1,) * (data.ndim - 2)
     count = data.size // C
     centered = np.empty(data.shape, dtype=np.result_type(data.dtype, np.float16))
     means, variances = {}, {}
@@ -969,7 +1003,7 @@ def _batch_statistics(data: np.ndarray):
         part = data[:, start:stop]
         means[start] = (_channel_sum(part) / count).astype(centered.dtype, copy=False)
         out = centered[:, start:stop]
-        np.subtract(part, means[start].reshape(shape), out=out)
+        _channelwise(np.subtract, part, means[start], out)
         variances[start] = _channel_sum(out, out) / count
     _threads.parallel_for(C, channels, data.nbytes)
     return (np.concatenate([means[start] for start in sorted(means)]),
