@@ -969,12 +969,14 @@ def _batch_norm_backward_arrays(ctx, x, weight, grad_output):
         c = slice(start, stop)
         g_c = g[:, c]
         sum_g[c] = _channel_sum(g_c)
+        out = None if grad_x is None else grad_x[:, c]
+        # x - mean, in training written where dL/dx goes (it is only needed until then)
         centered = _channelwise(np.subtract, data[:, c], mean[c],           # x - mean
-                                np.empty(g_c.shape, np.result_type(data, mean)))
+                                out if ctx.training and out is not None
+                                else np.empty(g_c.shape, np.result_type(data, mean)))
         sum_g_xhat[c] = _channel_sum(g_c, centered) * invstd[c]            # sum(g x_hat)
-        if grad_x is None:
+        if out is None:
             return
-        out = grad_x[:, c]
         if ctx.training:
             _channelwise(np.multiply, centered, invstd[c] * sum_g_xhat[c] / count,
                          out)                                   # x_hat mean(g x_hat)
@@ -997,17 +999,16 @@ def _batch_statistics(data: np.ndarray):
     C = data.shape[1]
     count = data.size // C
     centered = np.empty(data.shape, dtype=np.result_type(data.dtype, np.float16))
-    means, variances = {}, {}
+    means, variances = np.empty(C, centered.dtype), np.empty(C, centered.dtype)
 
     def channels(start, stop):  # on channels start..stop (threads: chunks of channels)
-        part = data[:, start:stop]
-        means[start] = (_channel_sum(part) / count).astype(centered.dtype, copy=False)
-        out = centered[:, start:stop]
-        _channelwise(np.subtract, part, means[start], out)
-        variances[start] = _channel_sum(out, out) / count
+        part, c = data[:, start:stop], slice(start, stop)
+        means[c] = _channel_sum(part) / count
+        out = centered[:, c]
+        _channelwise(np.subtract, part, means[c], out)
+        variances[c] = _channel_sum(out, out) / count
     _threads.parallel_for(C, channels, data.nbytes)
-    return (np.concatenate([means[start] for start in sorted(means)]),
-            np.concatenate([variances[start] for start in sorted(variances)]), centered)
+    return means, variances, centered
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,  # noqa: A002
