@@ -409,6 +409,22 @@ def test_batch_norm_flat_runs_match_torch(shape):
     test_batch_norm_second_order_matches_torch(shape)
 
 
+@pytest.mark.parametrize("shape", [(8, 6, 1, 1), (5, 7), (9, 3, 1)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_channel_sum_of_one_number_planes_is_the_einsum_sum(shape, dtype):
+    rng = np.random.default_rng(8)
+    a, b = (rng.standard_normal(shape).astype(dtype) for _ in range(2))
+    N, C = shape[:2]
+    for args, planes in (((a,), np.einsum("ncl->nc", a.reshape(N, C, 1))),
+                         ((a, b), np.einsum("ncl,ncl->nc", a.reshape(N, C, 1),
+                                            b.reshape(N, C, 1)))):
+        expected = np.ascontiguousarray(planes.T).sum(axis=1)
+        np.testing.assert_array_equal(F._channel_sum(*args), expected)
+        for start, stop in ((0, 1), (1, C)):  # a chunk of channels: the same numbers
+            chunk = [x[:, start:stop] for x in args]
+            np.testing.assert_array_equal(F._channel_sum(*chunk), expected[start:stop])
+
+
 # ------------------------------------------------- pooling with the planes stored last
 
 POOL_CASES = {
