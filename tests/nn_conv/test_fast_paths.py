@@ -425,6 +425,36 @@ def test_channel_sum_of_one_number_planes_is_the_einsum_sum(shape, dtype):
             np.testing.assert_array_equal(F._channel_sum(*chunk), expected[start:stop])
 
 
+@pytest.mark.parametrize("shape", [(8, 6, 2, 2), (5, 7, 3), (64, 3, 2, 2), (9, 5, 1, 4)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_channel_sum_of_small_planes_samples_first(monkeypatch, shape, dtype):
+    rng = np.random.default_rng(9)
+    a, b = (rng.standard_normal(shape).astype(dtype) for _ in range(2))
+    C = shape[1]
+    for args in ((a,), (a, b)):
+        fast = F._channel_sum(*args)
+        for start, stop in ((0, 1), (1, C), (2, 4)):  # chunks of channels: the same bits
+            chunk = [x[:, start:stop] for x in args]
+            np.testing.assert_array_equal(F._channel_sum(*chunk), fast[start:stop])
+        with monkeypatch.context() as patch:
+            patch.setattr(F, "_SMALL_PLANE_SUMS", False)
+            plane_first = F._channel_sum(*args)
+        exact = (args[0].astype(np.float64) * (args[1] if len(args) > 1 else 1)).sum(
+            axis=tuple(i for i in range(a.ndim) if i != 1))
+        tolerance = 1e-12 if dtype == "float64" else 1e-5
+        np.testing.assert_allclose(fast, plane_first, rtol=tolerance, atol=tolerance)
+        np.testing.assert_allclose(fast, exact, rtol=tolerance, atol=tolerance)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_batch_norm_small_plane_sums_equal_plane_first(monkeypatch, training):
+    x = np.random.default_rng(10).standard_normal((8, 5, 2, 2)) * 2 + 1
+    fast = batch_norm_results(x, training, True, False)
+    monkeypatch.setattr(F, "_SMALL_PLANE_SUMS", False)
+    for mine, reference in zip(fast, batch_norm_results(x, training, True, False)):
+        np.testing.assert_allclose(mine, reference, rtol=1e-10, atol=1e-12)
+
+
 # ------------------------------------------------- pooling with the planes stored last
 
 POOL_CASES = {
