@@ -26,8 +26,12 @@ generator steps, each after 5 critic steps) on the other. DCGAN and WGAN-GP, the
 with targets, sample from an exponential moving average of their generator's weights
 (decay 0.999), a common evaluation practice for GANs; the targets are judged on those
 samples, and the report gives the last weights' figures beside them (measured: they
-differ little here). The FID over training uses 2,000 samples; the final FID
-and class histograms, 10,000.
+differ little here). The FID over training uses 2,000 samples; the final FID and class
+histograms, 10,000.
+
+The workers are started with ``spawn``, which imports the calling script again: a script
+that runs this lab in full mode through :func:`glassbox.lab.run_lab` must keep its top
+level under ``if __name__ == "__main__":`` (the ``glassbox`` command does).
 """
 
 from __future__ import annotations
