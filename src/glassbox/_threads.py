@@ -167,8 +167,9 @@ def parallel_for(items: int, work, nbytes: int) -> None:
 
 
 def run_pieces(pieces: int, work) -> None:
-    """Run ``work(i, i + 1)`` once for each ``i < pieces``, on up to ``get_num_threads()``
-    threads at once.
+    """Run ``work(start, stop)`` over the pieces ``0 .. pieces - 1``, each piece once, on
+    up to ``get_num_threads()`` threads at once: ``work(i, i + 1)`` for each piece, or, on
+    one thread, a single ``work(0, pieces)``.
 
     The calling thread and the pool's threads take the pieces in turn, whoever is free
     first: a pool thread that the system has not started yet (the other cores busy)
@@ -178,7 +179,7 @@ def run_pieces(pieces: int, work) -> None:
     Examples
     --------
     >>> done = []
-    >>> run_pieces(3, lambda i, stop: done.append(i))
+    >>> run_pieces(3, lambda start, stop: done.extend(range(start, stop)))
     >>> sorted(done)
     [0, 1, 2]
     """
