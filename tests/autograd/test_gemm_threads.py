@@ -68,6 +68,17 @@ def test_pieces_equal_one_product_bit_for_bit(name, dtype, threads):
             np.testing.assert_array_equal(_gemm.matmul(a, b), reference)
 
 
+def _record_blas_threads(monkeypatch):
+    """Spy on _gemm's np.matmul calls: the list of BLAS thread counts each call ran with,
+    the real np.matmul and the BLAS thread-count getter."""
+    get_blas_threads = _gemm._numpy_blas_threads()[0]
+    inside = []
+    original = _gemm.np.matmul
+    monkeypatch.setattr(_gemm.np, "matmul", lambda *args, **kwargs: inside.append(
+        get_blas_threads()) or original(*args, **kwargs))
+    return inside, original, get_blas_threads
+
+
 @pytest.mark.parametrize("blas_threads", [1, 2])
 def test_transposed_views_and_blas_threads_put_back(blas_threads, threads, monkeypatch):
     a = _array((512, 64), "float32").T                        # (64, 512), a view
@@ -76,11 +87,7 @@ def test_transposed_views_and_blas_threads_put_back(blas_threads, threads, monke
     with threadpool_limits(limits=1, user_api="blas"):
         reference, small_reference = np.matmul(a, b), np.matmul(small, small)
     threads(2)
-    get_blas_threads = _gemm._numpy_blas_threads()[0]
-    inside = []
-    original = _gemm.np.matmul
-    monkeypatch.setattr(_gemm.np, "matmul", lambda *args, **kwargs: inside.append(
-        get_blas_threads()) or original(*args, **kwargs))
+    inside, original, get_blas_threads = _record_blas_threads(monkeypatch)
     with threadpool_limits(limits=blas_threads, user_api="blas"):
         np.testing.assert_array_equal(_gemm.matmul(a, b), reference)        # cut
         np.testing.assert_array_equal(_gemm.matmul(small, small), small_reference)  # whole
@@ -94,11 +101,7 @@ def test_linear_products_too_small_to_cut_stay_on_blas_threads(threads, monkeypa
     assert _gemm._plan(small, weight, 2) is not None           # a convolution would cut it
     assert _gemm._plan(small, weight, 2, _gemm._MIN_LINEAR_PIECE_MACS) is None
     threads(2)
-    get_blas_threads = _gemm._numpy_blas_threads()[0]
-    inside = []
-    original = _gemm.np.matmul
-    monkeypatch.setattr(_gemm.np, "matmul", lambda *args, **kwargs: inside.append(
-        get_blas_threads()) or original(*args, **kwargs))
+    inside, original, get_blas_threads = _record_blas_threads(monkeypatch)
     with threadpool_limits(limits=1, user_api="blas"):
         reference = original(a, b)
     with threadpool_limits(limits=2, user_api="blas"):
