@@ -36,6 +36,11 @@ level under ``if __name__ == "__main__":`` (the ``glassbox`` command does).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import queue as queues
+import signal
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -389,8 +394,6 @@ def _train_all(ctx: LabContext, engine: Any, setup: Setup, x_train: np.ndarray,
     if setup.workers is None:
         return {name: _train(ctx, engine, name, setup, x_train, classifier, real_features)
                 for name in ctx.progress(RUNS, desc="GAN runs", total=len(RUNS))}
-    import multiprocessing
-
     if sorted(name for group in setup.workers for name in group) != sorted(RUNS):
         raise ValueError(f"Setup.workers must share out the runs {sorted(RUNS)} exactly, "
                          f"received {setup.workers!r}")
@@ -434,8 +437,6 @@ def _train_all(ctx: LabContext, engine: Any, setup: Setup, x_train: np.ndarray,
 
 def _next_message(queue: Any, workers: list[Any]) -> tuple[str, str, Any]:
     """The next result or error from the workers; an error if one died without a word."""
-    import queue as queues
-
     while True:
         try:
             return queue.get(timeout=1.0)
@@ -449,13 +450,8 @@ def _next_message(queue: Any, workers: list[Any]) -> tuple[str, str, Any]:
 
 def _worker(queue: Any, job: dict[str, Any], names: tuple[str, ...]) -> None:
     """A worker process: train ``names`` on one thread and send each result back."""
-    import signal
-
     # Ctrl-C reaches the whole process group: the parent stops the workers itself
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    import multiprocessing
-    import os
-    import threading
 
     # and if the parent dies without a word (SIGTERM from `timeout`, SIGKILL), so does
     # the worker: a thread waits on the parent's sentinel
