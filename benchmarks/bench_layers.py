@@ -5,6 +5,7 @@ Run (from benchmarks/, with glassbox on the path):
     cd benchmarks && PYTHONPATH=../src python bench_layers.py mobilenet
     python bench_layers.py resnet18 --top 10      # the ten largest gaps only
     python bench_layers.py dcgan-d                # DCGAN's discriminator (-g: generator)
+    python bench_layers.py lab-dcgan-d            # the gan lab's networks (lab-*: below)
 
 Builds the model of ``bench_zoo.py``'s row twice from the same code (glassbox.nn and
 torch.nn, glassbox's weights copied into torch), runs one forward to record each leaf
@@ -31,6 +32,14 @@ import torch
 
 import glassbox as gb
 
+
+def _gan(name, **kwargs):
+    def build(nn):
+        from glassbox.models import gan
+        return getattr(gan, name)(nn=nn, **kwargs)
+    return build
+
+
 # row -> (builder of the model from an nn namespace, input shape)
 MODELS = {
     "mobilenet": (bench_zoo._zoo("mobilenet_v1", num_classes=10, alpha=0.25, dropout=0.0),
@@ -42,6 +51,12 @@ MODELS = {
     "lenet5": (bench_zoo._zoo("lenet5"), (64, 1, 32, 32)),
     "dcgan-g": (lambda nn: bench_zoo.dcgan_generator(nn, 64), (64, 64, 1, 1)),
     "dcgan-d": (bench_zoo.dcgan_discriminator, (64, 1, 28, 28)),
+    # the gan lab's full-mode networks (glassbox.models.gan; batch 64): DCGAN at base 32,
+    # the WGAN-GP critic and its generator at base 16
+    "lab-dcgan-g": (_gan("dcgan_generator", base=32), (64, 100)),
+    "lab-dcgan-d": (_gan("dcgan_discriminator", base=32), (64, 1, 28, 28)),
+    "lab-wgan-g": (_gan("dcgan_generator", base=16), (64, 100)),
+    "lab-wgan-critic": (_gan("wgan_gp_critic", base=16), (64, 1, 28, 28)),
 }
 
 

@@ -291,6 +291,52 @@ def test_narrow_products_equal_plain_products(monkeypatch, name, batch_last):
     helper_test_op(None, torch_function, function, values=arrays, atol=1e-4)
 
 
+# ------------------- strided or one-pixel forwards as y^T = cols^T @ W^T (wider layers)
+
+TRANSPOSED_FORWARD_CASES = {
+    # name: (function, torch function, x shape, weight shape,
+    #        the convolution taking the path: its stride, K, L, output channels per group)
+    "4x4 at stride 2 (DCGAN's discriminator)": (
+        lambda x, w: F.conv2d(x, w, stride=2, padding=1),
+        lambda x, w: TF.conv2d(x, w, stride=2, padding=1), (3, 8, 8, 8), (40, 8, 4, 4),
+        (2, 2), 128, 16, 40),
+    "two groups at stride 2": (
+        lambda x, w: F.conv2d(x, w, stride=2, groups=2),
+        lambda x, w: TF.conv2d(x, w, stride=2, groups=2), (2, 16, 7, 7), (80, 8, 3, 3),
+        (2, 2), 72, 9, 40),
+    "a kernel covering the input: one output pixel": (
+        lambda x, w: F.conv2d(x, w), lambda x, w: TF.conv2d(x, w), (3, 8, 4, 4),
+        (36, 8, 4, 4), (1, 1), 128, 1, 36),
+    "conv_transpose2d of a 1x1 code (its input's gradient: one output pixel)": (
+        lambda x, w: F.conv_transpose2d(x, w), lambda x, w: TF.conv_transpose2d(x, w),
+        (3, 36, 1, 1), (36, 8, 4, 4), (1, 1), 128, 1, 36),
+    "conv_transpose2d at stride 2 (DCGAN's generator)": (
+        lambda x, w: F.conv_transpose2d(x, w, stride=2, padding=1),
+        lambda x, w: TF.conv_transpose2d(x, w, stride=2, padding=1), (2, 40, 4, 4),
+        (40, 8, 4, 4), (2, 2), 128, 16, 40),
+}
+
+
+@pytest.mark.parametrize("batch_last", [True, False])
+@pytest.mark.parametrize("name", TRANSPOSED_FORWARD_CASES)
+def test_transposed_forward_equals_plain_product(monkeypatch, name, batch_last):
+    function, torch_function, x_shape, w_shape, stride, K, L, out_channels = \
+        TRANSPOSED_FORWARD_CASES[name]
+    geometry = _conv._ConvGeometry((3, 3), stride, (0, 0, 0, 0), (1, 1), 1)
+    assert not _conv._narrow_product(K, out_channels)
+    assert _conv._transposed_forward(geometry, K, L, out_channels)
+    monkeypatch.setattr(_conv, "_BATCH_LAST_COLUMNS", batch_last)
+    rng = np.random.default_rng(19)
+    arrays = [rng.standard_normal(x_shape), rng.standard_normal(w_shape)]
+    assert_same_both_ways(monkeypatch, _conv, "_TRANSPOSED_FORWARD", function, arrays)
+    helper_test_op(None, torch_function, function, values=arrays, atol=1e-4)
+
+
+def test_transposed_forward_not_at_stride_one():
+    geometry = _conv._ConvGeometry((3, 3), (1, 1), (1, 1, 1, 1), (1, 1), 1)
+    assert not _conv._transposed_forward(geometry, 576, 256, 64)  # ResNet18's 3x3 layers
+
+
 # ----------------------------------------------------- 1x1 convolution without im2col
 
 
