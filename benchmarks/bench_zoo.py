@@ -16,7 +16,9 @@ core and the figures say nothing.
 Each row builds one network twice from the same code (``glassbox.nn`` and ``torch.nn``),
 copies glassbox's initial weights into torch, checks that the first losses agree, then
 times one *train step* of each engine in the same process, alternating blocks of steps
-so that both see the same machine load, and prints the median glassbox / torch ratio.
+so that both see the same machine load (each block after a pause and one untimed step,
+so that the other engine's idle threads have stopped spinning: ``SETTLE_SECONDS``), and
+prints the median glassbox / torch ratio.
 A step is forward, loss, backward and a plain SGD update on the raw arrays, in place
 without temporaries (the optimiser's own cost is not what is measured). Torch runs with
 ``--threads`` threads (``torch.set_num_threads``), glassbox with the same number
@@ -255,15 +257,29 @@ def copy_weights(glassbox_modules, torch_modules) -> None:
                                 for key, value in mine.state_dict().items()})
 
 
-def interleaved_median_ms(steps, repeats: int, block: int, clock=time.perf_counter
-                          ) -> list[float]:
-    """Median milliseconds of each step, timed in alternating blocks of ``block`` steps."""
+# NOTE: after a product, NumPy's OpenBLAS threads spin for ~0.1 s (torch's OpenMP threads
+# also spin a little): a block of one engine's steps started right after the other's
+# shares the cores with the other's spinning threads. Measured at 2 threads: torch's
+# LeNet-5 step 13-16 ms right after glassbox's block (glassbox's linear layers use
+# OpenBLAS's threads), 5.4-6.3 ms with OPENBLAS_THREAD_TIMEOUT=4; its MLP step 1.2-1.5 vs
+# 1.2 ms. So each block starts after a pause, as a step of a training loop run alone would.
+SETTLE_SECONDS = 0.25
+
+
+def interleaved_median_ms(steps, repeats: int, block: int, clock=time.perf_counter,
+                          settle: float = SETTLE_SECONDS) -> list[float]:
+    """Median milliseconds of each step, timed in alternating blocks of ``block`` steps,
+    each block after a pause of ``settle`` seconds (the other engine's idle threads stop
+    spinning)."""
     for step in steps:  # warm-up (BLAS threads, allocator caches)
         step()
         step()
     times = [[] for _ in steps]
     for _ in range(max(1, repeats // block)):
         for step, record in zip(steps, times):
+            if settle:
+                time.sleep(settle)
+                step()  # untimed: the pause may have put this engine's threads to sleep too
             for _ in range(block):
                 start = clock()
                 step()
