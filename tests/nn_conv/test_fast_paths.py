@@ -337,6 +337,53 @@ def test_transposed_forward_not_at_stride_one():
     assert not _conv._transposed_forward(geometry, 576, 256, 64)  # ResNet18's 3x3 layers
 
 
+# ------------------------- a kernel covering the whole input: a linear layer, no im2col
+
+WHOLE_IMAGE_CASES = {
+    # name: (function, torch function, x shape, weight shape)
+    "7x7 kernel on 7x7 planes (the gan lab critics' last layer)": (
+        lambda x, w, b: F.conv2d(x, w, b), lambda x, w, b: TF.conv2d(x, w, b),
+        (3, 6, 7, 7), (1, 6, 7, 7)),
+    "3x2 kernel on 3x2 planes, stride 2 (still one window)": (
+        lambda x, w, b: F.conv2d(x, w, b, stride=2), lambda x, w, b: TF.conv2d(x, w, b, stride=2),
+        (2, 4, 3, 2), (5, 4, 3, 2)),
+    "conv_transpose2d of a 1x1 code (the gan lab generator's first layer)": (
+        lambda x, w, b: F.conv_transpose2d(x, w, b), lambda x, w, b: TF.conv_transpose2d(x, w, b),
+        (3, 10, 1, 1), (10, 4, 7, 7)),
+}
+
+
+@pytest.mark.parametrize("name", WHOLE_IMAGE_CASES)
+def test_whole_image_kernel_equals_im2col(monkeypatch, name):
+    function, torch_function, x_shape, w_shape = WHOLE_IMAGE_CASES[name]
+    transposed = "transpose" in name
+    geometry = _conv._ConvGeometry(w_shape[-2:], (1, 1), (0, 0, 0, 0), (1, 1), 1)
+    # the path is taken: by the convolution itself, or by its transpose's gradient
+    assert _conv._is_whole_image(geometry, w_shape[-2:] if transposed else x_shape[-2:])
+    rng = np.random.default_rng(20)
+    out_channels = w_shape[1] if transposed else w_shape[0]
+    arrays = [rng.standard_normal(x_shape), rng.standard_normal(w_shape),
+              rng.standard_normal(out_channels)]
+    assert_same_both_ways(monkeypatch, _conv, "_WHOLE_IMAGE_KERNEL", function, arrays)
+    helper_test_op(None, torch_function, function, values=arrays, atol=1e-4)
+
+
+@pytest.mark.parametrize("kwargs", [dict(padding=1), dict(dilation=2), dict(groups=2)])
+def test_whole_image_kernel_not_with_padding_dilation_or_groups(kwargs):
+    padding = (1, 1, 1, 1) if "padding" in kwargs else (0, 0, 0, 0)
+    geometry = _conv._ConvGeometry((3, 3), (1, 1), padding, (kwargs.get("dilation", 1),) * 2,
+                                   kwargs.get("groups", 1))
+    assert not _conv._is_whole_image(geometry, (3, 3))
+
+
+def test_whole_image_kernel_empty_batch():
+    x, w = gb.zeros(0, 3, 4, 4, requires_grad=True), gb.ones(2, 3, 4, 4, requires_grad=True)
+    y = F.conv2d(x, w)
+    y.sum().backward()
+    assert y.shape == (0, 2, 1, 1) and x.grad.shape == (0, 3, 4, 4)
+    np.testing.assert_array_equal(w.grad.numpy(), np.zeros((2, 3, 4, 4)))
+
+
 # ----------------------------------------------------- 1x1 convolution without im2col
 
 

@@ -733,6 +733,23 @@ def _is_pointwise(geometry: _ConvGeometry, pixels: int) -> bool:
             and geometry.padding == (0, 0, 0, 0))
 
 
+# NOTE: a kernel that covers the whole (unpadded, undilated) input has one window: the
+# convolution is a linear layer on the flattened image, y = x_flat @ W_flat^T, with
+# dL/dx = g @ W_flat and dL/dW = g^T @ x_flat -- no im2col, no col2im. The gan lab's
+# critics end with one (a 7x7 convolution of 7x7 planes to one score), and its
+# generator starts with the transpose of one (a 1x1 code to 7x7 planes). Set
+# _WHOLE_IMAGE_KERNEL = False for the general path (the tests compare both).
+_WHOLE_IMAGE_KERNEL = True
+
+
+def _is_whole_image(geometry: _ConvGeometry, input_hw) -> bool:
+    """Whether the kernel covers the whole input: one output pixel, read from every input
+    pixel once (one group, no padding, no dilation)."""
+    return (_WHOLE_IMAGE_KERNEL and geometry.groups == 1
+            and geometry.padding == (0, 0, 0, 0) and geometry.dilation == (1, 1)
+            and tuple(input_hw) == geometry.kernel_size)
+
+
 def _conv2d_array(x, weight, geometry: _ConvGeometry, columns=None):
     """y = conv(x, W), no bias. Returns y (N, C_out, H_out, W_out) and the columns
     (None where none were made). ``columns``, when given, are ``x``'s, already made."""
@@ -744,6 +761,11 @@ def _conv2d_array(x, weight, geometry: _ConvGeometry, columns=None):
     H_out, W_out = geometry.output_hw(H, W)
     # NOTE: sizes spelled out, not -1: NumPy cannot infer an axis of an empty batch.
     weight_g = weight.reshape(G, C_out // G, weight[0].size)   # (G, C_out/G, C_in/G*kH*kW)
+    if _is_whole_image(geometry, (H, W)):
+        # y = x_flat @ W_flat^T: (N, C_in*H*W) @ (C_in*H*W, C_out)
+        K = weight[0].size                                     # C_in*H*W
+        y = _gemm.matmul(x.reshape(N, K), weight.reshape(C_out, K).T)
+        return y.reshape(N, C_out, 1, 1), None
     if columns is None and _is_pointwise(geometry, H * W):
         # N*G GEMMs (A, C_in/G) @ (C_in/G, L)
         y = _gemm.matmul(weight_g, x.reshape(N, G, x.shape[1] // G, H * W))
@@ -828,6 +850,10 @@ def _conv2d_input_grad_array(grad_output, weight, geometry: _ConvGeometry, input
     H, W = input_hw
     top, bottom, left, right = geometry.padding
     weight_g = weight.reshape(G, C_out // G, weight[0].size)   # (G, C_out/G, K)
+    if _is_whole_image(geometry, (H, W)):
+        # d(x_flat @ W_flat^T)/dx_flat = W_flat: (N, C_out) @ (C_out, C_in*H*W)
+        return _gemm.matmul(grad_output.reshape(N, C_out),
+                            weight.reshape(C_out, weight[0].size)).reshape(N, C_in, H, W)
     if _is_pointwise(geometry, H_out * W_out) and (H, W) == (H_out, W_out):
         # 1x1, stride 1: no col2im; d(W @ x[n])/dx[n] = W^T, sample by sample
         g = grad_output.reshape(N, G, C_out // G, H_out * W_out)
@@ -854,6 +880,10 @@ def _conv2d_weight_grad_array(x, grad_output, geometry: _ConvGeometry, weight_sh
     N, C_out, H_out, W_out = grad_output.shape
     G = geometry.groups
     L = H_out * W_out
+    if _is_whole_image(geometry, x.shape[-2:]):
+        # d(x_flat @ W_flat^T)/dW_flat = g^T x_flat: (C_out, N) @ (N, C_in*H*W)
+        return _gemm.matmul(grad_output.reshape(N, C_out).T,
+                            x.reshape(N, math.prod(weight_shape[1:]))).reshape(weight_shape)
     if columns is None:
         columns = _columns(x, geometry, C_out // G, (H_out, W_out))
     K = int(np.prod(weight_shape[1:]))
@@ -1287,6 +1317,7 @@ class ConvolutionTranspose(Function):
         H_out, W_out = grad_output.shape[-2:]
         columns = None
         if need_g and need_weight and not _is_depthwise(weight.shape, ctx.geometry) and \
+                not _is_whole_image(ctx.geometry, upstream.shape[-2:]) and \
                 ctx.geometry.output_hw(*upstream.shape[-2:]) == (H_out, W_out):
             # both products below read the same columns of `upstream`: make them once
             columns = _columns(upstream._data, ctx.geometry,
