@@ -144,13 +144,15 @@ FLAT_RUN_GEOMETRIES = [
 ]
 
 
+@pytest.mark.parametrize("chunk_bytes", [0, 1])  # whole batch, one sample at a time
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("kernel_size, kwargs", FLAT_RUN_GEOMETRIES)
 def test_depthwise_flat_runs_equal_offset_loop_bit_for_bit(monkeypatch, kernel_size, kwargs,
-                                                           dtype):
+                                                           dtype, chunk_bytes):
     """Forward and input gradient: the same sums in the same order, so the same bits;
     the weight gradient sums in another order (rtol)."""
     monkeypatch.setattr(_conv, "_MAX_PLANE_MATRIX_SIZE", 0)
+    monkeypatch.setattr(_conv, "_DEPTHWISE_CHUNK_BYTES", chunk_bytes)
     rng = np.random.default_rng(3)
     x = rng.standard_normal((3, 5, 11, 10)).astype(dtype)
     weight = rng.standard_normal((5, 1, *kernel_size)).astype(dtype)

@@ -496,6 +496,27 @@ def _channels_last_phases(x, geometry: _ConvGeometry, runs: _FlatRuns) -> np.nda
     return phases.reshape(sH, sW, N, -1)
 
 
+# NOTE: the offset loop makes 2 kH kW passes over each sample's run (a product, then a
+# sum); over the whole batch the run of every sample no longer fits in the cache by the
+# next pass. A few samples at a time (runs of at most _DEPTHWISE_CHUNK_BYTES together)
+# keep the passes in the cache. Each sample's numbers are the same either way. Set
+# _DEPTHWISE_CHUNK_BYTES = 0 for the whole batch in each pass.
+_DEPTHWISE_CHUNK_BYTES = 128 * 1024
+
+
+def _in_cache_sized_chunks(work, sample_bytes: int):
+    """``work(start, stop)`` run on consecutive sample ranges of at most
+    ``_DEPTHWISE_CHUNK_BYTES`` (one sample at least)."""
+    if not _DEPTHWISE_CHUNK_BYTES:
+        return work
+    step = max(1, _DEPTHWISE_CHUNK_BYTES // max(sample_bytes, 1))
+
+    def chunked(start, stop):
+        for first in range(start, stop, step):
+            work(first, min(stop, first + step))
+    return chunked
+
+
 def _depthwise_runs_conv2d_array(x, weight, geometry: _ConvGeometry, out_hw):
     """The depthwise forward by flat runs, channels last (see the note above)."""
     N, C = x.shape[:2]
@@ -516,7 +537,7 @@ def _depthwise_runs_conv2d_array(x, weight, geometry: _ConvGeometry, out_hw):
             else:
                 np.multiply(window, scales[k], out=term)
                 y[start:stop] += term
-    _threads.parallel_for(N, add_offsets, phases.nbytes)
+    _threads.parallel_for(N, _in_cache_sized_chunks(add_offsets, run * x.itemsize), phases.nbytes)
     H_out, W_out = out_hw
     y = y.reshape(N, H_out, runs.phase_hw[1], C)[:, :, :W_out]  # drop the extra columns
     return _threads.ascontiguous(y.transpose(0, 3, 1, 2))      # (N, C, H_out, W_out)
@@ -545,7 +566,8 @@ def _depthwise_runs_input_grad_array(grad_output, weight, geometry: _ConvGeometr
             # d y[n, c, i, j] / d x_pad[n, c, i s + p d, j s + q d] = W[c, 0, p, q]
             np.multiply(g[start:stop], scales[k], out=term)
             phases[a, b, start:stop, shift:shift + run] += term
-    _threads.parallel_for(N, add_offsets, phases.nbytes)
+    _threads.parallel_for(N, _in_cache_sized_chunks(add_offsets, run * g.itemsize),
+                          phases.nbytes)
     phases = phases.reshape(sH, sW, N, H_ph + 1, W_ph, C)
     grad_x = np.zeros((N, C, *input_hw), dtype=grad_output.dtype)
     for a in range(sH):
