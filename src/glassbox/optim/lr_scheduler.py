@@ -11,12 +11,14 @@ the learning rate); ``step(epoch)`` uses the closed form instead.
 from __future__ import annotations
 
 import math
+import types
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 from glassbox.optim.optimizer import Optimizer
 
-__all__ = ["LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR"]
+__all__ = ["LRScheduler", "LambdaLR", "StepLR", "ExponentialLR", "CosineAnnealingLR"]
 
 _EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated "
@@ -118,6 +120,75 @@ class LRScheduler:
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a state returned by :meth:`state_dict` (of glassbox or torch)."""
         self.__dict__.update(state_dict)
+
+
+class LambdaLR(LRScheduler):
+    r"""The initial learning rate times a function of the epoch: :math:`\eta_t = \eta_0 f(t)`.
+
+    Parameters
+    ----------
+    optimizer : Optimizer
+    lr_lambda : callable or list of callables
+        ``f(t)`` -> a factor, for every group (or one function per group).
+    last_epoch : int, default=-1
+
+    Notes
+    -----
+    As in torch, :meth:`state_dict` keeps the state of a callable *object* (its
+    ``__dict__``) but not a plain function or lambda: give the same function again
+    when resuming.
+
+    See Also
+    --------
+    torch.optim.lr_scheduler.LambdaLR : the twin.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> opt = gb.optim.SGD([gb.nn.Parameter(gb.zeros(1))], lr=1.0)
+    >>> scheduler = gb.optim.lr_scheduler.LambdaLR(opt, lambda t: 1 - t / 4)
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(scheduler.get_last_lr()[0])
+    ...     scheduler.step()
+    >>> lrs
+    [1.0, 0.75, 0.5, 0.25, 0.0]
+    """
+
+    def __init__(self, optimizer: Optimizer,
+                 lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+                 last_epoch: int = -1) -> None:
+        self.optimizer = optimizer
+        if isinstance(lr_lambda, (list, tuple)):
+            if len(lr_lambda) != len(optimizer.param_groups):
+                raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got "
+                                 f"{len(lr_lambda)}")
+            self.lr_lambdas = list(lr_lambda)
+        else:
+            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        return [base_lr * lmbda(self.last_epoch)
+                for lmbda, base_lr in zip(self.lr_lambdas, self.base_lrs)]
+
+    def state_dict(self) -> dict[str, Any]:
+        """Every attribute but the optimizer; of each ``lr_lambda``, its ``__dict__`` if it
+        is a callable object, None if it is a function (torch's layout)."""
+        state = {key: value for key, value in self.__dict__.items()
+                 if key not in ("optimizer", "lr_lambdas")}
+        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
+                               for fn in self.lr_lambdas]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a state returned by :meth:`state_dict` (of glassbox or torch)."""
+        state = dict(state_dict)
+        lr_lambdas = state.pop("lr_lambdas")
+        self.__dict__.update(state)
+        for fn, saved in zip(self.lr_lambdas, lr_lambdas):
+            if saved is not None:
+                fn.__dict__.update(saved)
 
 
 class StepLR(LRScheduler):
