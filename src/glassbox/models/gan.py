@@ -27,7 +27,9 @@ ConvTranspose2d 4x4 / 2        (N, 1, 28, 28)     + Tanh
 =============================  =================  ====================================
 
 The discriminator mirrors it: Conv2d 4x4/2 to (b, 14, 14), LeakyReLU; Conv2d 4x4/2 to
-(2b, 7, 7), BatchNorm2d, LeakyReLU; Conv2d 7x7 to (1, 1, 1); Flatten.
+(2b, 7, 7), BatchNorm2d, LeakyReLU; Conv2d 7x7 to (1, 1, 1); Flatten. With ``depth=3``
+one more Conv2d 3x3/2 to (4b, 4, 4), BatchNorm2d, LeakyReLU comes before a 4x4 scoring
+convolution (the critic: the same without batch norm).
 """
 
 from __future__ import annotations
@@ -146,21 +148,33 @@ def dcgan_generator(nn: ModuleType | None = None, latent_dim: int = 100, base: i
     return dcgan_init_(model, nn) if init else model
 
 
-def _convolutional_critic(nn: ModuleType, base: int, batch_norm: bool):
-    # NOTE: the middle convolution has no bias when batch norm follows (its mean
-    # subtraction would cancel it), as in DCGAN.
-    middle = [nn.Conv2d(base, 2 * base, 4, 2, 1, bias=not batch_norm)]   # (N, 2b, 7, 7)
-    if batch_norm:
-        middle.append(nn.BatchNorm2d(2 * base))
+def _convolutional_critic(nn: ModuleType, base: int, batch_norm: bool, depth: int = 2):
+    # NOTE: the convolutions after the first have no bias when batch norm follows (its
+    # mean subtraction would cancel it), as in DCGAN.
+    if depth not in (2, 3):
+        raise ValueError(f"depth: expected 2 (strided convolutions to 7x7) or 3 (to 4x4), "
+                         f"received depth={depth!r}")
+
+    def block(channels_in: int, channels_out: int, kernel: int) -> list[Any]:
+        layers = [nn.Conv2d(channels_in, channels_out, kernel, 2, 1, bias=not batch_norm)]
+        if batch_norm:
+            layers.append(nn.BatchNorm2d(channels_out))
+        return [*layers, nn.LeakyReLU(0.2)]
+
+    layers = [nn.Conv2d(1, base, 4, 2, 1), nn.LeakyReLU(0.2),             # (N, b, 14, 14)
+              *block(base, 2 * base, 4)]                                  # (N, 2b, 7, 7)
+    if depth == 3:
+        layers += block(2 * base, 4 * base, 3)                           # (N, 4b, 4, 4)
+    side, channels = (7, 2 * base) if depth == 2 else (4, 4 * base)
     return nn.Sequential(
-        nn.Conv2d(1, base, 4, 2, 1), nn.LeakyReLU(0.2),                   # (N, b, 14, 14)
-        *middle, nn.LeakyReLU(0.2),
-        nn.Conv2d(2 * base, 1, 7, 1, 0),                                  # (N, 1, 1, 1)
+        *layers,
+        nn.Conv2d(channels, 1, side, 1, 0),                              # (N, 1, 1, 1)
         nn.Flatten(),                                                     # (N, 1)
     )
 
 
-def dcgan_discriminator(nn: ModuleType | None = None, base: int = 64, init: bool = True):
+def dcgan_discriminator(nn: ModuleType | None = None, base: int = 64, init: bool = True,
+                        depth: int = 2):
     """DCGAN's discriminator for 28x28 images: strided convolutions, batch norm, LeakyReLU.
 
     Parameters
@@ -170,6 +184,11 @@ def dcgan_discriminator(nn: ModuleType | None = None, base: int = 64, init: bool
         b: b then 2b channels.
     init : bool, default=True
         Draw the weights as DCGAN does (:func:`dcgan_init_`).
+    depth : {2, 3}, default=2
+        Strided convolutions before the scoring one: 2 (b, 2b channels, to 7x7, then a
+        7x7 convolution) or 3 (one more, 3x3 / 2 to 4b channels at 4x4, then a 4x4
+        convolution: the score becomes a non-linear function of the whole image rather
+        than a sum over 10x10-pixel patches).
 
     Returns
     -------
@@ -184,11 +203,12 @@ def dcgan_discriminator(nn: ModuleType | None = None, base: int = 64, init: bool
     """
     nn = resolve_nn(nn)
     check_positive_int(base=base)
-    model = _convolutional_critic(nn, base, batch_norm=True)
+    model = _convolutional_critic(nn, base, batch_norm=True, depth=depth)
     return dcgan_init_(model, nn) if init else model
 
 
-def wgan_gp_critic(nn: ModuleType | None = None, base: int = 64, init: bool = True):
+def wgan_gp_critic(nn: ModuleType | None = None, base: int = 64, init: bool = True,
+                   depth: int = 2):
     """The WGAN-GP critic: DCGAN's discriminator without batch norm, one score per image.
 
     Parameters
@@ -197,6 +217,11 @@ def wgan_gp_critic(nn: ModuleType | None = None, base: int = 64, init: bool = Tr
     base : int, default=64
     init : bool, default=True
         Draw the weights as DCGAN does (:func:`dcgan_init_`).
+    depth : {2, 3}, default=2
+        Strided convolutions before the scoring one: 2 (b, 2b channels, to 7x7, then a
+        7x7 convolution) or 3 (one more, 3x3 / 2 to 4b channels at 4x4, then a 4x4
+        convolution: the score becomes a non-linear function of the whole image rather
+        than a sum over 10x10-pixel patches).
 
     Returns
     -------
@@ -214,7 +239,7 @@ def wgan_gp_critic(nn: ModuleType | None = None, base: int = 64, init: bool = Tr
     """
     nn = resolve_nn(nn)
     check_positive_int(base=base)
-    model = _convolutional_critic(nn, base, batch_norm=False)
+    model = _convolutional_critic(nn, base, batch_norm=False, depth=depth)
     return dcgan_init_(model, nn) if init else model
 
 
