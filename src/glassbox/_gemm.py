@@ -22,9 +22,10 @@ its threads.
 Measured (2 cores, zoo train steps at 2 threads, one process, alternating): ResNet18,
 DCGAN, DenseNet121, MobileNet, GoogLeNet and LeNet-5 10-30% faster than with the
 products on OpenBLAS's two threads; the MLP 20-30% slower, which is why linear layers
-leave their products too small to cut (the MLP's, ~25 M multiply-adds each) on BLAS's
-threads (``whole_on_blas_threads``). On one product alone OpenBLAS's two threads scale
-better (1.5-1.9x, these pieces 1.4-1.6x): the gain is in the whole step.
+leave their products too small to cut but not tiny (the MLP's, ~25 M multiply-adds each)
+on BLAS's threads (``whole_on_blas_threads``, ``_MIN_BLAS_THREADS_MACS``). On one
+product alone OpenBLAS's two threads scale better (1.5-1.9x, these pieces 1.4-1.6x):
+the gain is in the whole step.
 
 The teaching version is one line, ``np.matmul(a, b)``; :func:`matmul` is tested equal to
 it bit for bit.
@@ -54,6 +55,16 @@ _PRODUCTS_ON_OWN_THREADS = True
 # products were slower cut than on BLAS's threads.
 _MIN_PIECE_MACS = 1 << 23
 _MIN_LINEAR_PIECE_MACS = 1 << 24
+
+# Switch: a linear layer's product too small to cut goes to BLAS's threads only from this
+# many multiply-adds (the MLP's); smaller ones run on one BLAS thread (0: all on BLAS's
+# threads). NOTE: OpenBLAS uses its threads from ~0.26 M multiply-adds, and each time
+# they then spin ~0.1 s on the other core. LeNet-5's first linear layer (3 M) kept one
+# spinning through every step: at 2 threads its process used 17.7-21.3 ms of CPU per
+# 9.7-11.7 ms step, and 9.7-10.3 ms per 9.7-9.9 ms step with this limit; one-process A/B
+# (30 steps): LeNet-5 10.17 -> 9.39 and 10.06 -> 9.73 ms, DCGAN 137.2 -> 135.3, WGAN-GP
+# 123.3 -> 120.6, AlexNet 208.1 -> 212.6, MLP 1.54 -> 1.46 (its 25 M products unchanged).
+_MIN_BLAS_THREADS_MACS = 1 << 23
 
 # Column blocks start at multiples of 16 numbers (64 bytes: the row of the BLAS kernel's
 # register tile for float32, and one cache line), row blocks at multiples of 8.
@@ -130,11 +141,12 @@ def matmul(a: np.ndarray, b: np.ndarray, *, whole_on_blas_threads: bool = False
     ``np.matmul(a, b)`` on one BLAS thread, at every thread count. With one thread: plain
     ``np.matmul(a, b)``. Stacked (batch) dimensions broadcast as in ``np.matmul``.
 
-    ``whole_on_blas_threads=True`` leaves a product too small to cut on BLAS's own
-    threads (linear layers and ``@`` ask for it: a network of linear layers alone gives
-    the cores nothing else to do, and OpenBLAS's threads, spinning between its products,
-    serve back-to-back products best; the MLP's step at 2 threads measured 1.7 -> 1.4 ms,
-    no row slower). Those products are then not bit-identical across thread counts.
+    ``whole_on_blas_threads=True`` leaves a product too small to cut, but of at least
+    ``_MIN_BLAS_THREADS_MACS`` multiply-adds, on BLAS's own threads (linear layers and
+    ``@`` ask for it: a network of linear layers alone gives the cores nothing else to
+    do, and OpenBLAS's threads, spinning between its products, serve back-to-back
+    products best; the MLP's step at 2 threads measured 1.7 -> 1.4 ms, no row slower).
+    Those products are then not bit-identical across thread counts.
 
     Examples
     --------
@@ -152,12 +164,13 @@ def matmul(a: np.ndarray, b: np.ndarray, *, whole_on_blas_threads: bool = False
         return np.matmul(a, b)
     plan = None
     # quick first test: max(a.size * N, b.size * M) is at most the multiply-adds
+    macs_at_least = max(a.size * b.shape[-1], b.size * a.shape[-2])
     min_piece = _MIN_LINEAR_PIECE_MACS if whole_on_blas_threads else _MIN_PIECE_MACS
-    if (max(a.size * b.shape[-1], b.size * a.shape[-2]) >= 2 * min_piece
+    if (macs_at_least >= 2 * min_piece
             and a.dtype == b.dtype and a.dtype.kind in "fc" and a.shape[-1] == b.shape[-2]
             and not np.may_share_memory(a, b)):  # (a @ a.T is NumPy's syrk: one piece)
         plan = _plan(a, b, threads, min_piece)
-    if plan is None and whole_on_blas_threads:
+    if plan is None and whole_on_blas_threads and macs_at_least >= _MIN_BLAS_THREADS_MACS:
         return np.matmul(a, b)
     get_blas_threads, set_blas_threads = blas
     blas_threads = get_blas_threads()

@@ -112,6 +112,24 @@ def test_linear_products_too_small_to_cut_stay_on_blas_threads(threads, monkeypa
     assert inside == [1, 1, 2]   # two pieces on one BLAS thread, the small one on two
 
 
+def test_small_linear_products_on_one_blas_thread(threads, monkeypatch):
+    # LeNet-5's first linear layer (3 M multiply-adds): on one BLAS thread, so the same bits
+    # at every thread count and no OpenBLAS thread left spinning; with the switch at 0, on
+    # BLAS's threads
+    x, weight_t = _array((64, 400), "float32"), _array((400, 120), "float32")
+    threads(2)
+    inside, original, get_blas_threads = _record_blas_threads(monkeypatch)
+    with threadpool_limits(limits=1, user_api="blas"):
+        reference = original(x, weight_t)
+    with threadpool_limits(limits=2, user_api="blas"):
+        np.testing.assert_array_equal(_gemm.matmul(x, weight_t, whole_on_blas_threads=True),
+                                      reference)
+        assert get_blas_threads() == 2                         # put back
+        monkeypatch.setattr(_gemm, "_MIN_BLAS_THREADS_MACS", 0)
+        _gemm.matmul(x, weight_t, whole_on_blas_threads=True)
+    assert inside == [1, 2]   # the product on one BLAS thread, then (switch at 0) on two
+
+
 def test_off_switch_is_plain_matmul(threads, monkeypatch):
     a, b = _array((64, 512), "float32"), _array((512, 2048), "float32")
     threads(2)
