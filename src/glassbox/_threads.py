@@ -139,10 +139,10 @@ _worker = threading.local()  # .busy: this thread is running a chunk already; .p
 # core k + 1, the calling thread left free), or (False) wherever the system puts them.
 # NOTE: while the other core runs anything, Linux often wakes an unpinned pool thread on
 # the calling thread's core, and the two then take turns. Measured at 2 threads (zoo
-# steps, one process, alternating): pinned 0-4 % faster on 10 of 12 rows (LeNet-5 up to
-# 17 %), DCGAN 1 % slower; pinning the calling thread too during each parallel section
-# was no better (LeNet-5 slower). A piece the pinned thread cannot start in time is
-# taken by the calling thread (run_pieces), so a busy core delays nothing.
+# steps, one process, alternating): pinned 0-6 % faster on 9 of the 11 rows, within
+# noise on the others (LeNet-5 -17 % to +6 % across runs); pinning the calling thread too
+# during each parallel section was no better. A piece the pinned thread cannot start in
+# time is taken by the calling thread (run_pieces), so a busy core delays nothing.
 _PIN_POOL_THREADS = True
 _pool_thread_numbers = itertools.count()
 
@@ -159,7 +159,7 @@ def _pin_pool_thread() -> None:
             if len(_worker.cores) > 1:
                 number = next(_pool_thread_numbers)
                 os.sched_setaffinity(0, {_worker.cores[1 + number % (len(_worker.cores) - 1)]})
-        else:
+        elif getattr(_worker, "cores", None):
             os.sched_setaffinity(0, _worker.cores)
     except OSError:
         pass  # (a container may forbid it: run unpinned)
