@@ -49,11 +49,15 @@ _PRODUCTS_ON_OWN_THREADS = True
 # NOTE: a piece must be worth handing to a thread (~20-50 us on idle cores, 100-150 us
 # on a busy machine), and OpenBLAS switches to a different "small matrix" kernel below
 # about 1e6 multiply-adds (SkylakeX): pieces far above that keep the kernel of the whole
-# product. At ~40-70 GMAC/s a piece of 8 M multiply-adds takes ~120-200 us on one core.
-# Measured on the zoo at 2 threads: 8 M beat 16 M by 5-9 % on LeNet-5 and WGAN-GP
-# (GoogLeNet 3 % slower), 4 M was no better. Linear layers keep 16 M: the MLP's 25 M
-# products were slower cut than on BLAS's threads.
-_MIN_PIECE_MACS = 1 << 23
+# product. At ~40-70 GMAC/s a piece of 32 M multiply-adds takes ~0.5-0.8 ms on one core:
+# the pool thread starts a section 80-240 us late on a busy machine, and sections under
+# ~1 ms barely beat running whole (benchmarks/bench_threads.py). Measured on the zoo at
+# 2 threads (one process, alternating; 8 M -> 32 M, three runs): ResNet50 -9 / -3 / -4 %,
+# GoogLeNet -1 / -4 %, DenseNet121 -1 / -5 %, ResNet18 -2 / -2 %, DCGAN +1 / +1 / -2 %,
+# WGAN-GP -4 / +0.5 %, VGG16 +3 %, AlexNet and LeNet-5 equal (an earlier session: 8 M beat
+# 16 M by 5-9 % on LeNet-5 and WGAN-GP, 4 M no better). Linear layers: 16 M (the MLP's
+# 25 M products were slower cut than on BLAS's threads).
+_MIN_PIECE_MACS = 1 << 25
 _MIN_LINEAR_PIECE_MACS = 1 << 24
 
 # Switch: a linear layer's product too small to cut goes to BLAS's threads only from this

@@ -32,12 +32,12 @@ def _array(shape, dtype):
 
 # name -> (a, b, the cut expected at 2 threads)
 PRODUCTS = {
-    "stacked, cut along the batch": ((4, 128, 256), (4, 256, 256), "batch"),
+    "stacked, cut along the batch": ((4, 128, 512), (4, 512, 256), "batch"),
     "broadcast weight over samples (per-sample conv)": ((2, 64, 576), (8, 2, 576, 256),
                                                         "batch"),
     "wide b: column blocks": ((64, 512), (512, 2048), "columns"),
     "tall a: row blocks": ((2048, 512), (512, 64), "rows"),
-    "one stacked matrix: column blocks": ((1, 64, 576), (1, 576, 1024), "columns"),
+    "one stacked matrix: column blocks": ((1, 64, 576), (1, 576, 2048), "columns"),
 }
 
 
@@ -98,7 +98,7 @@ def test_transposed_views_and_blas_threads_put_back(blas_threads, threads, monke
 def test_linear_products_too_small_to_cut_stay_on_blas_threads(threads, monkeypatch):
     a, b = _array((64, 512), "float32"), _array((512, 2048), "float32")
     small, weight = _array((128, 784), "float32"), _array((784, 256), "float32")  # the MLP's
-    assert _gemm._plan(small, weight, 2) is not None           # a convolution would cut it
+    assert _gemm._plan(small, weight, 2, 1 << 23) is not None  # 8 M pieces would cut it
     assert _gemm._plan(small, weight, 2, _gemm._MIN_LINEAR_PIECE_MACS) is None
     threads(2)
     inside, original, get_blas_threads = _record_blas_threads(monkeypatch)
@@ -201,11 +201,11 @@ def test_run_pieces_takes_each_piece_once_and_reraises(threads):
 LAYERS = {
     "conv2d 3x3 (im2col product, its weight and input gradients)": (
         lambda x, w: F.conv2d(x, w, padding=1), lambda x, w: TF.conv2d(x, w, padding=1),
-        [(8, 32, 16, 16), (64, 32, 3, 3)]),
+        [(16, 32, 16, 16), (64, 32, 3, 3)]),
     "conv2d stride 2 (col2im input gradient)": (
         lambda x, w: F.conv2d(x, w, stride=2, padding=1),
         lambda x, w: TF.conv2d(x, w, stride=2, padding=1),
-        [(8, 64, 16, 16), (128, 64, 3, 3)]),
+        [(16, 64, 16, 16), (128, 64, 3, 3)]),
     "linear": (lambda x, w, b: F.linear(x, w, b), lambda x, w, b: TF.linear(x, w, b),
                [(512, 256), (512, 256), (512,)]),
     "matmul (stacked)": (lambda a, b: a @ b, lambda a, b: a @ b,
