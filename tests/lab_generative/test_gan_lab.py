@@ -4,6 +4,7 @@ above its floor."""
 import dataclasses
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -149,3 +150,41 @@ def test_workers_end_with_their_parent(cache, tmp_path):
     while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(_running(pid) for pid in workers)
+
+
+LAB_INTERRUPTED = """
+import signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started with it ignored
+""" + LAB_WITH_WORKERS.replace("    run_lab(", "    try:\n        run_lab(").replace(
+    "show_progress=False)\n",
+    "show_progress=False)\n    except KeyboardInterrupt:\n        sys.exit(130)\n")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc (Linux)")
+def test_ctrl_c_stops_the_workers_without_leftovers(cache, tmp_path):
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) while both workers
+    train: the workers end, no staging folder is left, and multiprocessing's resource
+    tracker has nothing to clean up (tqdm's default lock, a named semaphore in each worker,
+    made it warn of a "leaked semaphore" after every interrupted run)."""
+    script = tmp_path / "lab.py"
+    script.write_text(LAB_INTERRUPTED)
+    env = {**os.environ, "GLASSBOX_CACHE": str(cache), "MPLBACKEND": "Agg",
+           "PYTHONPATH": os.pathsep.join(sys.path)}
+    out, stderr = tmp_path / "out", tmp_path / "stderr.txt"
+    with stderr.open("w") as err:
+        lab = subprocess.Popen([sys.executable, str(script), str(out)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+    deadline = time.monotonic() + 120
+    # both workers are training once the DCGAN worker has written a checkpoint
+    while not any("dcgan" in str(path) for path in out.rglob("*.safetensors")):
+        assert lab.poll() is None and time.monotonic() < deadline, stderr.read_text()
+        time.sleep(0.05)
+    children = _children(lab.pid)  # the two workers and the resource tracker
+    os.killpg(lab.pid, signal.SIGINT)
+    assert lab.wait(timeout=60) == 130
+    deadline = time.monotonic() + 20
+    while any(_running(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_running(pid) for pid in children)
+    assert "leaked" not in stderr.read_text(), stderr.read_text()
+    assert not out.exists() or not any(out.iterdir())  # the staging folder removed

@@ -48,6 +48,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from tqdm import tqdm
 
 from glassbox.data import load_mnist
 from glassbox.generative import (
@@ -458,6 +459,10 @@ def _worker(queue: Any, job: dict[str, Any], names: tuple[str, ...]) -> None:
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=lambda: (parent.join(), os._exit(1)), daemon=True).start()
+    # tqdm's default lock holds a multiprocessing semaphore, a named system object that a
+    # terminated worker never releases (multiprocessing's resource tracker then warns of
+    # a "leaked semaphore" after Ctrl-C): this process's bars share a thread lock
+    tqdm.set_lock(threading.RLock())
     name = "(setup)"
     try:
         from threadpoolctl import threadpool_limits
