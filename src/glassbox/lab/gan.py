@@ -20,8 +20,11 @@ by that classifier (mode collapse shows as missing digits).
 The full mode (``FULL``) must stay under 30 minutes on 2 cores. Its runs are
 independent, so they train side by side in two worker processes of one thread each
 (glassbox gains little from a second BLAS thread): DCGAN (base width 32, 10 epochs:
-9,370 generator steps) on one, the MLP runs (2 epochs: they show saturation and
-collapse early), WGAN with clipping (3 epochs) and WGAN-GP (base 16, 30 epochs: 5,622
+9,370 generator steps; its discriminator one strided convolution deeper, to 4x4, so
+that its score is a non-linear function of the whole image rather than a sum over
+patches: measured at seed 0, FID 3.9 -> 1.6, confidence 0.871 -> 0.889, every digit
+inside 4-16 %, for ~11 % more CPU) on one, the MLP runs (2 epochs: they show saturation
+and collapse early), WGAN with clipping (3 epochs) and WGAN-GP (base 16, 30 epochs: 5,622
 generator steps, each after 5 critic steps) on the other. DCGAN and WGAN-GP, the runs
 with targets, sample from an exponential moving average of their generator's weights
 (decay 0.999), a common evaluation practice for GANs; the targets are judged on those
@@ -94,17 +97,20 @@ class Setup:
     # its generator's weights, which then gives its samples and figures (absent: none)
     workers: tuple[tuple[str, ...], ...] | None = None  # runs per worker process, each on
     # one thread (None: every run in this process, on the engine's threads)
+    critic_depth: dict[str, int] = field(default_factory=dict)  # run -> strided convolutions
+    # of its discriminator / critic: 2 (to 7x7, then a 7x7 score) or 3 (to 4x4; absent: 2)
 
 
 FULL = Setup(n_train=None, batch_size=64, mlp_hidden=256, n_fid=10_000, n_fid_during=2000,
              n_evaluations=5, base={"dcgan": 32, "wgan_clip": 16, "wgan_gp": 16},
              epochs={"minimax": 2, "non_saturating": 2, "labels": 2,
                      "dcgan": 10, "wgan_clip": 3, "wgan_gp": 30},
-             ema={"dcgan": 0.999, "wgan_gp": 0.999},
+             ema={"dcgan": 0.999, "wgan_gp": 0.999}, critic_depth={"dcgan": 3},
              workers=(("dcgan",),
                       ("minimax", "non_saturating", "labels", "wgan_clip", "wgan_gp")))
 QUICK = Setup(n_train=2000, batch_size=50, mlp_hidden=64, n_fid=200, n_fid_during=200,
               n_evaluations=2, lr_scale=5.0, ema={"dcgan": 0.9, "wgan_gp": 0.9},
+              critic_depth={"dcgan": 3},
               base={"dcgan": 4, "wgan_clip": 4, "wgan_gp": 4},
               epochs={"minimax": 2, "non_saturating": 2, "labels": 1, "dcgan": 1,
                       "wgan_clip": 1, "wgan_gp": 1})
@@ -135,11 +141,11 @@ def _networks(architecture: str, nn: Any, setup: Setup, name: str) -> tuple[Any,
     if architecture == "mlp":
         return (mlp_generator(nn, LATENT["mlp"], setup.mlp_hidden),
                 mlp_discriminator(nn, setup.mlp_hidden), LATENT["mlp"])
-    base = setup.base[name]
+    base, depth = setup.base[name], setup.critic_depth.get(name, 2)
     generator = dcgan_generator(nn, LATENT["dcgan"], base)
     if architecture == "dcgan":
-        return generator, dcgan_discriminator(nn, base), LATENT["dcgan"]
-    return generator, wgan_gp_critic(nn, base), LATENT["dcgan"]
+        return generator, dcgan_discriminator(nn, base, depth=depth), LATENT["dcgan"]
+    return generator, wgan_gp_critic(nn, base, depth=depth), LATENT["dcgan"]
 
 
 def _evaluate(generator: Any, latent_dim: int, n: int, classifier: Any,
@@ -552,6 +558,8 @@ def _write_report(ctx: LabContext, report: Any, engine: Any, setup: Setup,
     report.table([{"run": r["label"], "k (n_critic)": r["n_critic"], "optimizer":
                    r["optimizer"], "extras": ", ".join(f"{k}={v}" for k, v in
                                                        r["extras"].items()) or "-",
+                   "D / critic": "MLP" if RUNS[name][1] == "mlp" else
+                                 f"{setup.critic_depth.get(name, 2)} strided convs",
                    "epochs": r["epochs"], "generator steps": r["generator_steps"],
                    "samples from": "average of G's weights, decay "
                                    f"{setup.ema[name]}" if name in setup.ema else "last G",
