@@ -25,7 +25,9 @@ that its score is a non-linear function of the whole image rather than a sum ove
 patches: measured at seed 0, FID 3.9 -> 1.6, confidence 0.871 -> 0.889, every digit
 inside 4-16 %, for ~11 % more CPU) on one, the MLP runs (2 epochs: they show saturation
 and collapse early), WGAN with clipping (3 epochs) and WGAN-GP (base 16, 30 epochs: 5,622
-generator steps, each after 5 critic steps) on the other. DCGAN and WGAN-GP, the runs
+generator steps, each after 5 critic steps; its critic one strided convolution deeper
+too: FID 3.7 -> 2.7, confidence 0.844 -> 0.852, every digit inside 4-16 %, for ~34 % more
+CPU) on the other. DCGAN and WGAN-GP, the runs
 with targets, sample from an exponential moving average of their generator's weights
 (decay 0.999), a common evaluation practice for GANs; the targets are judged on those
 samples, and the report gives the last weights' figures beside them (measured: they
@@ -105,12 +107,12 @@ FULL = Setup(n_train=None, batch_size=64, mlp_hidden=256, n_fid=10_000, n_fid_du
              n_evaluations=5, base={"dcgan": 32, "wgan_clip": 16, "wgan_gp": 16},
              epochs={"minimax": 2, "non_saturating": 2, "labels": 2,
                      "dcgan": 10, "wgan_clip": 3, "wgan_gp": 30},
-             ema={"dcgan": 0.999, "wgan_gp": 0.999}, critic_depth={"dcgan": 3},
+             ema={"dcgan": 0.999, "wgan_gp": 0.999}, critic_depth={"dcgan": 3, "wgan_gp": 3},
              workers=(("dcgan",),
                       ("minimax", "non_saturating", "labels", "wgan_clip", "wgan_gp")))
 QUICK = Setup(n_train=2000, batch_size=50, mlp_hidden=64, n_fid=200, n_fid_during=200,
               n_evaluations=2, lr_scale=5.0, ema={"dcgan": 0.9, "wgan_gp": 0.9},
-              critic_depth={"dcgan": 3},
+              critic_depth={"dcgan": 3, "wgan_gp": 3},
               base={"dcgan": 4, "wgan_clip": 4, "wgan_gp": 4},
               epochs={"minimax": 2, "non_saturating": 2, "labels": 1, "dcgan": 1,
                       "wgan_clip": 1, "wgan_gp": 1})
