@@ -200,6 +200,8 @@ def dcgan_discriminator(nn: ModuleType | None = None, base: int = 64, init: bool
     >>> import torch
     >>> dcgan_discriminator(nn=torch.nn, base=8)(torch.zeros(2, 1, 28, 28)).shape
     torch.Size([2, 1])
+    >>> dcgan_discriminator(nn=torch.nn, base=8, depth=3)(torch.zeros(2, 1, 28, 28)).shape
+    torch.Size([2, 1])
     """
     nn = resolve_nn(nn)
     check_positive_int(base=base)
