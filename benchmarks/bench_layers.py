@@ -54,9 +54,9 @@ MODELS = {
     # the gan lab's full-mode networks (glassbox.models.gan; batch 64): DCGAN at base 32,
     # the WGAN-GP critic and its generator at base 16
     "lab-dcgan-g": (_gan("dcgan_generator", base=32), (64, 100)),
-    "lab-dcgan-d": (_gan("dcgan_discriminator", base=32), (64, 1, 28, 28)),
+    "lab-dcgan-d": (_gan("dcgan_discriminator", base=32, depth=3), (64, 1, 28, 28)),
     "lab-wgan-g": (_gan("dcgan_generator", base=16), (64, 100)),
-    "lab-wgan-critic": (_gan("wgan_gp_critic", base=16), (64, 1, 28, 28)),
+    "lab-wgan-critic": (_gan("wgan_gp_critic", base=16, depth=3), (64, 1, 28, 28)),
 }
 
 
