@@ -96,6 +96,31 @@ def test_worker_processes_give_the_same_figures(cache, finished, tmp_path, monke
     assert metrics["saturation_ratio"] == pytest.approx(expected["saturation_ratio"], rel=1e-6)
 
 
+def test_the_average_of_the_weights_only_watches_the_run(cache, finished, tmp_path,
+                                                         monkeypatch):
+    """Sampling from an average of the generator's weights changes what is sampled, not
+    how the run trains: without the average, DCGAN ends with the very figures the averaged
+    run reports for its last weights, and every other run is unchanged."""
+    monkeypatch.setenv("GLASSBOX_CACHE", str(cache))
+    if "glassbox" not in finished:  # this test alone: the run with the average first
+        finished["glassbox"] = json.loads((run_lab(
+            "gan", quick=True, out_dir=tmp_path / "here", show_progress=False).parent
+            / "metrics.json").read_text())
+    assert "dcgan" in gan.QUICK.ema
+    monkeypatch.setattr(gan, "QUICK", dataclasses.replace(gan.QUICK, ema={}))
+    report = run_lab("gan", quick=True, out_dir=tmp_path / "out", show_progress=False)
+    metrics = json.loads((report.parent / "metrics.json").read_text())
+    expected = finished["glassbox"]
+    for key in ("fid", "confidence", "class_histogram", "fid_over_training"):
+        np.testing.assert_allclose(metrics["dcgan"][key], expected["dcgan"][f"{key}_last_weights"],
+                                   rtol=1e-6, err_msg=key)
+    assert metrics["dcgan"]["fid"] != expected["dcgan"]["fid"]  # the average's differ
+    for name in set(RUNS) - {"dcgan"}:
+        for key in ("fid", "confidence", "class_histogram", "fid_over_training"):
+            np.testing.assert_allclose(metrics[name][key], expected[name][key], rtol=1e-6,
+                                       err_msg=f"{name} {key}")
+
+
 def test_a_failing_worker_stops_the_lab_with_its_error(cache, tmp_path, monkeypatch):
     """An error in a worker reaches the caller as itself (here the optimizer's refusal of
     a NaN learning rate), the other worker is stopped, and no run folder is left."""

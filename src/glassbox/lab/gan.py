@@ -44,6 +44,7 @@ level under ``if __name__ == "__main__":`` (the ``glassbox`` command does).
 
 from __future__ import annotations
 
+import copy
 import multiprocessing
 import os
 import queue as queues
@@ -246,8 +247,10 @@ def _train(ctx: LabContext, engine: Any, name: str, setup: Setup, x_train: np.nd
     generator, discriminator, latent_dim = _networks(architecture, engine.nn, setup, name)
     decay = setup.ema.get(name)
     average = None if decay is None else _AveragedWeights(generator, engine, decay)
-    # a second generator of the same architecture that samples from the average
-    averaged = None if average is None else _networks(architecture, engine.nn, setup, name)[0]
+    # a second generator that samples from the average: a copy, so that building it draws
+    # nothing from the random numbers training uses (the average only reads the weights:
+    # the run trains the same with or without it)
+    averaged = None if average is None else copy.deepcopy(generator)
     optimizer = getattr(engine.optim, optimizer_name)
     options = {**options, "lr": options["lr"] * setup.lr_scale}
     optimizers = (optimizer(generator.parameters(), **options),
