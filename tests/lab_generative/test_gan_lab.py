@@ -74,13 +74,19 @@ def test_quick_run_shows_saturation_and_measures_every_run(engine, cache, finish
 
 
 
-def test_worker_processes_give_the_same_figures(cache, finished, tmp_path, monkeypatch):
-    """The full mode trains its runs in worker processes: same runs, same figures."""
-    monkeypatch.setenv("GLASSBOX_CACHE", str(cache))
-    if "glassbox" not in finished:  # this test alone: the in-process run first
+def _glassbox_quick_run(finished, tmp_path):
+    """The glassbox engine's quick metrics: those of the first test, or (a test run alone)
+    of a quick run made now."""
+    if "glassbox" not in finished:
         finished["glassbox"] = json.loads((run_lab(
             "gan", quick=True, out_dir=tmp_path / "here", show_progress=False).parent
             / "metrics.json").read_text())
+
+
+def test_worker_processes_give_the_same_figures(cache, finished, tmp_path, monkeypatch):
+    """The full mode trains its runs in worker processes: same runs, same figures."""
+    monkeypatch.setenv("GLASSBOX_CACHE", str(cache))
+    _glassbox_quick_run(finished, tmp_path)  # the in-process run first
     # two workers, the runs shared out unlike the full mode's (any split: same figures)
     monkeypatch.setattr(gan, "QUICK", dataclasses.replace(
         gan.QUICK, workers=(("wgan_gp", "minimax", "labels"),
@@ -102,10 +108,7 @@ def test_the_average_of_the_weights_only_watches_the_run(cache, finished, tmp_pa
     how the run trains: without the average, DCGAN ends with the very figures the averaged
     run reports for its last weights, and every other run is unchanged."""
     monkeypatch.setenv("GLASSBOX_CACHE", str(cache))
-    if "glassbox" not in finished:  # this test alone: the run with the average first
-        finished["glassbox"] = json.loads((run_lab(
-            "gan", quick=True, out_dir=tmp_path / "here", show_progress=False).parent
-            / "metrics.json").read_text())
+    _glassbox_quick_run(finished, tmp_path)  # the in-process run, with the average
     assert "dcgan" in gan.QUICK.ema
     monkeypatch.setattr(gan, "QUICK", dataclasses.replace(gan.QUICK, ema={}))
     report = run_lab("gan", quick=True, out_dir=tmp_path / "out", show_progress=False)
