@@ -7,6 +7,9 @@ backward rule written with Tensor operations (so that it runs on plain arrays no
 and stays differentiable under ``create_graph=True``). Activations live with the Tensor
 (``x.relu()``, ``x.log_softmax(dim)``) in :mod:`glassbox.autograd.ops.activation`.
 
+Softplus, SiLU, Mish and the hard (piecewise-linear) activations are written in
+:mod:`glassbox.nn._activations` and re-exported here.
+
 Convolution, pooling, padding and upsampling (``conv2d``, ``conv_transpose2d``,
 ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, ``pad``, ``interpolate``,
 ``upsample_nearest``) are written in :mod:`glassbox.nn._conv` and re-exported here.
@@ -32,6 +35,15 @@ from glassbox.autograd.ops.activation import (
 )
 from glassbox.autograd.ops.arithmetic import unbroadcast
 from glassbox.autograd.tensor import Tensor
+from glassbox.nn._activations import (  # the activations beyond ReLU, sigmoid and tanh
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    mish,
+    relu6,
+    silu,
+    softplus,
+)
 from glassbox.nn._conv import (  # the spatial operations, written in their own file
     _ArgumentError,
     adaptive_avg_pool2d,
@@ -50,7 +62,7 @@ __all__ = [
     "binary_cross_entropy_with_logits", "batch_norm", "conv2d", "conv_transpose2d",
     "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "pad", "interpolate",
     "upsample_nearest", "gelu", "layer_norm", "embedding", "smooth_l1_loss", "huber_loss",
-    "one_hot",
+    "one_hot", "softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish",
 ]
 
 
