@@ -45,6 +45,7 @@ from glassbox.autograd import (
     is_grad_enabled,
     is_tensor,
     linspace,
+    logspace,
     manual_seed,
     maximum,
     minimum,
@@ -101,7 +102,7 @@ bool = bool_  # noqa: A001
 __all__ = [
     "__version__", "load", "save", "Tensor", "Function", "tensor", "as_tensor", "from_numpy",
     "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like", "randn", "rand",
-    "randint", "randn_like", "rand_like", "arange", "linspace", "eye", "cat", "stack",
+    "randint", "randn_like", "rand_like", "arange", "linspace", "logspace", "eye", "cat", "stack",
     "where", "maximum", "minimum", "manual_seed", "no_grad", "enable_grad",
     "set_grad_enabled", "is_grad_enabled", "float16", "float32", "float64", "int32", "int64",
     "uint8", "bool_", "get_default_dtype",

@@ -270,6 +270,25 @@ def linspace(start: float, end: float, steps: int, dtype=None, device=None) -> T
     return Tensor(np.linspace(start, end, steps).astype(_dtype(dtype)))
 
 
+def logspace(start: float, end: float, steps: int, base: float = 10.0, *, dtype=None,
+             device=None, requires_grad: bool = False) -> Tensor:
+    """``steps`` values from base^start to base^end, evenly spaced in the exponent:
+    base ** linspace(start, end, steps), ``torch.logspace``.
+
+    Examples
+    --------
+    >>> logspace(0, 2, 3)
+    tensor([  1.,  10., 100.])
+    >>> logspace(0, 3, 4, base=2)
+    tensor([1., 2., 4., 8.])
+    """
+    check_device(device)
+    if steps < 0:
+        raise RuntimeError(f"number of steps must be non-negative; received steps={steps}")
+    exponents = np.linspace(start, end, steps)
+    return _make((float(base) ** exponents).astype(_dtype(dtype)), requires_grad)
+
+
 def eye(n: int, m: int | None = None, dtype=None, device=None) -> Tensor:
     """The identity matrix (n x m)."""
     check_device(device)

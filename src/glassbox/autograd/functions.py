@@ -11,7 +11,10 @@ tensor([3., 3.])
 
 from __future__ import annotations
 
+import builtins
+
 from glassbox.autograd.ops import math as _math
+from glassbox.autograd.ops import sampling as _sampling
 from glassbox.autograd.ops import selection as _selection
 from glassbox.autograd.tensor import Tensor
 
@@ -23,7 +26,8 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "chunk", "logsumexp", "masked_fill", "norm", "clip", "neg", "numel", "mm", "bmm",
            "einsum", "allclose", "isnan", "isfinite", "t", "index_select", "narrow", "unbind",
            "nonzero", "unique", "lerp", "amin", "dot", "outer", "hstack", "vstack",
-           "inference_mode",
+           "inference_mode", "diag", "diagonal", "diag_embed", "prod", "cumprod",
+           "bernoulli", "meshgrid", "kron",
            *_math.UNARY]
 
 
@@ -121,6 +125,11 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-
     import numpy as np
 
     return bool(np.allclose(input.numpy(), other.numpy(), rtol, atol, equal_nan))
+diag = _method("diag")
+diagonal = _method("diagonal")
+diag_embed = _method("diag_embed")
+prod = _method("prod")
+cumprod = _method("cumprod")
 index_select = _method("index_select")
 narrow = _method("narrow")
 unbind = _method("unbind")
@@ -191,3 +200,103 @@ def inference_mode(mode: bool = True):
     if callable(mode):  # bare decorator use: @inference_mode
         return no_grad()(mode)
     return no_grad() if mode else enable_grad()
+
+
+def bernoulli(input: Tensor, p: float | None = None, *, generator=None) -> Tensor:  # noqa: A002
+    """Draws of 0 or 1, 1 with probability ``input`` (or ``p``), ``torch.bernoulli``.
+
+    See :func:`glassbox.autograd.ops.sampling.bernoulli`.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.bernoulli(gb.ones(3))
+    tensor([1., 1., 1.])
+    """
+    return _sampling.bernoulli(input, p, generator=generator)
+
+
+def meshgrid(*tensors, indexing: str | None = None) -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-D Tensors: grid k holds ``tensors[k][i_k]`` at every
+    position (i_0, i_1, ...), ``torch.meshgrid``.
+
+    Parameters
+    ----------
+    *tensors : 1-D (or 0-D) Tensors of sizes n_0, n_1, ... (or one list of them)
+    indexing : {"ij", "xy"}, optional
+        "ij" (matrix indexing): every grid has shape (n_0, n_1, ...). "xy" (Cartesian,
+        NumPy's default): the first two sizes swapped, (n_1, n_0, ...), so that x varies
+        along the columns. Omitted: "ij" with a warning, as torch does.
+
+    Returns
+    -------
+    tuple of Tensors, one per input (broadcast views: the gradient is summed back)
+
+    See Also
+    --------
+    torch.meshgrid, numpy.meshgrid
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> xs, ys = gb.meshgrid(gb.tensor([1, 2, 3]), gb.tensor([10, 20]), indexing="xy")
+    >>> xs
+    tensor([[1, 2, 3],
+            [1, 2, 3]])
+    >>> ys
+    tensor([[10, 10, 10],
+            [20, 20, 20]])
+    """
+    import warnings
+
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn("meshgrid: in an upcoming release of torch, it will be required to "
+                      "pass the indexing argument; indexing='ij' is used (pass "
+                      "indexing='ij' or 'xy' to silence this warning).", UserWarning,
+                      stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but '
+                           f'received: {indexing}')
+    for tensor in tensors:
+        if tensor.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list "
+                               f"but got a {tensor.ndim}-D tensor of shape {tensor.shape}")
+    if len({tensor.dtype for tensor in tensors}) > 1:
+        raise RuntimeError(f"meshgrid expects all tensors to have the same dtype; received "
+                           f"{[str(tensor.dtype) for tensor in tensors]}")
+    swap = indexing == "xy" and len(tensors) >= 2
+    ordered = [tensors[1], tensors[0], *tensors[2:]] if swap else list(tensors)
+    shape = tuple(tensor.numel() for tensor in ordered)
+    # tensor k laid along axis k: (1, ..., n_k, ..., 1), then broadcast to the full grid
+    grids = [tensor.reshape((1,) * k + (-1,) + (1,) * (len(ordered) - k - 1)).expand(shape)
+             for k, tensor in enumerate(ordered)]
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """The Kronecker product: block (i, j) of the result is ``input[i, j] * other``
+    (in every dimension; the Tensor with fewer dimensions gets leading 1s),
+    ``torch.kron``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.kron(gb.eye(2), gb.tensor([[1., 2.], [3., 4.]]))
+    tensor([[1., 2., 0., 0.],
+            [3., 4., 0., 0.],
+            [0., 0., 1., 2.],
+            [0., 0., 3., 4.]])
+    """
+    ndim = builtins.max(input.ndim, other.ndim)
+    a = input.reshape((1,) * (ndim - input.ndim) + input.shape)
+    b = other.reshape((1,) * (ndim - other.ndim) + other.shape)
+    # (a_0, 1, a_1, 1, ...) * (1, b_0, 1, b_1, ...) -> (a_0, b_0, a_1, b_1, ...)
+    spread_a = a.reshape(tuple(v for size in a.shape for v in (size, 1)))
+    spread_b = b.reshape(tuple(v for size in b.shape for v in (1, size)))
+    product = spread_a * spread_b
+    return product.reshape(tuple(p * q for p, q in zip(a.shape, b.shape)))  # (a_0 b_0, ...)

@@ -634,6 +634,59 @@ class Tensor:
         result = ops.selection.Cumsum.apply(self, dim)
         return result if dtype is None else result.to(dtype)
 
+    def cumprod(self, dim: int, *, dtype=None):
+        """Running products along ``dim``; the gradient is right with zeros too (see
+        :mod:`glassbox.autograd.ops.products`)."""
+        source = self if dtype is None else self.to(dtype)
+        dim = ops.reduction.normalize_dims(dim, source.ndim)[0] if source.ndim else 0
+        if source.ndim == 0:
+            return ops.products.Cumprod.apply(source.reshape(1), 0).reshape(())
+        return ops.products.Cumprod.apply(source, dim)
+
+    def prod(self, dim=None, keepdim: bool = False, *, dtype=None):
+        """The product of the elements over ``dim`` (an int; every element when None).
+
+        The gradient of each factor is the product of the others, computed without
+        division so that zeros are handled as torch does (see
+        :mod:`glassbox.autograd.ops.products`).
+        """
+        if dim is not None and not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"prod(): argument 'dim' must be an int (one dimension), "
+                            f"received {dim!r}; for several dimensions, call prod once "
+                            f"per dimension.")
+        source = self if dtype is None else self.to(dtype)
+        if dim is not None:
+            dim = ops.reduction.normalize_dims(dim, source.ndim)[0] if source.ndim else None
+        return ops.products.Prod.apply(source, dim, keepdim if dim is not None else False)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1):
+        """The ``offset`` diagonal of dims (dim1, dim2), as the last dimension."""
+        dim1, dim2 = (ops.reduction.normalize_dims(d, self.ndim)[0] for d in (dim1, dim2))
+        if dim1 == dim2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        return ops.diagonal.Diagonal.apply(self, int(offset), dim1, dim2)
+
+    def diag(self, diagonal: int = 0):
+        """1-D: a square matrix with this vector on its ``diagonal`` (0 elsewhere);
+        2-D: the ``diagonal`` of the matrix, a vector."""
+        if self.ndim == 1:
+            return self.diag_embed(diagonal, 0, 1)
+        if self.ndim == 2:
+            return self.diagonal(diagonal, 0, 1)
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
+
+    def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1):
+        """The last dimension written on the ``offset`` diagonal of two new dimensions
+        (dim1, dim2), zeros elsewhere: one more dimension than self."""
+        ndim = self.ndim + 1
+        dim1, dim2 = (ops.reduction.normalize_dims(d, ndim)[0] for d in (dim1, dim2))
+        if dim1 == dim2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        size = self.shape[-1] + abs(int(offset))  # the matrix side
+        rest = iter(self.shape[:-1])
+        shape = tuple(size if axis in (dim1, dim2) else next(rest) for axis in range(ndim))
+        return ops.diagonal.DiagonalScatter.apply(self, shape, int(offset), dim1, dim2)
+
     def flip(self, *dims):
         """The order of the dimensions ``dims`` reversed."""
         return ops.selection.Flip.apply(self, _shape_argument(dims))
@@ -1067,6 +1120,23 @@ class Tensor:
             self, "uniform_", lambda x: Tensor(generator.uniform(a, b, x.shape)),
             arithmetic=False)
 
+    def bernoulli(self, p: float | None = None, *, generator=None):
+        """Draws of 0 or 1, 1 with probability self (or ``p``): :func:`glassbox.bernoulli`."""
+        return ops.sampling.bernoulli(self, p, generator=generator)
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        """Fill with draws of 0 or 1, 1 with probability ``p`` (a number or a Tensor of
+        probabilities, broadcast); returns self."""
+        generator = generator or _random.default_generator()
+        if isinstance(p, Tensor):
+            probabilities = p.detach().expand(self.shape)
+        else:
+            probabilities = Tensor(np.full(self.shape, ops.sampling.check_probability(p)))
+        return inplace.apply_inplace(
+            self, "bernoulli_",
+            lambda x: ops.sampling.bernoulli(probabilities, generator=generator).detach()
+            .to(x.dtype), arithmetic=False)
+
     def normal_(self, mean: float = 0.0, std: float = 1.0, generator=None):
         """Fill with draws from N(mean, std^2) (from the global generator unless given)."""
         generator = generator or _random.default_generator()
@@ -1160,11 +1230,14 @@ from glassbox import _random  # noqa: E402
 from glassbox.autograd import inplace, ops  # noqa: E402
 from glassbox.autograd.ops import activation as _activation  # noqa: E402, F401
 from glassbox.autograd.ops import arithmetic as _arithmetic  # noqa: E402, F401
+from glassbox.autograd.ops import diagonal as _diagonal  # noqa: E402, F401
 from glassbox.autograd.ops import elementwise as _elementwise  # noqa: E402, F401
 from glassbox.autograd.ops import indexing as _indexing  # noqa: E402, F401
 from glassbox.autograd.ops import join as _join  # noqa: E402, F401
 from glassbox.autograd.ops import math as _math  # noqa: E402, F401
+from glassbox.autograd.ops import products as _products  # noqa: E402, F401
 from glassbox.autograd.ops import reduction as _reduction  # noqa: E402, F401
+from glassbox.autograd.ops import sampling as _sampling  # noqa: E402, F401
 from glassbox.autograd.ops import selection as _selection  # noqa: E402, F401
 from glassbox.autograd.ops import shape as _shape  # noqa: E402, F401
 

@@ -1,0 +1,238 @@
+"""torch API that course programs use and glassbox lacked: prod, cumprod, diag, diagonal,
+diag_embed, meshgrid, logspace, bernoulli, kron — each checked against torch.
+
+Forward values and every gradient through ``tests/parity.py`` (float64 and float32);
+products with zeros (one zero, several) and second-order gradients
+(``create_graph=True``) compared with torch directly; errors of torch's type.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import glassbox as gb
+from glassbox.autograd.ops import products
+from parity import assert_close, helper_test_op
+
+ZERO_PATTERNS = {
+    "no zero": [1.5, -2.0, 0.5, 3.0, -1.25],
+    "one zero": [1.5, -2.0, 0.0, 3.0, -1.25],
+    "two zeros": [0.0, -2.0, 0.0, 3.0, -1.25],
+    "all zeros": [0.0, 0.0, 0.0, 0.0, 0.0],
+}
+
+
+def _first_and_second_order(lib, values, function):
+    """Output, gradient (create_graph) and the gradient of a function of that gradient."""
+    x = lib.tensor(values, dtype=lib.float64, requires_grad=True)
+    weights = lib.tensor(np.linspace(-1.0, 2.0, x.numel()).reshape(x.shape), dtype=lib.float64)
+    y = function(x)
+    upstream = lib.tensor(np.linspace(0.5, 1.5, y.numel()).reshape(y.shape), dtype=lib.float64)
+    grad = lib.autograd.grad((y * upstream).sum(), [x], create_graph=True)[0]
+    second = lib.autograd.grad((grad * weights).sum() + (grad * grad).sum(), [x])[0]
+    return y, grad, second
+
+
+@pytest.mark.parametrize("pattern", sorted(ZERO_PATTERNS))
+@pytest.mark.parametrize("case", ["prod", "prod dim", "cumprod"])
+def test_products_with_zeros_first_and_second_order(pattern, case):
+    values = ZERO_PATTERNS[pattern]
+    functions = {
+        "prod": lambda x: x.prod(),
+        # the zeros land in different rows: one row without, one with
+        "prod dim": lambda x: x.reshape(1, 5).expand(2, 5).prod(1) * x[:2].sum(),
+        "cumprod": lambda x: x.cumprod(0),
+    }
+    mine = _first_and_second_order(gb, values, functions[case])
+    theirs = _first_and_second_order(torch, values, functions[case])
+    for what, a, b in zip(("output", "gradient", "second-order gradient"), mine, theirs):
+        assert_close(a, b, 1e-10, 1e-12, f"{case}, {pattern}: {what}")
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_prod_along_a_dim_with_zeros_in_some_rows(dim, keepdim):
+    values = np.array([[1.5, 0.0, 2.0, -1.0], [0.5, -1.5, 2.0, 1.25], [0.0, 3.0, 0.0, 1.0]])
+    helper_test_op(None, lambda x: torch.prod(x, dim, keepdim), lambda x: gb.prod(x, dim, keepdim),
+                   values=[values])
+    helper_test_op(None, lambda x: x.cumprod(dim), values=[values])
+    helper_test_op([(3, 4)], lambda x: x.prod(dim, keepdim=keepdim))
+
+
+def test_prod_and_cumprod_dtypes_and_shapes():
+    for lib in (gb, torch):
+        integers = lib.tensor([[1, 2], [3, 4]])
+        assert integers.prod().item() == 24 and str(integers.prod().dtype).endswith("int64")
+        assert integers.cumprod(1).tolist() == [[1, 2], [3, 12]]
+        assert lib.tensor([True, False]).prod().item() == 0
+    helper_test_op([(3, 4)], lambda x: x.prod(dtype=torch.float64),
+                   lambda x: x.prod(dtype=gb.float64), dtypes=("float32",))
+    helper_test_op([()], lambda x: x.prod(0) * x.cumprod(0))
+    helper_test_op([(2, 0, 3)], lambda x: x.prod(1), forward_only=True)
+
+
+def test_prod_refuses_a_tuple_of_dims_like_torch():
+    with pytest.raises(TypeError):
+        torch.prod(torch.ones(2, 3), dim=(0, 1))
+    with pytest.raises(TypeError, match="must be an int"):
+        gb.prod(gb.ones(2, 3), dim=(0, 1))
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=st.lists(st.integers(1, 4), min_size=1, max_size=3), data=st.data())
+def test_cumprod_teaching_path_equals_the_fast_path(shape, data):
+    # without zeros, the O(n^2) formula of the products of the others and the O(n) one
+    # (reversed cumsum divided by x) are the same gradient
+    dim = data.draw(st.integers(0, len(shape) - 1))
+    rng = np.random.default_rng(len(shape) * 10 + dim)
+    x = gb.tensor(rng.uniform(0.5, 2.0, shape) * rng.choice([-1, 1], shape))
+    assume(not (x.numpy() == 0).any())
+    g = gb.tensor(rng.standard_normal(shape))
+    y = x.cumprod(dim)
+    fast = products.cumprod_backward_without_zeros(x, y, g, dim)
+    teaching = products.cumprod_backward(x, g, dim)
+    np.testing.assert_allclose(fast.numpy(), teaching.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@settings(max_examples=20, deadline=None)
+@given(shape=st.lists(st.integers(1, 4), min_size=1, max_size=3), data=st.data())
+def test_prod_over_any_dim_with_random_zeros_matches_torch(shape, data):
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    rng = np.random.default_rng(sum(shape) + dim)
+    values = rng.uniform(-2, 2, shape) * (rng.uniform(size=shape) > 0.3)  # some zeros
+    helper_test_op(None, lambda x: x.prod(dim), values=[values])
+    helper_test_op(None, lambda x: torch.cumprod(x, dim), lambda x: gb.cumprod(x, dim),
+                   values=[values])
+
+
+@pytest.mark.parametrize("offset", [-2, -1, 0, 1, 3])
+def test_diag_both_ways_and_diagonal_and_diag_embed(offset):
+    helper_test_op([(4,)], lambda x: torch.diag(x, offset), lambda x: gb.diag(x, offset))
+    helper_test_op([(3, 5)], lambda x: x.diag(offset))
+    helper_test_op([(2, 3, 4)], lambda x: torch.diagonal(x, offset, 2, 0),
+                   lambda x: gb.diagonal(x, offset, 2, 0))
+    helper_test_op([(3, 4, 2)], lambda x: x.diagonal(offset, dim1=-2, dim2=0))
+    helper_test_op([(2, 3)], lambda x: torch.diag_embed(x, offset, 0, 2),
+                   lambda x: gb.diag_embed(x, offset, 0, 2))
+    helper_test_op([(2, 3)], lambda x: x.diag_embed(offset, 2, 0))
+    helper_test_op([(2, 3)], lambda x: x.diag_embed(offset))
+
+
+def test_diagonal_second_order_gradient_is_a_diagonal_again():
+    def function(x):
+        return (x.diag() ** 3).diag_embed()  # read, cube, write back
+
+    mine = _first_and_second_order(gb, np.arange(9.0).reshape(3, 3) / 4, function)
+    theirs = _first_and_second_order(torch, np.arange(9.0).reshape(3, 3) / 4, function)
+    for a, b in zip(mine, theirs):
+        assert_close(a, b, 1e-12, 1e-12, "diag second order")
+
+
+def test_diag_errors_like_torch():
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match="Supports 1D or 2D tensors. Got 3D"):
+            lib.diag(lib.ones(2, 2, 2))
+        with pytest.raises(RuntimeError, match="cannot be identical"):
+            lib.diagonal(lib.ones(2, 2), 0, 1, 1)
+
+
+@pytest.mark.parametrize("indexing", ["ij", "xy"])
+def test_meshgrid_values_shapes_and_gradients(indexing):
+    helper_test_op([(3,), (4,), (2,)],
+                   lambda a, b, c: torch.meshgrid(a, b, c, indexing=indexing),
+                   lambda a, b, c: gb.meshgrid(a, b, c, indexing=indexing))
+    helper_test_op([(3,), (4,)], lambda a, b: torch.meshgrid([a, b], indexing=indexing),
+                   lambda a, b: gb.meshgrid([a, b], indexing=indexing))
+    helper_test_op([(), (4,)], lambda a, b: torch.meshgrid(a, b, indexing=indexing),
+                   lambda a, b: gb.meshgrid(a, b, indexing=indexing))
+
+
+def test_meshgrid_warns_without_indexing_and_uses_ij():
+    with pytest.warns(UserWarning, match="indexing"):
+        grids = gb.meshgrid(gb.arange(3), gb.arange(2))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = torch.meshgrid(torch.arange(3), torch.arange(2))
+    for mine, theirs in zip(grids, expected):
+        assert_close(mine, theirs, 0, 0, "meshgrid default indexing")
+
+
+def test_meshgrid_errors_like_torch():
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match='indexing must be one of "xy" or "ij"'):
+            lib.meshgrid(lib.ones(2), lib.ones(3), indexing="foo")
+        with pytest.raises(RuntimeError, match="Expected 0D or 1D tensor"):
+            lib.meshgrid(lib.ones(2, 2), lib.ones(3), indexing="ij")
+
+
+@pytest.mark.parametrize("start, end, steps, base", [(0, 2, 3, 10.0), (-1, 3, 9, 2.0),
+                                                     (1.5, -0.5, 5, 10.0), (0, 1, 1, 3.0),
+                                                     (0, 4, 0, 10.0)])
+def test_logspace(start, end, steps, base):
+    assert_close(gb.logspace(start, end, steps, base), torch.logspace(start, end, steps, base),
+                 1e-6, 0, "logspace float32")
+    assert_close(gb.logspace(start, end, steps, base=base, dtype=gb.float64),
+                 torch.logspace(start, end, steps, base=base, dtype=torch.float64),
+                 1e-14, 0, "logspace float64")
+
+
+@pytest.mark.parametrize("shapes", [[(2, 3), (3, 2)], [(2, 3), (4,)], [(2,), (2, 3, 1)],
+                                    [(1, 2, 2), (3, 1, 2)]])
+def test_kron(shapes):
+    helper_test_op(shapes, torch.kron, gb.kron)
+
+
+def test_bernoulli_is_seeded_by_manual_seed_and_has_the_right_frequencies():
+    probabilities = gb.tensor(np.tile([0.0, 1.0, 0.25, 0.8], 5000), dtype=gb.float32)
+    gb.manual_seed(3)
+    first = gb.bernoulli(probabilities)
+    gb.manual_seed(3)
+    again = probabilities.bernoulli()
+    np.testing.assert_array_equal(first.numpy(), again.numpy())
+    frequencies = first.numpy().reshape(-1, 4).mean(0)
+    # 5000 draws each: 4 standard errors of sqrt(p(1-p)/n) <= 0.025
+    np.testing.assert_allclose(frequencies, [0.0, 1.0, 0.25, 0.8], atol=0.025)
+    assert first.dtype == np.float32 and set(np.unique(first.numpy())) <= {0.0, 1.0}
+    gb.manual_seed(3)
+    with_p = gb.bernoulli(gb.zeros(20000, dtype=gb.float64), 0.3)
+    assert with_p.dtype == np.float64 and abs(with_p.numpy().mean() - 0.3) < 0.013
+    generator = np.random.default_rng(5)
+    own = gb.bernoulli(probabilities, generator=generator)
+    np.testing.assert_array_equal(
+        own.numpy(), np.random.default_rng(5).random(probabilities.shape) < probabilities.numpy())
+
+
+def test_bernoulli_in_place_keeps_identity_dtype_and_draws():
+    gb.manual_seed(0)
+    mask = gb.zeros(4000, dtype=gb.int64)
+    assert mask.bernoulli_(0.5) is mask and mask.dtype == np.int64
+    assert 0.45 < mask.numpy().mean() < 0.55
+    weights = gb.tensor(np.tile([0.0, 1.0, 0.5, 0.5], 1000))
+    out = gb.zeros(4000).bernoulli_(weights)
+    np.testing.assert_array_equal(out.numpy().reshape(-1, 4)[:, :2],
+                                  np.tile([0.0, 1.0], (1000, 1)))
+
+
+def test_bernoulli_gradient_is_zero_like_torch():
+    for lib in (gb, torch):
+        p = lib.full((3,), 0.5, requires_grad=True)
+        draws = lib.bernoulli(p)
+        assert draws.grad_fn is not None
+        (draws * 2).sum().backward()
+        assert p.grad.tolist() == [0.0, 0.0, 0.0]
+
+
+def test_bernoulli_errors_like_torch():
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match=r"expects p to be in \[0, 1\], but got p=1.5"):
+            lib.ones(3).bernoulli_(1.5)
+        with pytest.raises(RuntimeError):
+            lib.bernoulli(lib.tensor([1.5, 0.2]))
+    with pytest.raises(RuntimeError, match=r"must be in \[0, 1\]; received values from 0.2"):
+        gb.bernoulli(gb.tensor([1.5, 0.2]))
