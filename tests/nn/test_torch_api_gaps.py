@@ -152,3 +152,86 @@ def test_hardtanh_refuses_bounds_in_the_wrong_order():
 def test_softplus_any_shape(shape, beta, threshold):
     helper_test_op([tuple(shape)], lambda x: TF.softplus(x, beta, threshold),
                    lambda x: F.softplus(x, beta, threshold), low=-10.0, high=10.0)
+
+
+# ---------------------------------------------------------------------------- distances
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0, float("inf")])
+@pytest.mark.parametrize("dim", [1, 0, -1])
+def test_normalize_matches_torch(p, dim):
+    helper_test_op([(4, 5, 3)], lambda x: TF.normalize(x, p, dim),
+                   lambda x: F.normalize(x, p, dim))
+
+
+def test_normalize_of_zero_and_tiny_vectors_matches_torch():
+    # a zero row (no derivative of the norm: torch takes 0) and a row shorter than eps
+    x = np.array([[0.0, 0.0, 0.0], [1e-13, -2e-13, 0.0], [3.0, -4.0, 1.0]])
+    helper_test_op(None, lambda t: TF.normalize(t, dim=1), lambda t: F.normalize(t, dim=1),
+                   values=[x], dtypes=("float64",))
+    helper_test_op(None, lambda t: TF.normalize(t, p=1.0, dim=1, eps=1e-3),
+                   lambda t: F.normalize(t, p=1.0, dim=1, eps=1e-3), values=[x * 1e9 * 1e-5],
+                   dtypes=("float64",))
+
+
+@pytest.mark.parametrize("dim", [1, -1, 0])
+def test_cosine_similarity_matches_torch(dim):
+    helper_test_op([(4, 6), (4, 6)], lambda a, b: TF.cosine_similarity(a, b, dim),
+                   lambda a, b: F.cosine_similarity(a, b, dim))
+    # broadcasting: every row of a against one vector
+    helper_test_op([(3, 2, 5), (1, 5)], lambda a, b: TF.cosine_similarity(a, b, dim=-1),
+                   lambda a, b: F.cosine_similarity(a, b, dim=-1))
+
+
+def test_cosine_similarity_of_short_vectors_matches_torch():
+    # norms below eps: torch clamps the value, and its gradient ignores the clamp
+    a = np.array([[1e-9, 2e-9, 0.0], [0.0, 0.0, 0.0], [1.0, 2.0, 3.0]])
+    b = np.array([[3e-9, -1e-9, 2e-9], [1.0, 1.0, 0.0], [1e-10, 0.0, 0.0]])
+    helper_test_op(None, TF.cosine_similarity, F.cosine_similarity, values=[a, b],
+                   dtypes=("float64",))
+
+
+@pytest.mark.parametrize("p", [2.0, 1.0, 3.0])
+@pytest.mark.parametrize("keepdim", [False, True])
+def test_pairwise_distance_matches_torch(p, keepdim):
+    helper_test_op([(5, 4), (5, 4)], lambda a, b: TF.pairwise_distance(a, b, p, 1e-6, keepdim),
+                   lambda a, b: F.pairwise_distance(a, b, p, 1e-6, keepdim))
+    helper_test_op([(4,), (4,)], TF.pairwise_distance, F.pairwise_distance)
+    # identical vectors: eps keeps the gradient finite
+    same = np.ones((2, 3))
+    helper_test_op(None, lambda a, b: TF.pairwise_distance(a, b, p),
+                   lambda a, b: F.pairwise_distance(a, b, p), values=[same, same.copy()])
+
+
+@pytest.mark.parametrize("name", ["normalize", "cosine_similarity", "pairwise_distance"])
+def test_distance_gradient_penalty_matches_torch(name):
+    functions = {
+        "normalize": (lambda x: F.normalize(x, dim=1), lambda x: TF.normalize(x, dim=1)),
+        "cosine_similarity": (lambda x, y: F.cosine_similarity(x, y),
+                              lambda x, y: TF.cosine_similarity(x, y)),
+        "pairwise_distance": (F.pairwise_distance, TF.pairwise_distance),
+    }
+    mine, theirs = functions[name]
+    rng = np.random.default_rng(5)
+    arrays = [rng.normal(size=(3, 4)) for _ in range(1 if name == "normalize" else 2)]
+    assert_second_order_matches_torch(mine, theirs, arrays)
+
+
+def test_distance_modules_match_torch():
+    for build in (lambda m: m.CosineSimilarity(), lambda m: m.CosineSimilarity(dim=0, eps=1e-4),
+                  lambda m: m.PairwiseDistance(), lambda m: m.PairwiseDistance(1.0, 1e-3, True)):
+        mine, theirs = build(nn), build(torch.nn)
+        assert_same_module(mine, theirs)
+        assert vars(theirs).keys() >= {"eps"} and all(
+            getattr(mine, key) == getattr(theirs, key) for key in ("eps", "dim", "norm",
+                                                                    "keepdim")
+            if hasattr(theirs, key))
+        helper_test_module(mine, theirs, [(3, 5), (3, 5)])
+
+
+@settings(max_examples=10)
+@given(shape=st.lists(st.integers(1, 4), min_size=1, max_size=4), data=st.data())
+def test_normalize_and_cosine_similarity_any_shape(shape, data):
+    dim = data.draw(st.integers(-len(shape), len(shape) - 1))
+    helper_test_op([tuple(shape)], lambda x: TF.normalize(x, dim=dim),
+                   lambda x: F.normalize(x, dim=dim))
+    helper_test_op([tuple(shape)] * 2, lambda a, b: TF.cosine_similarity(a, b, dim),
+                   lambda a, b: F.cosine_similarity(a, b, dim))

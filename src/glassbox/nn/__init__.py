@@ -26,6 +26,7 @@ from glassbox.nn.modules import (
     BCEWithLogitsLoss,
     Conv2d,
     ConvTranspose2d,
+    CosineSimilarity,
     CrossEntropyLoss,
     Dropout,
     Embedding,
@@ -47,6 +48,7 @@ from glassbox.nn.modules import (
     ModuleList,
     MSELoss,
     NLLLoss,
+    PairwiseDistance,
     ReLU,
     ReLU6,
     Sequential,
@@ -68,5 +70,5 @@ __all__ = [
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Upsample", "MSELoss",
     "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "Embedding",
     "LayerNorm", "GELU", "SmoothL1Loss", "HuberLoss", "Softplus", "SiLU", "Mish", "Hardtanh",
-    "ReLU6", "Hardsigmoid", "Hardswish",
+    "ReLU6", "Hardsigmoid", "Hardswish", "PairwiseDistance", "CosineSimilarity",
 ]

@@ -19,6 +19,7 @@ from glassbox.nn.modules.activation import (
 from glassbox.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
 from glassbox.nn.modules.container import ModuleDict, ModuleList, Sequential
 from glassbox.nn.modules.conv import Conv2d, ConvTranspose2d
+from glassbox.nn.modules.distance import CosineSimilarity, PairwiseDistance
 from glassbox.nn.modules.dropout import Dropout
 from glassbox.nn.modules.flatten import Flatten, Unflatten
 from glassbox.nn.modules.linear import Identity, Linear
@@ -45,4 +46,5 @@ __all__ = [
     "Softmax", "LogSoftmax", "Upsample", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss",
     "BCELoss", "BCEWithLogitsLoss", "Embedding", "LayerNorm", "GELU", "SmoothL1Loss",
     "HuberLoss", "Softplus", "SiLU", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish",
+    "PairwiseDistance", "CosineSimilarity",
 ]
