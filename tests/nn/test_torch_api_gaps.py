@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as TF
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import glassbox as gb
@@ -235,3 +235,96 @@ def test_normalize_and_cosine_similarity_any_shape(shape, data):
                    lambda x: F.normalize(x, dim=dim))
     helper_test_op([tuple(shape)] * 2, lambda a, b: TF.cosine_similarity(a, b, dim),
                    lambda a, b: F.cosine_similarity(a, b, dim))
+
+
+# ---------------------------------------------------------------------------- fold / unfold
+FOLD_SETTINGS = [
+    dict(kernel_size=2), dict(kernel_size=3, padding=1), dict(kernel_size=(2, 3), stride=2),
+    dict(kernel_size=(3, 2), dilation=(2, 1), padding=(1, 2), stride=(1, 2)),
+]
+
+
+@pytest.mark.parametrize("settings_index", range(len(FOLD_SETTINGS)))
+def test_unfold_and_fold_match_torch(settings_index):
+    options = FOLD_SETTINGS[settings_index]
+    helper_test_op([(2, 3, 7, 8)], lambda x: TF.unfold(x, **options),
+                   lambda x: F.unfold(x, **options))
+    helper_test_op([(3, 7, 8)], lambda x: TF.unfold(x, **options),  # unbatched
+                   lambda x: F.unfold(x, **options))
+    blocks = TF.unfold(torch.zeros(1, 3, 7, 8), **options).shape[1:]
+    helper_test_op([(2, *blocks)], lambda y: TF.fold(y, (7, 8), **options),
+                   lambda y: F.fold(y, (7, 8), **options))
+    helper_test_op([tuple(blocks)], lambda y: TF.fold(y, (7, 8), **options),
+                   lambda y: F.fold(y, (7, 8), **options))
+    mine, theirs = nn.Unfold(**options), torch.nn.Unfold(**options)
+    assert_same_module(mine, theirs)
+    helper_test_module(mine, theirs, [(2, 3, 7, 8)])
+    mine, theirs = nn.Fold((7, 8), **options), torch.nn.Fold((7, 8), **options)
+    assert_same_module(mine, theirs)
+    helper_test_module(mine, theirs, [(2, *blocks)])
+
+
+@settings(max_examples=15)
+@given(N=st.integers(1, 2), C=st.integers(1, 3), H=st.integers(1, 7), W=st.integers(1, 7),
+       kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+       dilation=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+       padding=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+       stride=st.tuples(st.integers(1, 3), st.integers(1, 3)))
+def test_fold_is_the_adjoint_of_unfold(N, C, H, W, kernel, dilation, padding, stride):
+    options = dict(kernel_size=kernel, dilation=dilation, padding=padding, stride=stride)
+    # at least one block fits
+    assume(all(size + 2 * pad - d * (k - 1) - 1 >= 0
+               for size, pad, d, k in zip((H, W), padding, dilation, kernel)))
+    rng = np.random.default_rng(N * 1000 + C * 100 + H * 10 + W)
+    x = gb.tensor(rng.normal(size=(N, C, H, W)))
+    columns = F.unfold(x, **options)
+    y = gb.tensor(rng.normal(size=columns.shape))
+    # <unfold(x), y> == <x, fold(y)>
+    left = float((columns * y).sum())
+    right = float((x * F.fold(y, (H, W), **options)).sum())
+    np.testing.assert_allclose(left, right, rtol=1e-10, atol=1e-12)
+    assert_close(columns, TF.unfold(torch.tensor(x.numpy()), **options), 1e-12, 0, "unfold")
+
+
+def test_unfold_is_the_convolution_columns():
+    # conv2d(x, W) == W.view(C_out, -1) @ unfold(x), as torch's documentation shows
+    rng = np.random.default_rng(2)
+    x, weight = gb.tensor(rng.normal(size=(2, 3, 6, 5))), gb.tensor(rng.normal(size=(4, 3, 3, 2)))
+    columns = F.unfold(x, (3, 2), padding=1, stride=(2, 1))
+    by_columns = (weight.reshape(4, -1) @ columns).reshape(2, 4, 3, 6)
+    assert_close(by_columns, F.conv2d(x, weight, padding=1, stride=(2, 1)).numpy(), 1e-12,
+                 1e-12, "conv as unfold + matmul")
+
+
+def test_unfold_and_fold_second_order_and_grad_fn_names():
+    rng = np.random.default_rng(6)
+    assert_second_order_matches_torch(lambda x: F.fold(F.unfold(x, 2) ** 2, (4, 5), 2),
+                                      lambda x: TF.fold(TF.unfold(x, 2) ** 2, (4, 5), 2),
+                                      [rng.normal(size=(1, 2, 4, 5))])
+    for lib in (gb, torch):
+        x = lib.ones(1, 1, 4, 4, requires_grad=True)
+        columns = lib.nn.functional.unfold(x, 2)
+        names = (columns.grad_fn.name(), lib.nn.functional.fold(columns, 4, 2).grad_fn.name())
+        assert names == ("Im2ColBackward0", "Col2ImBackward0")
+
+
+def test_fold_and_unfold_errors_match_torch():
+    cases = [
+        (lambda lib: lib.nn.functional.fold(lib.ones(1, 8, 10), (4, 5), 2), RuntimeError,
+         r"calculated number of sliding blocks 3 \* 4 = 12, but got input.size\(2\)=10"),
+        (lambda lib: lib.nn.functional.fold(lib.ones(1, 5, 12), (4, 5), 2), RuntimeError,
+         r"divisible by the product of kernel_size, but got input.size\(1\)=5"),
+        (lambda lib: lib.nn.functional.fold(lib.ones(1, 8, 12, 1), (4, 5), 2), RuntimeError,
+         "Expected 2D or 3D"),
+        (lambda lib: lib.nn.functional.unfold(lib.ones(1, 1, 2, 2), 3), RuntimeError,
+         r"calculated shape of the array of sliding blocks as \(0, 0\)"),
+        (lambda lib: lib.nn.functional.unfold(lib.ones(2, 3), 2), IndexError, None),
+        (lambda lib: lib.nn.functional.unfold(lib.ones(1, 1, 4, 4), 2, stride=0),
+         RuntimeError, "stride"),
+    ]
+    for build, error, message in cases:
+        for lib in (gb, torch):
+            with pytest.raises(error, match=message):
+                build(lib)
+        with pytest.raises(ValueError):  # glassbox's convention, too
+            build(gb)

@@ -31,6 +31,7 @@ from glassbox.nn.modules import (
     Dropout,
     Embedding,
     Flatten,
+    Fold,
     Hardsigmoid,
     Hardswish,
     Hardtanh,
@@ -59,6 +60,7 @@ from glassbox.nn.modules import (
     Softplus,
     Tanh,
     Unflatten,
+    Unfold,
     Upsample,
 )
 from glassbox.nn.parameter import Parameter
@@ -71,4 +73,5 @@ __all__ = [
     "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "Embedding",
     "LayerNorm", "GELU", "SmoothL1Loss", "HuberLoss", "Softplus", "SiLU", "Mish", "Hardtanh",
     "ReLU6", "Hardsigmoid", "Hardswish", "PairwiseDistance", "CosineSimilarity",
+    "Fold", "Unfold",
 ]

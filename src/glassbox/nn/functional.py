@@ -9,7 +9,8 @@ and stays differentiable under ``create_graph=True``). Activations live with the
 
 Softplus, SiLU, Mish and the hard (piecewise-linear) activations are written in
 :mod:`glassbox.nn._activations` and re-exported here; ``normalize``,
-``cosine_similarity`` and ``pairwise_distance`` in :mod:`glassbox.nn._distance`.
+``cosine_similarity`` and ``pairwise_distance`` in :mod:`glassbox.nn._distance`;
+``unfold`` / ``fold`` (im2col / col2im) in :mod:`glassbox.nn._fold`.
 
 Convolution, pooling, padding and upsampling (``conv2d``, ``conv_transpose2d``,
 ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, ``pad``, ``interpolate``,
@@ -57,6 +58,7 @@ from glassbox.nn._conv import (  # the spatial operations, written in their own 
     upsample_nearest,
 )
 from glassbox.nn._distance import cosine_similarity, normalize, pairwise_distance
+from glassbox.nn._fold import fold, unfold
 
 __all__ = [
     "linear", "dropout", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
@@ -65,7 +67,7 @@ __all__ = [
     "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "pad", "interpolate",
     "upsample_nearest", "gelu", "layer_norm", "embedding", "smooth_l1_loss", "huber_loss",
     "one_hot", "softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish",
-    "normalize", "cosine_similarity", "pairwise_distance",
+    "normalize", "cosine_similarity", "pairwise_distance", "unfold", "fold",
 ]
 
 

@@ -22,6 +22,7 @@ from glassbox.nn.modules.conv import Conv2d, ConvTranspose2d
 from glassbox.nn.modules.distance import CosineSimilarity, PairwiseDistance
 from glassbox.nn.modules.dropout import Dropout
 from glassbox.nn.modules.flatten import Flatten, Unflatten
+from glassbox.nn.modules.fold import Fold, Unfold
 from glassbox.nn.modules.linear import Identity, Linear
 from glassbox.nn.modules.loss import (
     BCELoss,
@@ -46,5 +47,5 @@ __all__ = [
     "Softmax", "LogSoftmax", "Upsample", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss",
     "BCELoss", "BCEWithLogitsLoss", "Embedding", "LayerNorm", "GELU", "SmoothL1Loss",
     "HuberLoss", "Softplus", "SiLU", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish",
-    "PairwiseDistance", "CosineSimilarity",
+    "PairwiseDistance", "CosineSimilarity", "Fold", "Unfold",
 ]
