@@ -328,3 +328,50 @@ def test_fold_and_unfold_errors_match_torch():
                 build(lib)
         with pytest.raises(ValueError):  # glassbox's convention, too
             build(gb)
+
+
+# ---------------------------------------------------------------------------- pixel shuffle
+@pytest.mark.parametrize("shape, r", [((2, 8, 3, 5), 2), ((9, 2, 2), 3), ((2, 3, 4, 2, 1), 2),
+                                      ((1, 3, 2, 2), 1)])
+def test_pixel_shuffle_and_unshuffle_match_torch(shape, r):
+    helper_test_op([shape], lambda x: TF.pixel_shuffle(x, r), lambda x: F.pixel_shuffle(x, r))
+    *batch, channels, H, W = shape
+    image = (*batch, channels // (r * r), H * r, W * r)
+    helper_test_op([image], lambda x: TF.pixel_unshuffle(x, r),
+                   lambda x: F.pixel_unshuffle(x, r))
+    for mine, theirs, size in ((nn.PixelShuffle(r), torch.nn.PixelShuffle(r), shape),
+                               (nn.PixelUnshuffle(r), torch.nn.PixelUnshuffle(r), image)):
+        assert_same_module(mine, theirs)
+        helper_test_module(mine, theirs, [size])
+
+
+@settings(max_examples=10)
+@given(batch=st.lists(st.integers(1, 2), max_size=2), C=st.integers(1, 3),
+       H=st.integers(1, 3), W=st.integers(1, 3), r=st.integers(1, 3))
+def test_pixel_unshuffle_inverts_pixel_shuffle(batch, C, H, W, r):
+    x = gb.tensor(np.random.default_rng(C * H * W).normal(size=(*batch, C * r * r, H, W)))
+    shuffled = F.pixel_shuffle(x, r)
+    assert_close(shuffled, TF.pixel_shuffle(torch.tensor(x.numpy()), r), 0, 0, "shuffle")
+    assert_close(F.pixel_unshuffle(shuffled, r), x.numpy(), 0, 0, "round trip")
+
+
+def test_pixel_shuffle_errors_match_torch():
+    cases = [
+        (lambda lib: lib.nn.functional.pixel_shuffle(lib.ones(1, 5, 2, 2), 2),
+         r"divisible by the square of upscale_factor, but input.size\(-3\)=5 is not divisible "
+         r"by 4"),
+        (lambda lib: lib.nn.functional.pixel_shuffle(lib.ones(5, 2), 2),
+         "at least 3 dimensions, but got input with 2 dimension"),
+        (lambda lib: lib.nn.functional.pixel_shuffle(lib.ones(1, 4, 2, 2), 0),
+         "positive upscale_factor, but got 0"),
+        (lambda lib: lib.nn.functional.pixel_unshuffle(lib.ones(1, 1, 3, 4), 2),
+         r"height to be divisible by downscale_factor, but input.size\(-2\)=3"),
+        (lambda lib: lib.nn.PixelUnshuffle(2)(lib.ones(1, 1, 4, 3)),
+         r"width to be divisible by downscale_factor, but input.size\(-1\)=3"),
+    ]
+    for build, message in cases:
+        for lib in (gb, torch):
+            with pytest.raises(RuntimeError, match=message):
+                build(lib)
+        with pytest.raises(ValueError):
+            build(gb)

@@ -50,6 +50,8 @@ from glassbox.nn.modules import (
     MSELoss,
     NLLLoss,
     PairwiseDistance,
+    PixelShuffle,
+    PixelUnshuffle,
     ReLU,
     ReLU6,
     Sequential,
@@ -73,5 +75,5 @@ __all__ = [
     "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "Embedding",
     "LayerNorm", "GELU", "SmoothL1Loss", "HuberLoss", "Softplus", "SiLU", "Mish", "Hardtanh",
     "ReLU6", "Hardsigmoid", "Hardswish", "PairwiseDistance", "CosineSimilarity",
-    "Fold", "Unfold",
+    "Fold", "Unfold", "PixelShuffle", "PixelUnshuffle",
 ]

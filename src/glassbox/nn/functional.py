@@ -10,7 +10,8 @@ and stays differentiable under ``create_graph=True``). Activations live with the
 Softplus, SiLU, Mish and the hard (piecewise-linear) activations are written in
 :mod:`glassbox.nn._activations` and re-exported here; ``normalize``,
 ``cosine_similarity`` and ``pairwise_distance`` in :mod:`glassbox.nn._distance`;
-``unfold`` / ``fold`` (im2col / col2im) in :mod:`glassbox.nn._fold`.
+``unfold`` / ``fold`` (im2col / col2im) in :mod:`glassbox.nn._fold`; ``pixel_shuffle`` /
+``pixel_unshuffle`` in :mod:`glassbox.nn._pixel_shuffle`.
 
 Convolution, pooling, padding and upsampling (``conv2d``, ``conv_transpose2d``,
 ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, ``pad``, ``interpolate``,
@@ -59,6 +60,7 @@ from glassbox.nn._conv import (  # the spatial operations, written in their own 
 )
 from glassbox.nn._distance import cosine_similarity, normalize, pairwise_distance
 from glassbox.nn._fold import fold, unfold
+from glassbox.nn._pixel_shuffle import pixel_shuffle, pixel_unshuffle
 
 __all__ = [
     "linear", "dropout", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
@@ -68,6 +70,7 @@ __all__ = [
     "upsample_nearest", "gelu", "layer_norm", "embedding", "smooth_l1_loss", "huber_loss",
     "one_hot", "softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish",
     "normalize", "cosine_similarity", "pairwise_distance", "unfold", "fold",
+    "pixel_shuffle", "pixel_unshuffle",
 ]
 
 

@@ -36,6 +36,7 @@ from glassbox.nn.modules.loss import (
 )
 from glassbox.nn.modules.module import Module
 from glassbox.nn.modules.normalization import LayerNorm
+from glassbox.nn.modules.pixelshuffle import PixelShuffle, PixelUnshuffle
 from glassbox.nn.modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from glassbox.nn.modules.sparse import Embedding
 from glassbox.nn.modules.upsampling import Upsample
@@ -48,4 +49,5 @@ __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "Embedding", "LayerNorm", "GELU", "SmoothL1Loss",
     "HuberLoss", "Softplus", "SiLU", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish",
     "PairwiseDistance", "CosineSimilarity", "Fold", "Unfold",
+    "PixelShuffle", "PixelUnshuffle",
 ]
