@@ -375,3 +375,122 @@ def test_pixel_shuffle_errors_match_torch():
                 build(lib)
         with pytest.raises(ValueError):
             build(gb)
+
+
+# ---------------------------------------------------------------------------- group / instance norm
+@pytest.mark.parametrize("shape, groups", [((4, 6, 3, 5), 3), ((2, 6, 7), 1), ((3, 12), 3),
+                                           ((2, 4, 2, 3), 4), ((2, 8, 2, 2, 2), 2)])
+@pytest.mark.parametrize("affine", [True, False])
+def test_group_norm_matches_torch(shape, groups, affine):
+    mine = nn.GroupNorm(groups, shape[1], affine=affine)
+    theirs = torch.nn.GroupNorm(groups, shape[1], affine=affine)
+    assert_same_module(mine, theirs)
+    if affine:  # non-trivial weights, copied to torch by the helper
+        with gb.no_grad():
+            mine.weight.uniform_(0.5, 1.5)
+            mine.bias.uniform_(-0.5, 0.5)
+    helper_test_module(mine, theirs, [shape])
+    helper_test_op([shape, (shape[1],), (shape[1],)],
+                   lambda x, w, b: TF.group_norm(x, groups, w, b, eps=1e-3),
+                   lambda x, w, b: F.group_norm(x, groups, w, b, eps=1e-3))
+
+
+def test_group_norm_without_bias_and_second_order():
+    for lib in (nn, torch.nn):
+        module = lib.GroupNorm(2, 4, bias=False)
+        assert module.bias is None
+    assert_same_module(nn.GroupNorm(2, 4, bias=False), torch.nn.GroupNorm(2, 4, bias=False))
+    rng = np.random.default_rng(7)
+    assert_second_order_matches_torch(
+        lambda x, w: F.group_norm(x, 2, w), lambda x, w: TF.group_norm(x, 2, w),
+        [rng.normal(size=(2, 4, 3)), rng.uniform(0.5, 1.5, size=4)])
+
+
+@pytest.mark.parametrize("dims", [1, 2])
+@pytest.mark.parametrize("affine, track", [(False, False), (True, False), (True, True),
+                                           (False, True)])
+def test_instance_norm_modules_match_torch(dims, affine, track):
+    layer = f"InstanceNorm{dims}d"
+    mine = getattr(nn, layer)(3, affine=affine, track_running_stats=track, momentum=0.3)
+    theirs = getattr(torch.nn, layer)(3, affine=affine, track_running_stats=track,
+                                      momentum=0.3)
+    assert_same_module(mine, theirs)
+    shape = (4, 3, 5) if dims == 1 else (4, 3, 5, 2)
+    # training: each instance's own statistics; the running averages updated as torch's
+    helper_test_module(mine, theirs, [shape], train=True)
+    helper_test_module(mine, theirs, [shape[1:]], train=True)  # unbatched
+    # evaluation: the running averages when tracked (after a few updates)
+    for _ in range(3):
+        x = np.random.default_rng(_).normal(size=shape)
+        mine.train()(gb.tensor(x.astype(np.float32)))
+        theirs.train()(torch.tensor(x.astype(np.float32)))
+    for name, buffer in theirs.named_buffers():
+        assert_close(dict(mine.named_buffers())[name], buffer, 1e-5, 1e-6, name)
+    helper_test_module(mine, theirs, [shape], train=False)
+
+
+@pytest.mark.parametrize("use_input_stats", [True, False])
+def test_instance_norm_function_matches_torch(use_input_stats):
+    rng = np.random.default_rng(8)
+    x = rng.normal(size=(3, 2, 4, 4))
+    mean, var = rng.normal(size=2), rng.uniform(0.5, 2, size=2)
+    stats = {lib: [lib.tensor(mean.copy()), lib.tensor(var.copy())] for lib in (gb, torch)}
+    helper_test_op([x.shape, (2,), (2,)],
+                   lambda a, w, b: TF.instance_norm(a, *stats[torch], w, b, use_input_stats,
+                                                    0.2, 1e-4),
+                   lambda a, w, b: F.instance_norm(a, *stats[gb], w, b, use_input_stats, 0.2,
+                                                   1e-4),
+                   dtypes=("float64",))
+    for mine, theirs in zip(stats[gb], stats[torch]):
+        assert_close(mine, theirs, 1e-12, 1e-14, "running statistic")
+    if use_input_stats:
+        assert not np.allclose(stats[gb][0].numpy(), mean)  # they were updated
+    assert_second_order_matches_torch(lambda a: F.instance_norm(a),
+                                      lambda a: TF.instance_norm(a), [x])
+
+
+def test_normalization_errors_match_torch():
+    with pytest.raises(ValueError, match=r"num_channels \(5\) must be divisible by num_groups "
+                                         r"\(2\)"):
+        nn.GroupNorm(2, 5)
+    with pytest.raises(ValueError, match="must be divisible"):
+        torch.nn.GroupNorm(2, 5)
+    cases = [
+        (lambda lib: lib.nn.functional.group_norm(lib.ones(2, 5, 3), 2), RuntimeError,
+         r"divisible by num_groups, but got input of shape \[2, 5, 3\] and num_groups=2"),
+        (lambda lib: lib.nn.functional.group_norm(lib.ones(2), 1), RuntimeError,
+         "Expected at least 2 dimensions"),
+        (lambda lib: lib.nn.functional.group_norm(lib.ones(1, 2), 2), ValueError,
+         "Expected more than 1 value per channel"),
+        (lambda lib: lib.nn.GroupNorm(2, 4)(lib.ones(2, 6, 3)), RuntimeError,
+         r"Expected weight to be a vector of size equal to the number of channels in input, "
+         r"but got weight of shape \[4\] and input of shape \[2, 6, 3\]"),
+        (lambda lib: lib.nn.functional.instance_norm(lib.ones(2, 3, 1, 1)), ValueError,
+         "Expected more than 1 spatial element when training"),
+        (lambda lib: lib.nn.InstanceNorm2d(3)(lib.ones(2, 3)), ValueError,
+         r"expected 3D or 4D input \(got 2D input\)"),
+        (lambda lib: lib.nn.InstanceNorm1d(3)(lib.ones(2, 3, 4, 4)), ValueError,
+         r"expected 2D or 3D input \(got 4D input\)"),
+        (lambda lib: lib.nn.InstanceNorm2d(3, affine=True)(lib.ones(2, 4, 3, 3)), ValueError,
+         r"expected input's size at dim=1 to match num_features \(3\), but got: 4."),
+    ]
+    for build, error, message in cases:
+        for lib in (gb, torch):
+            with pytest.raises(error, match=message):
+                build(lib)
+        with pytest.raises(ValueError):
+            build(gb)
+    for lib in (gb, torch):
+        with pytest.warns(UserWarning, match="does not match num_features"):
+            lib.nn.InstanceNorm2d(3)(lib.ones(2, 4, 3, 3))
+
+
+@settings(max_examples=10)
+@given(N=st.integers(1, 3), groups=st.integers(1, 3), per_group=st.integers(1, 3),
+       spatial=st.lists(st.integers(1, 3), max_size=2))
+def test_group_norm_any_shape(N, groups, per_group, spatial):
+    shape = (N, groups * per_group, *spatial)
+    # NOTE: a group of 1 or 2 elements normalises to constants (0, or -1 and 1): the
+    # exact gradient is 0, and torch's float32 one is rounding noise of 1e-5
+    assume(per_group * int(np.prod(spatial)) >= 3)
+    helper_test_op([shape], lambda x: TF.group_norm(x, groups), lambda x: F.group_norm(x, groups))

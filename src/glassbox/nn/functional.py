@@ -11,7 +11,8 @@ Softplus, SiLU, Mish and the hard (piecewise-linear) activations are written in
 :mod:`glassbox.nn._activations` and re-exported here; ``normalize``,
 ``cosine_similarity`` and ``pairwise_distance`` in :mod:`glassbox.nn._distance`;
 ``unfold`` / ``fold`` (im2col / col2im) in :mod:`glassbox.nn._fold`; ``pixel_shuffle`` /
-``pixel_unshuffle`` in :mod:`glassbox.nn._pixel_shuffle`.
+``pixel_unshuffle`` in :mod:`glassbox.nn._pixel_shuffle`; ``group_norm`` and
+``instance_norm`` in :mod:`glassbox.nn._normalization`.
 
 Convolution, pooling, padding and upsampling (``conv2d``, ``conv_transpose2d``,
 ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, ``pad``, ``interpolate``,
@@ -60,6 +61,7 @@ from glassbox.nn._conv import (  # the spatial operations, written in their own 
 )
 from glassbox.nn._distance import cosine_similarity, normalize, pairwise_distance
 from glassbox.nn._fold import fold, unfold
+from glassbox.nn._normalization import group_norm, instance_norm
 from glassbox.nn._pixel_shuffle import pixel_shuffle, pixel_unshuffle
 
 __all__ = [
@@ -70,7 +72,7 @@ __all__ = [
     "upsample_nearest", "gelu", "layer_norm", "embedding", "smooth_l1_loss", "huber_loss",
     "one_hot", "softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish",
     "normalize", "cosine_similarity", "pairwise_distance", "unfold", "fold",
-    "pixel_shuffle", "pixel_unshuffle",
+    "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
 ]
 
 

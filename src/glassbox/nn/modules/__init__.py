@@ -23,6 +23,7 @@ from glassbox.nn.modules.distance import CosineSimilarity, PairwiseDistance
 from glassbox.nn.modules.dropout import Dropout
 from glassbox.nn.modules.flatten import Flatten, Unflatten
 from glassbox.nn.modules.fold import Fold, Unfold
+from glassbox.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d
 from glassbox.nn.modules.linear import Identity, Linear
 from glassbox.nn.modules.loss import (
     BCELoss,
@@ -35,7 +36,7 @@ from glassbox.nn.modules.loss import (
     SmoothL1Loss,
 )
 from glassbox.nn.modules.module import Module
-from glassbox.nn.modules.normalization import LayerNorm
+from glassbox.nn.modules.normalization import GroupNorm, LayerNorm
 from glassbox.nn.modules.pixelshuffle import PixelShuffle, PixelUnshuffle
 from glassbox.nn.modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from glassbox.nn.modules.sparse import Embedding
@@ -49,5 +50,5 @@ __all__ = [
     "BCELoss", "BCEWithLogitsLoss", "Embedding", "LayerNorm", "GELU", "SmoothL1Loss",
     "HuberLoss", "Softplus", "SiLU", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish",
     "PairwiseDistance", "CosineSimilarity", "Fold", "Unfold",
-    "PixelShuffle", "PixelUnshuffle",
+    "PixelShuffle", "PixelUnshuffle", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
 ]

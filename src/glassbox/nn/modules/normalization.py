@@ -1,4 +1,5 @@
-"""Layer normalisation: each sample normalised over its last dimensions (``torch.nn.LayerNorm``)."""
+"""Layer and group normalisation: each sample normalised over its last dimensions, or
+over groups of channels (``torch.nn.LayerNorm``, ``torch.nn.GroupNorm``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from glassbox.nn import init
 from glassbox.nn.modules.module import Module
 from glassbox.nn.parameter import Parameter
 
-__all__ = ["LayerNorm"]
+__all__ = ["LayerNorm", "GroupNorm"]
 
 
 class LayerNorm(Module):
@@ -71,3 +72,69 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
                 f"elementwise_affine={self.elementwise_affine}")
+
+
+class GroupNorm(Module):
+    """y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias, statistics per sample over
+    groups of ``num_channels / num_groups`` channels.
+
+    Independent of the batch (as layer norm), yet per channel group (as batch norm):
+    ``num_groups=1`` normalises each sample over all its channels, ``num_groups=C`` is
+    instance norm.
+
+    Parameters
+    ----------
+    num_groups : int
+        G, must divide ``num_channels``.
+    num_channels : int
+        C, the input's dimension 1.
+    eps : float, default=1e-5
+    affine : bool, default=True
+        Learn ``weight`` (ones) and ``bias`` (zeros) of shape (C,).
+    bias : bool, default=True (keyword only)
+
+    See Also
+    --------
+    torch.nn.GroupNorm, glassbox.nn.functional.group_norm
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> GroupNorm(2, 6)(gb.randn(4, 6, 5, 5)).shape
+    (4, 6, 5, 5)
+    """
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
+                 affine: bool = True, device=None, dtype=None, *, bias: bool = True) -> None:
+        super().__init__()
+        if num_channels % num_groups != 0:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
+        self.num_groups = num_groups
+        self.num_channels = num_channels
+        self.eps = eps
+        self.affine = affine
+        dtype = np.dtype(dtype or get_default_dtype())
+        if affine:
+            self.weight = Parameter(np.empty(num_channels, dtype=dtype))
+            if bias:
+                self.bias = Parameter(np.empty(num_channels, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.affine:
+            init.ones_(self.weight)  # start as the plain normalisation
+            if self.bias is not None:
+                init.zeros_(self.bias)
+
+    def forward(self, input):  # noqa: A002
+        return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
+                f"affine={self.affine}, bias={self.bias is not None}")
