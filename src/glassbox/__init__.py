@@ -117,7 +117,7 @@ __all__ = [
 # imported on first use (``gb.nn``, ``gb.cuda.is_available()``)
 _SUBMODULES = {"autograd", "nn", "optim", "data", "learn", "io", "utils", "cuda",
                "accelerator", "backends", "fairness", "generative", "vision", "models",
-               "train"}
+               "train", "linalg"}
 
 
 def __getattr__(name: str):

@@ -166,6 +166,14 @@ class Tensor:
         """The axes in reverse order (the transpose of a matrix)."""
         return self.permute(*reversed(range(self.ndim)))
 
+    @property
+    def mT(self) -> Tensor:  # noqa: N802 (torch's name)
+        """The last two dimensions swapped (a batch of transposed matrices)."""
+        if self.ndim < 2:
+            raise RuntimeError(f"tensor.mT is only supported on matrices or batches of "
+                               f"matrices. Got {self.ndim}-D tensor.")
+        return self.transpose(-2, -1)
+
     def size(self, dim: int | None = None):
         """The shape as a :class:`Size`, or the size of one dimension."""
         return Size(self._data.shape) if dim is None else self._data.shape[dim]

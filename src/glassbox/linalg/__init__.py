@@ -1,0 +1,39 @@
+"""Linear algebra with gradients, the twin of ``torch.linalg``.
+
+Every function works on (batches of) matrices (..., m, n), like torch's, and records
+its gradient, each given by a formula from matrix calculus that its module spells out:
+
+==================  ===============================  =====================================
+function            computes                         gradient (dL/dA)
+==================  ===============================  =====================================
+:func:`inv`         A^-1                             -A^-T G A^-T
+:func:`solve`       X with A X = B                   dB = A^-T G, dA = -dB X^T
+:func:`det`         det(A)                           g det(A) A^-T (Jacobi's formula)
+:func:`slogdet`     sign, log|det(A)|                g A^-T
+:func:`eigh`        L, V with A = V diag(L) V^T      V diag(g_L) V^T + eigenvector part
+:func:`svd`         U, S, Vh with A = U diag(S) Vh   U diag(g_S) Vh + singular vector part
+:func:`vector_norm` (sum |x_i|^p)^(1/p)              sign(x) |x|^(p-1) / ||x||^(p-1)
+:func:`matrix_norm` Frobenius, nuclear, 1, 2, inf    from the norms / sums / singular values
+==================  ===============================  =====================================
+
+(G is dL/d(output).) Errors are torch's: a RuntimeError for a shape or dtype that does
+not fit, and :class:`LinAlgError` (a RuntimeError) for a singular matrix.
+
+Examples
+--------
+Least squares by the normal equations, (X^T X) w = X^T y:
+
+>>> import glassbox as gb
+>>> X = gb.tensor([[1., 0.], [1., 1.], [1., 2.]])
+>>> y = gb.tensor([1., 3., 5.])
+>>> gb.linalg.solve(X.mT @ X, X.mT @ y)
+tensor([1., 2.])
+"""
+
+from glassbox.linalg._checks import LinAlgError
+from glassbox.linalg.inverse import det, inv, slogdet, solve
+from glassbox.linalg.norms import matrix_norm, norm, vector_norm
+from glassbox.linalg.spectral import eigh, eigvalsh, svd, svdvals
+
+__all__ = ["LinAlgError", "inv", "solve", "det", "slogdet", "eigh", "eigvalsh", "svd",
+           "svdvals", "vector_norm", "matrix_norm", "norm"]
