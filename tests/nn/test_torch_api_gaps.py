@@ -494,3 +494,45 @@ def test_group_norm_any_shape(N, groups, per_group, spatial):
     # exact gradient is 0, and torch's float32 one is rounding noise of 1e-5
     assume(per_group * int(np.prod(spatial)) >= 3)
     helper_test_op([shape], lambda x: TF.group_norm(x, groups), lambda x: F.group_norm(x, groups))
+
+
+# ---------------------------------------------------------------------------- Dropout2d
+@pytest.mark.parametrize("p", [0.2, 0.5, 0.8])
+def test_dropout2d_zeroes_whole_channels_and_scales_the_rest(p):
+    gb.manual_seed(0)
+    x = gb.tensor(np.random.default_rng(0).uniform(1, 2, size=(40, 50, 3, 4)),
+                  requires_grad=True)
+    y = F.dropout2d(x, p)
+    kept = (y.numpy() != 0).reshape(40, 50, -1)
+    assert np.all(kept == kept[..., :1])                        # one draw per whole map
+    ratio = np.where(y.numpy() != 0, 1 / (1 - p), 0.0)          # 0 or 1/(1-p)
+    assert_close(y, x.numpy() * ratio, 1e-15, 0, "kept maps scaled by 1/(1-p)")
+    dropped = 1 - float(kept[..., 0].mean())
+    # 2,000 maps: the dropped fraction is within 4 standard deviations of p
+    assert abs(dropped - p) < 4 * np.sqrt(p * (1 - p) / 2000)
+    upstream = np.random.default_rng(1).normal(size=x.shape)
+    (y * gb.tensor(upstream)).sum().backward()
+    assert_close(x.grad, upstream * ratio, 1e-12, 0, "gradient = mask / (1 - p)")
+    # the same seed gives the same mask; eval, p=0 and p=1 as torch
+    gb.manual_seed(0)
+    assert_close(F.dropout2d(x.detach(), p), y.detach().numpy(), 0, 0, "seeded")
+    module = nn.Dropout2d(p)
+    assert_same_module(module, torch.nn.Dropout2d(p))
+    assert module.eval()(x) is x or np.array_equal(module.eval()(x).numpy(), x.numpy())
+    assert np.array_equal(F.dropout2d(x, 0.0).numpy(), x.numpy())
+    assert not F.dropout2d(x, 1.0).numpy().any()
+
+
+def test_dropout2d_input_ranks_and_errors_follow_torch():
+    for lib in (gb, torch):
+        with pytest.raises(ValueError, match="between 0 and 1, but got 1.5"):
+            lib.nn.Dropout2d(1.5)
+        with pytest.raises(ValueError, match="between 0 and 1, but got -0.1"):
+            lib.nn.functional.dropout2d(lib.ones(2, 3, 4, 4), -0.1)
+        with pytest.warns(UserWarning, match="Received a 3D input to dropout2d"):
+            y = lib.nn.functional.dropout2d(lib.ones(2, 30, 5), 0.5)
+        # read as (N, C, L): each (sample, channel) row is all zeros or all twos
+        rows = y.numpy() if lib is gb else y.detach().numpy()
+        assert np.all((rows == 0).all(-1) | (rows == 2).all(-1))
+        with pytest.warns(UserWarning, match="Received a 2-D input to dropout2d"):
+            lib.nn.functional.dropout2d(lib.ones(2, 3), 0.5)

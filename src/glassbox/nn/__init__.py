@@ -29,6 +29,7 @@ from glassbox.nn.modules import (
     CosineSimilarity,
     CrossEntropyLoss,
     Dropout,
+    Dropout2d,
     Embedding,
     Flatten,
     Fold,
@@ -79,5 +80,5 @@ __all__ = [
     "LayerNorm", "GELU", "SmoothL1Loss", "HuberLoss", "Softplus", "SiLU", "Mish", "Hardtanh",
     "ReLU6", "Hardsigmoid", "Hardswish", "PairwiseDistance", "CosineSimilarity",
     "Fold", "Unfold", "PixelShuffle", "PixelUnshuffle",
-    "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
+    "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "Dropout2d",
 ]

@@ -22,6 +22,7 @@ Convolution, pooling, padding and upsampling (``conv2d``, ``conv_transpose2d``,
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -73,6 +74,7 @@ __all__ = [
     "one_hot", "softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish",
     "normalize", "cosine_similarity", "pairwise_distance", "unfold", "fold",
     "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
+    "dropout2d",
 ]
 
 
@@ -310,6 +312,68 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
     dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
     keep = _random.default_generator().random(input.shape, dtype=np.float32) >= p
     # inverted dropout: E[output] = input, so evaluation needs no rescaling
+    mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+    return input * Tensor(mask)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
+              inplace: bool = False) -> Tensor:
+    """Zero whole channels with probability ``p`` and scale the rest by 1/(1-p) (training).
+
+    .. math:: y_{n,c} = \\frac{m_{n,c}}{1 - p}\\, x_{n,c}, \\quad
+              m_{n,c} \\sim \\text{Bernoulli}(1 - p)
+
+    One draw per (sample, channel) map: neighbouring pixels of a feature map are strongly
+    correlated, so dropping single pixels would hardly regularise a convolution; dropping
+    the whole map does. The mask comes from glassbox's global generator.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C, H, W)
+        A 3-D input is read as (N, C, L), with torch's warning (torch does the same).
+    p : float, default=0.5
+    training : bool, default=True
+        False: the identity.
+
+    See Also
+    --------
+    torch.nn.functional.dropout2d, dropout
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> _ = gb.manual_seed(0)
+    >>> y = dropout2d(gb.ones(1, 6, 2, 2), p=0.5)
+    >>> sorted(set(y.numpy().ravel().tolist()))  # whole maps zeroed, the others doubled
+    [0.0, 2.0]
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if input.ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is "
+                      f"deprecated and will result in an error in a future release. To "
+                      f"retain the behavior and silence this warning, please use dropout "
+                      f"instead. Note that dropout2d exists to provide channel-wise dropout "
+                      f"on inputs with 2 spatial dimensions, a channel dimension, and an "
+                      f"optional batch dimension (i.e. 3D or 4D inputs).", stacklevel=2)
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that "
+                      "channel-wise 1D dropout behavior is desired - input is interpreted as "
+                      "shape (N, C, L), where C is the channel dim. This behavior will change "
+                      "in a future release to interpret the input as one without a batch "
+                      "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise "
+                      "dropout behavior, please switch to using dropout1d instead.",
+                      stacklevel=2)
+    if input.ndim < 2:
+        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input, "
+                           f"received shape {list(input.shape)}")
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
+    mask_shape = input.shape[:2] + (1,) * (input.ndim - 2)   # (N, C, 1, 1): one per map
+    keep = _random.default_generator().random(mask_shape, dtype=np.float32) >= p
     mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
     return input * Tensor(mask)
 

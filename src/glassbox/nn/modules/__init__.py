@@ -20,7 +20,7 @@ from glassbox.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
 from glassbox.nn.modules.container import ModuleDict, ModuleList, Sequential
 from glassbox.nn.modules.conv import Conv2d, ConvTranspose2d
 from glassbox.nn.modules.distance import CosineSimilarity, PairwiseDistance
-from glassbox.nn.modules.dropout import Dropout
+from glassbox.nn.modules.dropout import Dropout, Dropout2d
 from glassbox.nn.modules.flatten import Flatten, Unflatten
 from glassbox.nn.modules.fold import Fold, Unfold
 from glassbox.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d
@@ -51,4 +51,5 @@ __all__ = [
     "HuberLoss", "Softplus", "SiLU", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish",
     "PairwiseDistance", "CosineSimilarity", "Fold", "Unfold",
     "PixelShuffle", "PixelUnshuffle", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
+    "Dropout2d",
 ]

@@ -1,11 +1,12 @@
-"""``Dropout``: randomly zero activations during training (inverted dropout)."""
+"""``Dropout``, ``Dropout2d``: randomly zero activations, or whole channels, during
+training (inverted dropout)."""
 
 from __future__ import annotations
 
 from glassbox.nn import functional as F
 from glassbox.nn.modules.module import Module
 
-__all__ = ["Dropout"]
+__all__ = ["Dropout", "Dropout2d"]
 
 
 class Dropout(Module):
@@ -36,3 +37,33 @@ class Dropout(Module):
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout2d(Dropout):
+    """Zero each whole channel (feature map) with probability ``p`` in training and scale
+    the rest by 1/(1-p); the identity in evaluation.
+
+    Parameters
+    ----------
+    p : float, default=0.5
+        In [0, 1].
+    inplace : bool, default=False
+        Accepted for torch compatibility (glassbox computes out of place).
+
+    Shape
+    -----
+    (N, C, H, W) -> (N, C, H, W); a 3-D input is read as (N, C, L) (with torch's warning).
+
+    See Also
+    --------
+    torch.nn.Dropout2d, glassbox.nn.functional.dropout2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Dropout2d(0.25).eval()(gb.ones(1, 2, 1, 1)).flatten()
+    tensor([1., 1.])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.dropout2d(input, self.p, self.training)
