@@ -536,3 +536,56 @@ def test_dropout2d_input_ranks_and_errors_follow_torch():
         assert np.all((rows == 0).all(-1) | (rows == 2).all(-1))
         with pytest.warns(UserWarning, match="Received a 2-D input to dropout2d"):
             lib.nn.functional.dropout2d(lib.ones(2, 3), 0.5)
+
+
+# ---------------------------------------------------------------------------- adaptive max pool
+@pytest.mark.parametrize("shape, output_size", [
+    ((2, 3, 7, 9), (3, 4)), ((2, 3, 5, 5), 1), ((1, 2, 4, 6), (4, 6)), ((3, 5, 7), (2, None)),
+    ((1, 1, 3, 3), (5, 7)),  # more outputs than inputs: overlapping windows share winners
+])
+def test_adaptive_max_pool2d_matches_torch(shape, output_size):
+    helper_test_op([shape], lambda x: TF.adaptive_max_pool2d(x, output_size, True),
+                   lambda x: F.adaptive_max_pool2d(x, output_size, True))
+    for return_indices in (False, True):
+        mine = nn.AdaptiveMaxPool2d(output_size, return_indices)
+        theirs = torch.nn.AdaptiveMaxPool2d(output_size, return_indices)
+        assert_same_module(mine, theirs)
+    helper_test_module(nn.AdaptiveMaxPool2d(output_size),
+                       torch.nn.AdaptiveMaxPool2d(output_size), [shape])
+
+
+@settings(max_examples=15)
+@given(H=st.integers(1, 9), W=st.integers(1, 9), out_h=st.integers(1, 5), out_w=st.integers(1, 5),
+       ties=st.booleans())
+def test_adaptive_max_pool2d_any_size(H, W, out_h, out_w, ties):
+    rng = np.random.default_rng(H * 10 + W)
+    # with ties (small integers), the first maximum in row-major order wins, as in torch
+    x = rng.integers(0, 3, size=(2, 2, H, W)) * 1.0 if ties else rng.normal(size=(2, 2, H, W))
+    helper_test_op(None, lambda t: TF.adaptive_max_pool2d(t, (out_h, out_w), True),
+                   lambda t: F.adaptive_max_pool2d(t, (out_h, out_w), True), values=[x],
+                   dtypes=("float64",))
+
+
+def test_adaptive_max_pool2d_second_order_and_errors():
+    rng = np.random.default_rng(9)
+    assert_second_order_matches_torch(lambda x: F.adaptive_max_pool2d(x, (2, 3)) ** 2,
+                                      lambda x: TF.adaptive_max_pool2d(x, (2, 3)) ** 2,
+                                      [rng.normal(size=(1, 2, 5, 7))])
+    for lib in (gb, torch):
+        x = lib.ones(1, 1, 4, 4, requires_grad=True)
+        assert lib.nn.functional.adaptive_max_pool2d(x, 2).grad_fn.name() == \
+            "AdaptiveMaxPool2DBackward0"
+    cases = [
+        (lambda lib: lib.nn.functional.adaptive_max_pool2d(lib.ones(2, 3), 2),
+         r"Expected 3D or 4D tensor, but got: \[2, 3\]"),
+        (lambda lib: lib.nn.functional.adaptive_max_pool2d(lib.ones(1, 2, 3, 3), (2, 2, 2)),
+         "output_size.size"),
+        (lambda lib: lib.nn.functional.adaptive_max_pool2d(lib.ones(1, 2, 0, 3), 2),
+         "with dimension 2 being empty"),
+    ]
+    for build, message in cases:
+        for lib in (gb, torch):
+            with pytest.raises(RuntimeError, match=message):
+                build(lib)
+        with pytest.raises(ValueError):
+            build(gb)

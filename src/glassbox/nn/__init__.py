@@ -19,6 +19,7 @@ from glassbox.nn import functional, init, utils
 from glassbox.nn.modules import (
     GELU,
     AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
     AvgPool2d,
     BatchNorm1d,
     BatchNorm2d,
@@ -81,4 +82,5 @@ __all__ = [
     "ReLU6", "Hardsigmoid", "Hardswish", "PairwiseDistance", "CosineSimilarity",
     "Fold", "Unfold", "PixelShuffle", "PixelUnshuffle",
     "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "Dropout2d",
+    "AdaptiveMaxPool2d",
 ]

@@ -1249,12 +1249,19 @@ def _avg_pool2d_adjoint_array(grad_output, geometry: _PoolGeometry, divisor):
     return _threads.ascontiguous(image) if planes_last else image
 
 
-def _adaptive_pool_matrix(size: int, out: int, dtype) -> np.ndarray:
-    """(out, size) matrix averaging torch's adaptive windows
-    ``[floor(i*size/out), ceil((i+1)*size/out))`` along one axis."""
+def _adaptive_bounds(size: int, out: int) -> tuple[np.ndarray, np.ndarray]:
+    """torch's adaptive windows along one axis: window i is
+    ``[floor(i*size/out), ceil((i+1)*size/out))``, as (start, end) arrays of length out."""
     i = np.arange(out)
     start = (i * size) // out
     end = -((-(i + 1) * size) // out)                           # ceil division
+    return start, end
+
+
+def _adaptive_pool_matrix(size: int, out: int, dtype) -> np.ndarray:
+    """(out, size) matrix averaging torch's adaptive windows (:func:`_adaptive_bounds`)
+    along one axis."""
+    start, end = _adaptive_bounds(size, out)
     positions = np.arange(size)
     inside = (positions >= start[:, None]) & (positions < end[:, None])
     return (inside / (end - start)[:, None]).astype(dtype)

@@ -12,7 +12,8 @@ Softplus, SiLU, Mish and the hard (piecewise-linear) activations are written in
 ``cosine_similarity`` and ``pairwise_distance`` in :mod:`glassbox.nn._distance`;
 ``unfold`` / ``fold`` (im2col / col2im) in :mod:`glassbox.nn._fold`; ``pixel_shuffle`` /
 ``pixel_unshuffle`` in :mod:`glassbox.nn._pixel_shuffle`; ``group_norm`` and
-``instance_norm`` in :mod:`glassbox.nn._normalization`.
+``instance_norm`` in :mod:`glassbox.nn._normalization`; ``adaptive_max_pool2d`` in
+:mod:`glassbox.nn._adaptive_max_pool`.
 
 Convolution, pooling, padding and upsampling (``conv2d``, ``conv_transpose2d``,
 ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, ``pad``, ``interpolate``,
@@ -49,6 +50,10 @@ from glassbox.nn._activations import (  # the activations beyond ReLU, sigmoid a
     silu,
     softplus,
 )
+from glassbox.nn._adaptive_max_pool import (
+    adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
+)
 from glassbox.nn._conv import (  # the spatial operations, written in their own file
     _ArgumentError,
     adaptive_avg_pool2d,
@@ -74,7 +79,7 @@ __all__ = [
     "one_hot", "softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish",
     "normalize", "cosine_similarity", "pairwise_distance", "unfold", "fold",
     "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
-    "dropout2d",
+    "dropout2d", "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices",
 ]
 
 

@@ -38,7 +38,12 @@ from glassbox.nn.modules.loss import (
 from glassbox.nn.modules.module import Module
 from glassbox.nn.modules.normalization import GroupNorm, LayerNorm
 from glassbox.nn.modules.pixelshuffle import PixelShuffle, PixelUnshuffle
-from glassbox.nn.modules.pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from glassbox.nn.modules.pooling import (
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool2d,
+    MaxPool2d,
+)
 from glassbox.nn.modules.sparse import Embedding
 from glassbox.nn.modules.upsampling import Upsample
 
@@ -51,5 +56,5 @@ __all__ = [
     "HuberLoss", "Softplus", "SiLU", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish",
     "PairwiseDistance", "CosineSimilarity", "Fold", "Unfold",
     "PixelShuffle", "PixelUnshuffle", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
-    "Dropout2d",
+    "Dropout2d", "AdaptiveMaxPool2d",
 ]

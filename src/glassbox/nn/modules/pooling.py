@@ -5,7 +5,7 @@ from __future__ import annotations
 from glassbox.nn import functional as F
 from glassbox.nn.modules.module import Module
 
-__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
+__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"]
 
 
 class MaxPool2d(Module):
@@ -117,6 +117,41 @@ class AdaptiveAvgPool2d(Module):
 
     def forward(self, input):  # noqa: A002
         return F.adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(Module):
+    """Max pooling to a fixed ``output_size`` whatever the input's size.
+
+    Window (i, j) covers input rows ``[floor(i H / H_out), ceil((i + 1) H / H_out))``
+    and the same rule for columns.
+
+    Parameters
+    ----------
+    output_size : int or (int or None, int or None)
+    return_indices : bool, default=False
+        Also return each maximum's flat position in its plane.
+
+    See Also
+    --------
+    torch.nn.AdaptiveMaxPool2d, glassbox.nn.functional.adaptive_max_pool2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> AdaptiveMaxPool2d((2, 3))(gb.ones(2, 3, 7, 9)).shape
+    (2, 3, 2, 3)
+    """
+
+    def __init__(self, output_size, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size = output_size
+        self.return_indices = return_indices
+
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
