@@ -83,6 +83,11 @@ from glassbox.autograd.functions import *  # noqa: E402, F403
 from glassbox.autograd.functions import __all__ as _function_names
 from glassbox.io import load, save
 
+# torch's top-level names for three linear-algebra functions (torch.det, torch.inverse,
+# torch.slogdet): the very functions of glassbox.linalg
+from glassbox.linalg import det, slogdet  # noqa: E402
+from glassbox.linalg import inv as inverse  # noqa: E402
+
 # NOTE: a training step frees and re-allocates the same big arrays; keeping them in the
 # process instead of returning them to the kernel halves LeNet-5's step time (see _memory).
 keep_freed_memory()
@@ -109,7 +114,7 @@ __all__ = [
     "Size", "device", "set_default_device", "get_default_device", "set_default_dtype",
     "randperm", "is_tensor", "int8", "int16", "FloatTensor", "DoubleTensor", "LongTensor",
     "IntTensor", "BoolTensor", "ByteTensor",
-    "get_num_threads", "set_num_threads",
+    "get_num_threads", "set_num_threads", "det", "inverse", "slogdet",
     # (max, min, pow, round stay out: ``from glassbox import *`` keeps Python's builtins)
     *(name for name in _function_names if name not in ("max", "min", "pow", "round")),
 ]

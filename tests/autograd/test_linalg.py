@@ -312,3 +312,27 @@ def test_real_programs_run_with_glassbox_as_torch(program):
     for index, (a, b) in enumerate(zip(mine, theirs)):
         assert a.dtype == b.dtype, f"result {index}: {a.dtype} != {b.dtype}"
         np.testing.assert_allclose(a, b, rtol=2e-5, atol=1e-5, err_msg=f"result {index}")
+
+
+@pytest.mark.parametrize("args", [(), ("fro",), (2, 1), (1, 0, True), (INF, -1), (3, (0, 1))])
+def test_tensor_norm_and_torch_norm(args):
+    helper_test_op([(3, 4)], lambda x: x.norm(*args))
+    helper_test_op([(3, 4)], lambda x: torch.norm(x, *args), lambda x: gb.norm(x, *args))
+
+
+def test_tensor_norm_gradient_at_zero_and_errors_like_torch():
+    for lib in (gb, torch):
+        x = lib.zeros(2, 3, requires_grad=True)
+        x.norm(dim=1).sum().backward()
+        assert x.grad.tolist() == [[0.0] * 3] * 2
+        with pytest.raises(RuntimeError, match="floating point"):
+            lib.ones(3, dtype=lib.int64).norm()
+    helper_test_op([(3, 4)], lambda x: x.norm(dtype=torch.float64),
+                   lambda x: x.norm(dtype=gb.float64), dtypes=("float32",))
+
+
+def test_torch_top_level_names_det_inverse_slogdet():
+    A = well_conditioned((2, 3, 3))
+    helper_test_op(None, torch.det, gb.det, values=[A])
+    helper_test_op(None, torch.inverse, gb.inverse, values=[A])
+    helper_test_op(None, torch.slogdet, gb.slogdet, values=[A])

@@ -168,7 +168,14 @@ class Tensor:
 
     @property
     def mT(self) -> Tensor:  # noqa: N802 (torch's name)
-        """The last two dimensions swapped (a batch of transposed matrices)."""
+        """The last two dimensions swapped (a batch of transposed matrices).
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> gb.zeros(5, 2, 3).mT.shape
+        (5, 3, 2)
+        """
         if self.ndim < 2:
             raise RuntimeError(f"tensor.mT is only supported on matrices or batches of "
                                f"matrices. Got {self.ndim}-D tensor.")
@@ -599,11 +606,31 @@ class Tensor:
         """True where the value is finite (a bool Tensor)."""
         return Tensor(np.isfinite(self._data))
 
-    def norm(self, p=2, dim=None, keepdim: bool = False):
-        """The p-norm (sum |x|^p)^(1/p) over ``dim`` (all elements by default)."""
-        if p == 2:
-            return Tensor.sqrt((self * self).sum(dim, keepdim))
-        return (self.abs() ** p).sum(dim, keepdim) ** (1.0 / p)
+    def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None):
+        """The p-norm (sum |x|^p)^(1/p) over ``dim`` (all elements by default); "fro"
+        (the default) is the 2-norm. The gradient is 0 where the 2-norm is 0, as in
+        torch (see :mod:`glassbox.autograd.ops.norms`).
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> x = gb.tensor([[3., 4.], [0., 0.]], requires_grad=True)
+        >>> x.norm(dim=1).sum().backward()
+        >>> x.grad                      # x / ||x||, and 0 for the zero row
+        tensor([[0.6, 0.8],
+                [0. , 0. ]])
+        """
+        if p == "fro" or p is None:
+            p = 2
+        if isinstance(p, str):
+            raise RuntimeError(f"norm(): p={p!r} is not supported by Tensor.norm; use "
+                               f"glassbox.linalg.matrix_norm(x, {p!r}) for matrix norms")
+        source = self if dtype is None else self.to(dtype)
+        if source.dtype.kind != "f":
+            raise RuntimeError(f"norm(): input dtype should be either floating point or "
+                               f"complex. Got {inplace.torch_dtype_name(source.dtype)} instead.")
+        dims = ops.reduction.normalize_dims(dim, source.ndim)
+        return ops.norms.VectorNorm.apply(source, float(p), dims, keepdim)
 
     def relu(self):
         """max(x, 0) element-wise."""
@@ -644,7 +671,16 @@ class Tensor:
 
     def cumprod(self, dim: int, *, dtype=None):
         """Running products along ``dim``; the gradient is right with zeros too (see
-        :mod:`glassbox.autograd.ops.products`)."""
+        :mod:`glassbox.autograd.ops.products`).
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> x = gb.tensor([2., 0., 3.], requires_grad=True)
+        >>> x.cumprod(0).sum().backward()
+        >>> x.grad                      # d(x0 + x0 x1 + x0 x1 x2)/dx
+        tensor([1., 8., 0.])
+        """
         source = self if dtype is None else self.to(dtype)
         dim = ops.reduction.normalize_dims(dim, source.ndim)[0] if source.ndim else 0
         if source.ndim == 0:
@@ -657,6 +693,14 @@ class Tensor:
         The gradient of each factor is the product of the others, computed without
         division so that zeros are handled as torch does (see
         :mod:`glassbox.autograd.ops.products`).
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> x = gb.tensor([2., 0., 3.], requires_grad=True)
+        >>> x.prod().backward()
+        >>> x.grad                      # the product of the others: only x1's is non-zero
+        tensor([0., 6., 0.])
         """
         if dim is not None and not isinstance(dim, (int, np.integer)):
             raise TypeError(f"prod(): argument 'dim' must be an int (one dimension), "
@@ -668,7 +712,14 @@ class Tensor:
         return ops.products.Prod.apply(source, dim, keepdim if dim is not None else False)
 
     def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1):
-        """The ``offset`` diagonal of dims (dim1, dim2), as the last dimension."""
+        """The ``offset`` diagonal of dims (dim1, dim2), as the last dimension.
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> gb.arange(9.0).reshape(3, 3).diagonal(1)
+        tensor([1., 5.])
+        """
         dim1, dim2 = (ops.reduction.normalize_dims(d, self.ndim)[0] for d in (dim1, dim2))
         if dim1 == dim2:
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
@@ -676,7 +727,17 @@ class Tensor:
 
     def diag(self, diagonal: int = 0):
         """1-D: a square matrix with this vector on its ``diagonal`` (0 elsewhere);
-        2-D: the ``diagonal`` of the matrix, a vector."""
+        2-D: the ``diagonal`` of the matrix, a vector.
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> gb.tensor([1., 2.]).diag()
+        tensor([[1., 0.],
+                [0., 2.]])
+        >>> gb.tensor([[1., 2.], [3., 4.]]).diag()
+        tensor([1., 4.])
+        """
         if self.ndim == 1:
             return self.diag_embed(diagonal, 0, 1)
         if self.ndim == 2:
@@ -685,7 +746,14 @@ class Tensor:
 
     def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1):
         """The last dimension written on the ``offset`` diagonal of two new dimensions
-        (dim1, dim2), zeros elsewhere: one more dimension than self."""
+        (dim1, dim2), zeros elsewhere: one more dimension than self.
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> gb.tensor([[1., 2.], [3., 4.]]).diag_embed().shape   # a batch of 2 matrices
+        (2, 2, 2)
+        """
         ndim = self.ndim + 1
         dim1, dim2 = (ops.reduction.normalize_dims(d, ndim)[0] for d in (dim1, dim2))
         if dim1 == dim2:
@@ -1134,7 +1202,14 @@ class Tensor:
 
     def bernoulli_(self, p=0.5, *, generator=None):
         """Fill with draws of 0 or 1, 1 with probability ``p`` (a number or a Tensor of
-        probabilities, broadcast); returns self."""
+        probabilities, broadcast); returns self.
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> gb.zeros(3).bernoulli_(1.0)
+        tensor([1., 1., 1.])
+        """
         generator = generator or _random.default_generator()
         if isinstance(p, Tensor):
             probabilities = p.detach().expand(self.shape)
@@ -1243,6 +1318,7 @@ from glassbox.autograd.ops import elementwise as _elementwise  # noqa: E402, F40
 from glassbox.autograd.ops import indexing as _indexing  # noqa: E402, F401
 from glassbox.autograd.ops import join as _join  # noqa: E402, F401
 from glassbox.autograd.ops import math as _math  # noqa: E402, F401
+from glassbox.autograd.ops import norms as _norms  # noqa: E402, F401
 from glassbox.autograd.ops import products as _products  # noqa: E402, F401
 from glassbox.autograd.ops import reduction as _reduction  # noqa: E402, F401
 from glassbox.autograd.ops import sampling as _sampling  # noqa: E402, F401

@@ -1,13 +1,11 @@
 """Norms: ``vector_norm``, ``matrix_norm`` and ``norm`` (which picks one of the two).
 
-The vector p-norm is ||x||_p = (sum_i |x_i|^p)^(1/p); its gradient is
+The vector p-norm is ||x||_p = (sum_i |x_i|^p)^(1/p); its gradient (in
+:mod:`glassbox.autograd.ops.norms`, shared with ``Tensor.norm``) is
 
     d||x||_p / dx_i = sign(x_i) |x_i|^(p-1) / ||x||_p^(p-1)      (x_i / ||x||_2 for p = 2)
 
-with the limits p = inf (max |x_i|: the gradient is shared by the entries that reach
-the max), p = 1 (sign(x_i)) and p = 0 (the count of non-zeros: no gradient). At x = 0
-the 2-norm has no derivative; glassbox returns 0 there, as torch does (the subgradient
-of least norm), instead of 0/0.
+with the limits p = inf, 1 and 0, and 0 at x = 0 for the 2-norm, as in torch.
 
 The matrix norms reduce to these or to singular values: Frobenius is the 2-norm of all
 entries, "nuc" the sum of the singular values, 2 the largest one, 1 the largest column
@@ -20,69 +18,14 @@ import numbers
 
 import numpy as np
 
-from glassbox.autograd.function import Function
+from glassbox.autograd.ops.norms import VectorNorm
 from glassbox.autograd.ops.reduction import normalize_dims
 from glassbox.autograd.tensor import Tensor
 from glassbox.linalg._checks import check_floating
 
-__all__ = ["vector_norm", "matrix_norm", "norm", "VectorNorm"]
+__all__ = ["vector_norm", "matrix_norm", "norm"]
 
 _INF = float("inf")
-
-
-def _kept(shape: tuple[int, ...], dims: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(1 if axis in dims else size for axis, size in enumerate(shape))
-
-
-class VectorNorm(Function):
-    """||x||_ord over ``dims``."""
-
-    backward_name = "LinalgVectorNormBackward0"
-
-    @staticmethod
-    def forward(ctx, x, ord, dims, keepdim):  # noqa: A002 (torch's name)
-        ctx.settings = (ord, dims)
-        size = np.abs(x._data)
-        if ord == 2:
-            result = np.sqrt((size * size).sum(axis=dims, keepdims=keepdim))
-        elif ord == _INF:
-            result = size.max(axis=dims, keepdims=keepdim)
-        elif ord == -_INF:
-            result = size.min(axis=dims, keepdims=keepdim)
-        elif ord == 0:
-            result = (size != 0).sum(axis=dims, keepdims=keepdim).astype(x.dtype)
-        elif ord == 1:
-            result = size.sum(axis=dims, keepdims=keepdim)
-        else:
-            power = x.dtype.type(ord)
-            result = (size ** power).sum(axis=dims, keepdims=keepdim) ** (1 / power)
-        result = np.asarray(result, dtype=x.dtype)
-        ctx.save_for_backward(x, result)
-        return result
-
-    @staticmethod
-    def backward(ctx, grad_output):
-        x, result = ctx.saved_tensors
-        ord, dims = ctx.settings  # noqa: A001
-        kept = _kept(x.shape, dims)
-        g = grad_output.reshape(kept)  # (..., 1, ...): broadcasts over the reduced dims
-        size = result.reshape(kept)
-        if ord == 0:
-            return x.new_zeros(x.shape), None, None, None
-        sign = Tensor(np.sign(x._data))
-        if ord == 1:
-            return g * sign, None, None, None  # d|x_i|/dx_i = sign(x_i)
-        if ord in (_INF, -_INF):
-            # the max (min) moves with the entries that reach it, shared evenly
-            reached = Tensor((np.abs(x._data) == size._data).astype(x.dtype))
-            count = reached.sum(dims, keepdim=True)
-            return g * sign * reached / count, None, None, None
-        # NOTE: a zero norm (x = 0) would give 0/0: divide by 1 there, the gradient is 0
-        safe = size.where(Tensor(size._data != 0), 1.0)
-        if ord == 2:
-            return g * x / safe, None, None, None  # d||x||/dx_i = x_i / ||x||
-        # d||x||_p/dx_i = sign(x_i) |x_i|^(p-1) / ||x||_p^(p-1)
-        return g * sign * x.abs() ** (ord - 1) / safe ** (ord - 1), None, None, None
 
 
 def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *,  # noqa: A002
