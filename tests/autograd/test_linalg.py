@@ -171,6 +171,7 @@ def test_singular_matrices_raise_linalg_error_like_torch():
     lambda L: L.linalg.matrix_norm(L.ones(3)),
     lambda L: L.linalg.matrix_norm(L.ones(3, 3), ord=3),
     lambda L: L.linalg.norm(L.ones(3, 3, 3), ord=2),
+    lambda L: L.linalg.norm(L.ones(3), ord="fro"),
 ])
 def test_bad_input_raises_torch_error_and_message(call):
     with pytest.raises(RuntimeError) as theirs:
@@ -206,6 +207,12 @@ def test_matrix_norm(ord):
 def test_norm_dispatches_like_torch(shape, ord, dim):
     helper_test_op([shape], lambda x: torch.linalg.norm(x, ord, dim),
                    lambda x: gb.linalg.norm(x, ord, dim))
+
+
+def test_vector_norm_refuses_a_matrix_order_with_torch_type():
+    for lib in (gb, torch):
+        with pytest.raises(TypeError, match="must be"):
+            lib.linalg.vector_norm(lib.ones(3), "fro")
 
 
 def test_the_two_norm_of_zero_has_gradient_zero_like_torch():

@@ -74,7 +74,8 @@ def test_prod_and_cumprod_dtypes_and_shapes():
     helper_test_op([(3, 4)], lambda x: x.prod(dtype=torch.float64),
                    lambda x: x.prod(dtype=gb.float64), dtypes=("float32",))
     helper_test_op([()], lambda x: x.prod(0) * x.cumprod(0))
-    helper_test_op([(2, 0, 3)], lambda x: x.prod(1), forward_only=True)
+    helper_test_op([(2, 0, 3)], lambda x: x.prod(1) + x.prod(), low=1.0)  # empty: 1, gradient 0
+    helper_test_op([(2, 0)], lambda x: x.cumprod(1))
 
 
 def test_prod_refuses_a_tuple_of_dims_like_torch():

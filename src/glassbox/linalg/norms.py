@@ -60,7 +60,7 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *,  # noqa: A
     """
     check_floating(x, "vector_norm")
     if isinstance(ord, bool) or not isinstance(ord, (numbers.Real, np.floating)):
-        raise RuntimeError(f"linalg.vector_norm: ord must be a number (2, 1, inf, ...), "
+        raise TypeError(f"linalg.vector_norm: ord must be a number (2, 1, inf, ...), "
                            f"received {ord!r}; for 'fro' or 'nuc' use linalg.matrix_norm")
     if dtype is not None:
         x = x.to(dtype)
@@ -165,6 +165,8 @@ def norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *,  # noqa: A002
                            f"Got {list(dims)}")
     if ord is None:
         return vector_norm(A, 2, None, keepdim, dtype=dtype)
+    if isinstance(ord, str):
+        return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)  # "fro", "nuc"
     if A.ndim == 1:
         return vector_norm(A, ord, None, keepdim, dtype=dtype)
     if A.ndim == 2:

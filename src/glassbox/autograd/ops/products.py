@@ -90,6 +90,8 @@ class Prod(Function):
     @staticmethod
     def backward(ctx, grad_output):
         (x,) = ctx.saved_tensors
+        if x.numel() == 0:
+            return x.new_zeros(x.shape), None, None  # an empty product is 1 whatever x
         if ctx.dim is None:
             # d prod / dx_i = product of the others, over the flattened Tensor
             others = products_of_the_others(x.reshape(-1), 0).reshape(x.shape)
@@ -97,8 +99,6 @@ class Prod(Function):
         dim = ctx.dim
         if not ctx.keepdim:
             grad_output = grad_output.unsqueeze(dim)  # (..., 1, ...): broadcasts along dim
-        if x.shape[dim] == 0:
-            return x.new_zeros(x.shape), None, None
         return grad_output * products_of_the_others(x, dim), None, None
 
 
