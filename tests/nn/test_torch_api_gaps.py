@@ -589,3 +589,87 @@ def test_adaptive_max_pool2d_second_order_and_errors():
                 build(lib)
         with pytest.raises(ValueError):
             build(gb)
+
+
+# ---------------------------------------------------------------------------- KL divergence
+@pytest.mark.parametrize("reduction", ["batchmean", "sum", "none", "mean"])
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div_matches_torch(reduction, log_target):
+    rng = np.random.default_rng(10)
+    logits, target_logits = rng.normal(size=(4, 5)), rng.normal(size=(4, 5))
+    log_q = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    p = np.exp(target_logits) / np.exp(target_logits).sum(1, keepdims=True)
+    p[0, 2] = 0.0  # a zero probability: t log t taken as 0
+    target = np.log(p + 1e-3) if log_target else p
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # reduction="mean"'s warning, tested below
+        helper_test_op(None, lambda x, t: TF.kl_div(x, t, reduction=reduction,
+                                                     log_target=log_target),
+                       lambda x, t: F.kl_div(x, t, reduction=reduction, log_target=log_target),
+                       values=[log_q, target], requires_grad=[True, log_target])
+        mine = nn.KLDivLoss(reduction=reduction, log_target=log_target)
+        theirs = torch.nn.KLDivLoss(reduction=reduction, log_target=log_target)
+        assert_same_module(mine, theirs)
+        # NOTE: the module helper differentiates the target too: at t = 0 torch's gradient
+        # of t log t is NaN (0/0), glassbox's 0; so no zero target here
+        helper_test_module(mine, theirs, None, values=[log_q, np.where(p == 0, 0.05, target)],
+                           loss=lambda out: out.sum())
+
+
+def test_kl_div_batchmean_is_the_kl_divergence_and_mean_warns_as_torch():
+    p, q = np.array([[0.2, 0.8], [0.5, 0.5]]), np.array([[0.5, 0.5], [0.9, 0.1]])
+    exact = np.mean(np.sum(p * np.log(p / q), axis=1))
+    loss = F.kl_div(gb.tensor(np.log(q)), gb.tensor(p), reduction="batchmean")
+    np.testing.assert_allclose(loss.item(), exact, rtol=1e-12)
+    for functional, lib in ((F, gb), (TF, torch)):
+        with pytest.warns(UserWarning, match="'batchmean' divides only by the batch size"):
+            value = functional.kl_div(lib.tensor(np.log(q)), lib.tensor(p))
+        np.testing.assert_allclose(float(value), exact / 2, rtol=1e-12)  # over 4 elements
+        with pytest.raises(ValueError, match="is not a valid value for reduction"):
+            functional.kl_div(lib.tensor(np.log(q)), lib.tensor(p), reduction="average")
+
+
+def test_kl_div_second_order_matches_torch():
+    rng = np.random.default_rng(11)
+    p = rng.dirichlet(np.ones(4), size=3)
+    assert_second_order_matches_torch(
+        lambda x: F.kl_div(F.log_softmax(x, 1), gb.tensor(p), reduction="batchmean"),
+        lambda x: TF.kl_div(TF.log_softmax(x, 1), torch.tensor(p), reduction="batchmean"),
+        [rng.normal(size=(3, 4))])
+
+
+# ---------------------------------------------------------------------------- parameter containers
+def test_parameter_list_and_dict_follow_torch():
+    rng = np.random.default_rng(12)
+    arrays = [rng.normal(size=(2, 3)), rng.normal(size=4)]
+    state = {}
+    for lib in (gb, torch):
+        plist = lib.nn.ParameterList([lib.nn.Parameter(lib.tensor(arrays[0])),
+                                      lib.tensor(arrays[1])])  # a plain Tensor is wrapped
+        plist.append(lib.ones(1))
+        plist += [lib.zeros(2)]
+        pdict = lib.nn.ParameterDict({"scale": lib.tensor(arrays[1])})
+        pdict["shift"] = lib.nn.Parameter(lib.zeros(3, dtype=lib.float32))
+        model = lib.nn.Module()
+        model.weights, model.heads = plist, pdict
+        assert all(isinstance(p, lib.nn.Parameter) and p.requires_grad for p in plist)
+        assert len(plist) == 4 and len(pdict) == 2 and "scale" in pdict
+        assert plist[-1].shape == (2,) and len(plist[1:3]) == 2
+        # gradients reach the parameters through the containers
+        loss = (plist[0].sum(1) ** 2).sum() + (plist[1] * pdict["scale"]).sum()
+        loss.backward()
+        state[lib] = (repr(model), list(model.state_dict()),
+                      [name for name, _ in model.named_parameters()],
+                      plist[0].grad.numpy().copy(), pdict["scale"].grad.numpy().copy(),
+                      list(pdict.keys()))
+        assert pdict.pop("shift").shape == (3,) and list(pdict) == ["scale"]
+    mine, theirs = state[gb], state[torch]
+    assert mine[0] == theirs[0].replace("torch.float", "glassbox.float")
+    assert mine[1:3] == theirs[1:3] and mine[5] == theirs[5]
+    np.testing.assert_allclose(mine[3], theirs[3], rtol=1e-12)
+    np.testing.assert_allclose(mine[4], theirs[4], rtol=1e-12)
+    # a state dict moves between the two
+    model = nn.Module()
+    model.weights = nn.ParameterList([gb.zeros(2, 3), gb.zeros(4)])
+    model.load_state_dict({"weights.0": torch.ones(2, 3), "weights.1": torch.ones(4)})
+    assert model.weights[1].numpy().tolist() == [1.0] * 4

@@ -42,6 +42,7 @@ from glassbox.nn.modules import (
     Identity,
     InstanceNorm1d,
     InstanceNorm2d,
+    KLDivLoss,
     L1Loss,
     LayerNorm,
     LeakyReLU,
@@ -55,6 +56,8 @@ from glassbox.nn.modules import (
     MSELoss,
     NLLLoss,
     PairwiseDistance,
+    ParameterDict,
+    ParameterList,
     PixelShuffle,
     PixelUnshuffle,
     ReLU,
@@ -82,5 +85,5 @@ __all__ = [
     "ReLU6", "Hardsigmoid", "Hardswish", "PairwiseDistance", "CosineSimilarity",
     "Fold", "Unfold", "PixelShuffle", "PixelUnshuffle",
     "GroupNorm", "InstanceNorm1d", "InstanceNorm2d", "Dropout2d",
-    "AdaptiveMaxPool2d",
+    "AdaptiveMaxPool2d", "KLDivLoss", "ParameterList", "ParameterDict",
 ]

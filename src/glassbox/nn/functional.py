@@ -79,7 +79,7 @@ __all__ = [
     "one_hot", "softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish",
     "normalize", "cosine_similarity", "pairwise_distance", "unfold", "fold",
     "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
-    "dropout2d", "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices",
+    "dropout2d", "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices", "kl_div",
 ]
 
 
@@ -1305,6 +1305,58 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean",  # noqa: 
     loss = (0.5 * difference * difference).where(size < delta, delta * (size - 0.5 * delta))
     if weight is not None:
         loss = loss * _tensor(weight, input)
+    return _reduce(loss, reduction)
+
+
+def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,  # noqa: A002
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """Kullback-Leibler divergence KL(target || model), the model given as log-probabilities.
+
+    .. math:: \\ell = t\\, (\\log t - x) \\quad (0 \\text{ where } t = 0), \\qquad
+              \\ell = e^{t} (t - x) \\text{ with ``log_target``}
+
+    ``input`` x holds log q (e.g. a ``log_softmax``) and ``target`` t holds p (or log p with
+    ``log_target=True``); summed over the classes this is KL(p || q) = sum p log(p / q).
+    (Where t = 0 the gradient with respect to t is taken as 0; torch's is NaN there.)
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, *)
+        Log-probabilities.
+    target : Tensor of the same shape
+        Probabilities (log-probabilities with ``log_target``).
+    reduction : {'mean', 'batchmean', 'sum', 'none'}, default='mean'
+        'batchmean' (the sum divided by N) is the KL divergence per sample; 'mean' divides
+        by the number of elements as torch does (with torch's warning).
+    log_target : bool, default=False
+
+    See Also
+    --------
+    torch.nn.functional.kl_div
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> p = gb.tensor([[0.5, 0.5]])
+    >>> kl_div(gb.tensor([[0.25, 0.75]]).log(), p, reduction="batchmean")  # KL(p || q)
+    tensor(0.1438)
+    """
+    if size_average is not None or reduce is not None:
+        reduction = _legacy_reduction(size_average, reduce, reduction)
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size.'batchmean' divides only by the batch size, and aligns "
+                      "with the KL div math definition.'mean' will be changed to behave the "
+                      "same as 'batchmean' in the next major release.", stacklevel=2)
+    target = _tensor(target, input)
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        # t log t, taken as 0 at t = 0 (its limit); log of 1 there keeps the graph finite
+        positive = Tensor(target._data > 0)
+        loss = target * target.where(positive, 1.0).log() - target * input
+    if reduction == "batchmean":
+        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
     return _reduce(loss, reduction)
 
 

@@ -17,7 +17,13 @@ from glassbox.nn.modules.activation import (
     Tanh,
 )
 from glassbox.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
-from glassbox.nn.modules.container import ModuleDict, ModuleList, Sequential
+from glassbox.nn.modules.container import (
+    ModuleDict,
+    ModuleList,
+    ParameterDict,
+    ParameterList,
+    Sequential,
+)
 from glassbox.nn.modules.conv import Conv2d, ConvTranspose2d
 from glassbox.nn.modules.distance import CosineSimilarity, PairwiseDistance
 from glassbox.nn.modules.dropout import Dropout, Dropout2d
@@ -30,6 +36,7 @@ from glassbox.nn.modules.loss import (
     BCEWithLogitsLoss,
     CrossEntropyLoss,
     HuberLoss,
+    KLDivLoss,
     L1Loss,
     MSELoss,
     NLLLoss,
@@ -56,5 +63,6 @@ __all__ = [
     "HuberLoss", "Softplus", "SiLU", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish",
     "PairwiseDistance", "CosineSimilarity", "Fold", "Unfold",
     "PixelShuffle", "PixelUnshuffle", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
-    "Dropout2d", "AdaptiveMaxPool2d",
+    "Dropout2d", "AdaptiveMaxPool2d", "KLDivLoss",
+    "ParameterList", "ParameterDict",
 ]

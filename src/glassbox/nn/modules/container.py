@@ -1,4 +1,5 @@
-"""Containers: ``Sequential`` (run children in order), ``ModuleList``, ``ModuleDict``."""
+"""Containers: ``Sequential`` (run children in order), ``ModuleList``, ``ModuleDict``,
+``ParameterList``, ``ParameterDict``."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from glassbox.autograd.tensor import Tensor
 from glassbox.nn.modules.module import Module
+from glassbox.nn.parameter import Parameter
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict"]
+__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
 
 def _index(index: int, length: int, owner: str) -> int:
@@ -194,3 +197,162 @@ class ModuleDict(Module):
     def update(self, modules: Mapping[str, Module]) -> None:
         for key, module in (modules.items() if isinstance(modules, Mapping) else modules):
             self.add_module(key, module)
+
+
+def _as_parameter(value):
+    """A plain Tensor becomes a Parameter (as torch does); Parameters stay themselves."""
+    if isinstance(value, Tensor) and not isinstance(value, Parameter):
+        return Parameter(value)
+    return value
+
+
+def _describe(value, type_name: str) -> str:
+    """One line of a parameter container's repr (torch's format)."""
+    if isinstance(value, Tensor):
+        size = "x".join(str(size) for size in value.shape)
+        kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+        return f"{kind} containing: [{type_name} of size {size}]"
+    return f"Object of type: {type(value).__name__}"
+
+
+def _store(module: Module, name: str, value) -> None:
+    """Register a Parameter under ``name``, or keep any other object as an attribute."""
+    value = _as_parameter(value)
+    if isinstance(value, Parameter):
+        module.register_parameter(name, value)
+    else:
+        module._parameters.pop(name, None)
+        object.__setattr__(module, name, value)
+
+
+class ParameterList(Module):
+    """A list of Parameters registered under the names "0", "1", ... (so they are in
+    ``parameters()`` and ``state_dict()``); plain Tensors are wrapped as Parameters.
+
+    See Also
+    --------
+    torch.nn.ParameterList
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> from glassbox import nn
+    >>> weights = nn.ParameterList([gb.zeros(2), nn.Parameter(gb.ones(3))])
+    >>> list(weights.state_dict()), weights[0].requires_grad
+    (['0', '1'], True)
+    """
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self.extend(values)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return ParameterList([self[i] for i in range(len(self))[index]])
+        return getattr(self, str(_index(index, len(self), "ParameterList")))
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        _store(self, str(_index(index, len(self), "ParameterList")), value)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self[i] for i in range(len(self)))
+
+    def __iadd__(self, values: Iterable[Any]) -> ParameterList:
+        return self.extend(values)
+
+    def append(self, value: Any) -> ParameterList:
+        self._size += 1
+        _store(self, str(self._size - 1), value)
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self) -> str:
+        return "\n".join(
+            f"  ({index}): " + _describe(value, f"glassbox.{getattr(value, 'dtype', '')}")
+            for index, value in enumerate(self))
+
+
+class ParameterDict(Module):
+    """A dict of Parameters registered under their keys; plain Tensors are wrapped as
+    Parameters.
+
+    See Also
+    --------
+    torch.nn.ParameterDict
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> from glassbox import nn
+    >>> scales = nn.ParameterDict({"a": gb.ones(2)})
+    >>> scales["b"] = nn.Parameter(gb.zeros(1))
+    >>> list(scales.state_dict()), "a" in scales
+    (['a', 'b'], True)
+    """
+
+    def __init__(self, parameters: Mapping[str, Any] | None = None) -> None:
+        super().__init__()
+        self._keys: dict[str, None] = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._keys:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if not isinstance(key, str):
+            raise TypeError(f"ParameterDict keys must be strings, received {type(key).__name__}")
+        self._keys[key] = None
+        _store(self, key, value)
+
+    def __delitem__(self, key: str) -> None:
+        del self._keys[key]
+        if key in self._parameters:
+            del self._parameters[key]
+        else:
+            object.__delattr__(self, key)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._keys
+
+    def keys(self):
+        return list(self._keys)
+
+    def values(self):
+        return [self[key] for key in self._keys]
+
+    def items(self):
+        return [(key, self[key]) for key in self._keys]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self[key] if key in self else default
+
+    def pop(self, key: str) -> Any:
+        value = self[key]
+        del self[key]
+        return value
+
+    def update(self, values) -> None:
+        for key, value in (values.items() if isinstance(values, Mapping) else values):
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"  ({key}): " + _describe(value, getattr(value, "type", lambda: "")())
+                         for key, value in self.items())

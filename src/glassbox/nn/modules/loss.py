@@ -8,7 +8,7 @@ from glassbox.nn.functional import _legacy_reduction
 from glassbox.nn.modules.module import Module
 
 __all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
-           "SmoothL1Loss", "HuberLoss"]
+           "SmoothL1Loss", "HuberLoss", "KLDivLoss"]
 
 
 class _Loss(Module):
@@ -227,3 +227,36 @@ class HuberLoss(_Loss):
 
     def forward(self, input, target):  # noqa: A002
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
+
+
+class KLDivLoss(_Loss):
+    """Kullback-Leibler divergence of the model's log-probabilities ``input`` from the
+    ``target`` distribution: t (log t - input), reduced.
+
+    Parameters
+    ----------
+    reduction : {'mean', 'batchmean', 'sum', 'none'}, default='mean'
+        Use 'batchmean' for the KL divergence per sample ('mean' divides by every element,
+        as torch does, with its warning).
+    log_target : bool, default=False
+        The target holds log-probabilities.
+
+    See Also
+    --------
+    torch.nn.KLDivLoss, glassbox.nn.functional.kl_div
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> loss = KLDivLoss(reduction="batchmean")
+    >>> loss(gb.tensor([[0.5, 0.5]]).log(), gb.tensor([[0.5, 0.5]]))
+    tensor(0.)
+    """
+
+    def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
+                 log_target: bool = False) -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.log_target = log_target
+
+    def forward(self, input, target):  # noqa: A002
+        return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
