@@ -6,6 +6,7 @@ float32, second-order gradients, reprs, state_dict keys and the errors."""
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -673,3 +674,45 @@ def test_parameter_list_and_dict_follow_torch():
     model.weights = nn.ParameterList([gb.zeros(2, 3), gb.zeros(4)])
     model.load_state_dict({"weights.0": torch.ones(2, 3), "weights.1": torch.ones(4)})
     assert model.weights[1].numpy().tolist() == [1.0] * 4
+
+
+# ---------------------------------------------------------------------------- a real program
+PROGRAM = (Path(__file__).parents[1] / "torch_programs" / "programs"
+           / "conv_norms_pixelshuffle.py")
+
+
+def _run_program(engine: str, dtype: str) -> dict:
+    """Run the program with ``import torch`` meaning torch or glassbox; its parameters."""
+    import contextlib
+    import io
+    import runpy
+    import sys
+
+    from glassbox.torch_run import torch_is_glassbox
+
+    sys.path.insert(0, str(PROGRAM.parent))
+    lib = gb if engine == "glassbox" else torch
+    saved_dtype = lib.get_default_dtype()
+    lib.set_default_dtype(getattr(lib, dtype))
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), (
+                torch_is_glassbox() if engine == "glassbox" else contextlib.nullcontext()):
+            return runpy.run_path(str(PROGRAM), run_name="__main__")["parameters"]
+    finally:
+        lib.set_default_dtype(saved_dtype)
+        sys.path.remove(str(PROGRAM.parent))
+
+
+@pytest.mark.parametrize("dtype, rtol, atol", [("float64", 1e-10, 1e-12),
+                                                ("float32", 1e-4, 1e-6)])
+def test_program_with_the_new_layers_trains_to_the_same_parameters(dtype, rtol, atol):
+    # GroupNorm, InstanceNorm2d, SiLU, Mish, Softplus, Hardswish, PixelShuffle,
+    # AdaptiveMaxPool2d, unfold/fold, cosine_similarity, KLDivLoss, ParameterList: three
+    # SGD steps from the same weights, every parameter compared
+    theirs = _run_program("torch", dtype)
+    mine = _run_program("glassbox", dtype)
+    assert list(mine) == list(theirs)
+    assert len(mine) == 16  # 4 convolutions, 2 norms, the linear head: 14; 2 gains
+    for name, value in theirs.items():
+        assert mine[name].dtype == value.dtype == np.dtype(dtype), name
+        assert_close(mine[name], value, rtol, atol, name)
