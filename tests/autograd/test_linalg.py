@@ -102,6 +102,11 @@ SECOND_ORDER = {
     "eigvalsh": (lambda L, x: L.linalg.eigvalsh(x + x.mT), [RNG.standard_normal((4, 4))]),
     "svdvals": (lambda L, x: L.linalg.svdvals(x), [RNG.standard_normal((3, 4))]),
     "tensor norm": (lambda L, x: x.norm(2, dim=1), [RNG.standard_normal((3, 4))]),
+    "cholesky": (lambda L, A: L.linalg.cholesky(A @ A.mT + 3 * L.eye(3, dtype=A.dtype)),
+                 [RNG.standard_normal((2, 3, 3))]),
+    "pinv": (lambda L, A: L.linalg.pinv(A), [RNG.standard_normal((4, 3))]),
+    "lstsq": (lambda L, A, B: L.linalg.lstsq(A, B).solution,
+              [RNG.standard_normal((5, 3)), RNG.standard_normal((5, 2))]),
 }
 
 
@@ -172,6 +177,11 @@ def test_singular_matrices_raise_linalg_error_like_torch():
     lambda L: L.linalg.matrix_norm(L.ones(3, 3), ord=3),
     lambda L: L.linalg.norm(L.ones(3, 3, 3), ord=2),
     lambda L: L.linalg.norm(L.ones(3), ord="fro"),
+    lambda L: L.linalg.cholesky(L.ones(2, 3)),
+    lambda L: L.linalg.lstsq(L.ones(5, 3), L.ones(4, 2)),
+    lambda L: L.linalg.lstsq(L.ones(5, 3), L.ones(2, 5, 3)),
+    lambda L: L.linalg.lstsq(L.ones(5, 3), L.ones(5, 2, dtype=L.float64)),
+    lambda L: L.trace(L.ones(2, 2, 2)),
 ])
 def test_bad_input_raises_torch_error_and_message(call):
     with pytest.raises(RuntimeError) as theirs:
@@ -180,6 +190,62 @@ def test_bad_input_raises_torch_error_and_message(call):
         call(gb)
     # torch's message first (what was expected, what was received)
     assert str(mine.value).startswith(str(theirs.value).split(".")[0].split(" (")[0])
+
+
+# --------------------------------------------------------------------------- cholesky, pinv
+@pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (1, 1)])
+@pytest.mark.parametrize("upper", [False, True])
+def test_cholesky(shape, upper):
+    A = well_conditioned(shape)
+    A = A @ np.swapaxes(A, -1, -2)  # symmetric positive-definite
+    helper_test_op(None, lambda x: torch.linalg.cholesky(x, upper=upper),
+                   lambda x: gb.linalg.cholesky(x, upper=upper), values=[A])
+    # only the lower triangle is read: a different upper triangle changes nothing
+    A_changed = A + np.triu(np.ones(shape), 1)
+    helper_test_op(None, torch.linalg.cholesky, gb.linalg.cholesky, values=[A_changed])
+
+
+def test_cholesky_of_a_matrix_that_is_not_positive_definite():
+    batch = [[[1.0, 0.0], [0.0, 1.0]], [[1.0, 2.0], [2.0, 1.0]]]
+    for lib in (gb, torch):
+        with pytest.raises(lib.linalg.LinAlgError,
+                           match=r"\(Batch element 1\): The factorization could not be "
+                                 r"completed because the input is not positive-definite "
+                                 r"\(the leading minor of order 2"):
+            lib.linalg.cholesky(lib.tensor(batch))
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (3, 5), (2, 4, 4)])
+def test_pinv_and_lstsq(shape):
+    helper_test_op([shape], torch.linalg.pinv, gb.linalg.pinv)
+    m = shape[-2]
+    for B_shape in (shape[:-2] + (m, 2), shape[:-2] + (m,)):
+        helper_test_op([shape, B_shape], lambda A, B: torch.linalg.lstsq(A, B).solution,
+                       lambda A, B: gb.linalg.lstsq(A, B).solution)
+
+
+def test_rank_deficient_pinv_lstsq_and_matrix_rank():
+    A = np.ones((5, 3))  # rank 1
+    B = np.arange(10.0).reshape(5, 2)
+    helper_test_op(None, torch.linalg.pinv, gb.linalg.pinv, values=[A], forward_only=True)
+    for lib in (gb, torch):
+        assert lib.linalg.matrix_rank(lib.tensor(A)).item() == 1
+    mine = gb.linalg.lstsq(gb.tensor(A), gb.tensor(B))
+    theirs = torch.linalg.lstsq(torch.tensor(A), torch.tensor(B))  # torch's default: gelsy
+    assert_close(mine.solution, theirs.solution, 1e-10, 1e-12, "minimum-norm solution")
+    for field in ("residuals", "rank", "singular_values"):
+        assert_close(getattr(mine, field), getattr(theirs, field), 0, 0, field)
+    batch = np.stack([well_conditioned((3, 3)), np.ones((3, 3))])
+    for tolerance in ({}, {"atol": 0.5}, {"rtol": 0.5}, {"atol": 10.0, "rtol": 0.0}):
+        assert_close(gb.linalg.matrix_rank(gb.tensor(batch), **tolerance),
+                     torch.linalg.matrix_rank(torch.tensor(batch), **tolerance), 0, 0,
+                     f"matrix_rank {tolerance}")
+
+
+def test_trace():
+    helper_test_op([(3, 4)], torch.trace, gb.trace)
+    helper_test_op([(3, 3)], lambda x: x.trace() * x)
+    assert gb.arange(6).reshape(2, 3).trace().dtype == np.int64
 
 
 # --------------------------------------------------------------------------- norms

@@ -27,7 +27,7 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "einsum", "allclose", "isnan", "isfinite", "t", "index_select", "narrow", "unbind",
            "nonzero", "unique", "lerp", "amin", "dot", "outer", "hstack", "vstack",
            "inference_mode", "diag", "diagonal", "diag_embed", "prod", "cumprod",
-           "bernoulli", "meshgrid", "kron",
+           "bernoulli", "meshgrid", "kron", "trace",
            *_math.UNARY]
 
 
@@ -128,6 +128,7 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-
 diag = _method("diag")
 diagonal = _method("diagonal")
 diag_embed = _method("diag_embed")
+trace = _method("trace")
 prod = _method("prod")
 cumprod = _method("cumprod")
 index_select = _method("index_select")

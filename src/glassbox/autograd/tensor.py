@@ -744,6 +744,20 @@ class Tensor:
             return self.diagonal(diagonal, 0, 1)
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
 
+    def trace(self):
+        """The sum of the main diagonal of a matrix (its gradient: the identity times
+        the upstream gradient).
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> gb.arange(6.0).reshape(2, 3).trace()
+        tensor(4.)
+        """
+        if self.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self.ndim}")
+        return self.diagonal().sum()
+
     def diag_embed(self, offset: int = 0, dim1: int = -2, dim2: int = -1):
         """The last dimension written on the ``offset`` diagonal of two new dimensions
         (dim1, dim2), zeros elsewhere: one more dimension than self.

@@ -12,6 +12,9 @@ function            computes                         gradient (dL/dA)
 :func:`slogdet`     sign, log|det(A)|                g A^-T
 :func:`eigh`        L, V with A = V diag(L) V^T      V diag(g_L) V^T + eigenvector part
 :func:`svd`         U, S, Vh with A = U diag(S) Vh   U diag(g_S) Vh + singular vector part
+:func:`cholesky`    L with A = L L^T                 L^-T Phi(L^T G) L^-1
+:func:`pinv`        A^+ = V diag(1/s) U^T            Golub-Pereyra (see least_squares)
+:func:`lstsq`       A^+ B (least squares)            through A^+ and the product
 :func:`vector_norm` (sum |x_i|^p)^(1/p)              sign(x) |x|^(p-1) / ||x||^(p-1)
 :func:`matrix_norm` Frobenius, nuclear, 1, 2, inf    from the norms / sums / singular values
 ==================  ===============================  =====================================
@@ -31,9 +34,12 @@ tensor([1., 2.])
 """
 
 from glassbox.linalg._checks import LinAlgError
+from glassbox.linalg.cholesky import cholesky
 from glassbox.linalg.inverse import det, inv, slogdet, solve
+from glassbox.linalg.least_squares import lstsq, matrix_rank, pinv
 from glassbox.linalg.norms import matrix_norm, norm, vector_norm
 from glassbox.linalg.spectral import eigh, eigvalsh, svd, svdvals
 
 __all__ = ["LinAlgError", "inv", "solve", "det", "slogdet", "eigh", "eigvalsh", "svd",
-           "svdvals", "vector_norm", "matrix_norm", "norm"]
+           "svdvals", "vector_norm", "matrix_norm", "norm", "cholesky", "pinv", "lstsq",
+           "matrix_rank"]
