@@ -716,3 +716,31 @@ def test_program_with_the_new_layers_trains_to_the_same_parameters(dtype, rtol, 
     for name, value in theirs.items():
         assert mine[name].dtype == value.dtype == np.dtype(dtype), name
         assert_close(mine[name], value, rtol, atol, name)
+
+
+# ---------------------------------------------------------------------------- padding layers
+PADDINGS = [
+    ("ZeroPad{}d", (), {}), ("ConstantPad{}d", (2.5,), {}), ("ReflectionPad{}d", (), {}),
+    ("ReplicationPad{}d", (), {}), ("CircularPad{}d", (), {}),
+]
+
+
+@pytest.mark.parametrize("name", [name for name, _, _ in PADDINGS])
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_padding_layers_match_torch(name, dims):
+    extra = dict((n, a) for n, a, _ in PADDINGS)[name]
+    layer = name.format(dims)
+    widths = (2, 1, 0, 3, 1, 2)[:2 * dims]
+    shape = (2, 3, 4, 5, 4)[:2 + dims]
+    for padding in (1, widths):
+        mine, theirs = getattr(nn, layer)(padding, *extra), getattr(torch.nn, layer)(padding,
+                                                                                      *extra)
+        assert_same_module(mine, theirs)
+        helper_test_module(mine, theirs, [shape])
+        helper_test_module(mine, theirs, [shape[1:]])  # without the batch dimension
+
+
+def test_circular_padding_refuses_other_ranks_as_torch():
+    for lib in (gb, torch):
+        with pytest.raises(ValueError, match=r"expected 3D or 4D input \(got 2D input\)"):
+            lib.nn.CircularPad2d(1)(lib.ones(3, 3))

@@ -44,6 +44,23 @@ from glassbox.nn.modules.loss import (
 )
 from glassbox.nn.modules.module import Module
 from glassbox.nn.modules.normalization import GroupNorm, LayerNorm
+from glassbox.nn.modules.padding import (
+    CircularPad1d,
+    CircularPad2d,
+    CircularPad3d,
+    ConstantPad1d,
+    ConstantPad2d,
+    ConstantPad3d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReflectionPad3d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ReplicationPad3d,
+    ZeroPad1d,
+    ZeroPad2d,
+    ZeroPad3d,
+)
 from glassbox.nn.modules.pixelshuffle import PixelShuffle, PixelUnshuffle
 from glassbox.nn.modules.pooling import (
     AdaptiveAvgPool2d,
@@ -65,4 +82,9 @@ __all__ = [
     "PixelShuffle", "PixelUnshuffle", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
     "Dropout2d", "AdaptiveMaxPool2d", "KLDivLoss",
     "ParameterList", "ParameterDict",
+]
+__all__ += [  # the padding layers
+    "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
+    "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",
+    "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
 ]
