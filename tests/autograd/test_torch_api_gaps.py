@@ -237,3 +237,67 @@ def test_bernoulli_errors_like_torch():
             lib.bernoulli(lib.tensor([1.5, 0.2]))
     with pytest.raises(RuntimeError, match=r"must be in \[0, 1\]; received values from 0.2"):
         gb.bernoulli(gb.tensor([1.5, 0.2]))
+
+
+@pytest.mark.parametrize("shifts, dims", [(1, None), (-3, None), (2, 1), ((1, -1), (0, 1)),
+                                          ((5, 2), (-1, 0))])
+def test_roll(shifts, dims):
+    helper_test_op([(3, 4)], lambda x: torch.roll(x, shifts, dims),
+                   lambda x: gb.roll(x, shifts, dims))
+
+
+def test_roll_error_like_torch():
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match="shifts and dimensions must align"):
+            lib.roll(lib.ones(2, 3), (1, 2), 0)
+
+
+@pytest.mark.parametrize("repeats, dim", [(2, None), (3, 1), ([1, 0, 2], 1), ([2, 1], 0)])
+def test_repeat_interleave(repeats, dim):
+    helper_test_op([(2, 3)],
+                   lambda x: torch.repeat_interleave(
+                       x, torch.tensor(repeats) if isinstance(repeats, list) else repeats, dim),
+                   lambda x: gb.repeat_interleave(
+                       x, gb.tensor(repeats) if isinstance(repeats, list) else repeats, dim))
+    counts = [2, 0, 3]
+    assert_close(gb.repeat_interleave(gb.tensor(counts)),
+                 torch.repeat_interleave(torch.tensor(counts)), 0, 0, "indices overload")
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match="repeats must have the same size"):
+            lib.ones(2, 3).repeat_interleave(lib.tensor([1, 2]), dim=1)
+
+
+@pytest.mark.parametrize("dim, keepdim", [(None, False), (0, False), (1, True), (-1, False)])
+def test_median_values_indices_and_gradients(dim, keepdim):
+    def call(x, lib):
+        result = lib.median(x) if dim is None else lib.median(x, dim, keepdim)
+        return result if dim is None else (result.values, result.indices)
+
+    helper_test_op([(3, 5)], lambda x: call(x, torch), lambda x: call(x, gb))
+    helper_test_op([(4, 6)], lambda x: call(x, torch), lambda x: call(x, gb))
+    # ties: over all elements the equal entries share the gradient, as torch
+    helper_test_op(None, lambda x: call(x, torch), lambda x: call(x, gb),
+                   values=[[[3.0, 1.0, 2.0, 2.0], [0.0, 5.0, 4.0, 4.0]]])
+
+
+def test_median_of_integers_and_nan_like_torch():
+    for lib in (gb, torch):
+        assert lib.tensor([5, 1, 4, 2]).median().item() == 2
+        assert np.isnan(lib.tensor([1.0, float("nan"), 2.0]).median().item())
+        values, indices = lib.tensor([[1.0, float("nan"), 2.0]]).median(1)
+        assert np.isnan(values.item()) and indices.item() == 1
+
+
+@pytest.mark.parametrize("shapes, p", [([(4, 3), (5, 3)], 2.0), ([(2, 4, 3), (2, 5, 3)], 1.0),
+                                       ([(4, 3), (5, 3)], 3.0), ([(3, 2), (3, 2)], float("inf"))])
+def test_cdist(shapes, p):
+    helper_test_op(shapes, lambda a, b: torch.cdist(a, b, p), lambda a, b: gb.cdist(a, b, p))
+
+
+def test_cdist_zero_distance_gradient_and_errors_like_torch():
+    for lib in (gb, torch):
+        a = lib.zeros(1, 2, requires_grad=True)
+        lib.cdist(a, lib.zeros(1, 2)).sum().backward()
+        assert a.grad.tolist() == [[0.0, 0.0]]
+        with pytest.raises(RuntimeError, match="X1 and X2 must have the same number of columns"):
+            lib.cdist(lib.ones(2, 3), lib.ones(2, 4))

@@ -27,7 +27,8 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "einsum", "allclose", "isnan", "isfinite", "t", "index_select", "narrow", "unbind",
            "nonzero", "unique", "lerp", "amin", "dot", "outer", "hstack", "vstack",
            "inference_mode", "diag", "diagonal", "diag_embed", "prod", "cumprod",
-           "bernoulli", "meshgrid", "kron", "trace",
+           "bernoulli", "meshgrid", "kron", "trace", "roll", "median",
+           "repeat_interleave", "cdist",
            *_math.UNARY]
 
 
@@ -129,6 +130,8 @@ diag = _method("diag")
 diagonal = _method("diagonal")
 diag_embed = _method("diag_embed")
 trace = _method("trace")
+roll = _method("roll")
+median = _method("median")
 prod = _method("prod")
 cumprod = _method("cumprod")
 index_select = _method("index_select")
@@ -301,3 +304,61 @@ def kron(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     spread_b = b.reshape(tuple(v for size in b.shape for v in (1, size)))
     product = spread_a * spread_b
     return product.reshape(tuple(p * q for p, q in zip(a.shape, b.shape)))  # (a_0 b_0, ...)
+
+
+def repeat_interleave(input: Tensor, repeats=None, dim=None, *, output_size=None) -> Tensor:  # noqa: A002
+    """Each entry repeated ``repeats`` times along ``dim``; with only a Tensor of counts,
+    the indices 0, 1, ... each repeated that many times (torch's two overloads).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.repeat_interleave(gb.tensor([[1, 2], [3, 4]]), gb.tensor([1, 2]), dim=0)
+    tensor([[1, 2],
+            [3, 4],
+            [3, 4]])
+    >>> gb.repeat_interleave(gb.tensor([1, 2]))
+    tensor([0, 1, 1])
+    """
+    import numpy as np
+
+    if repeats is None:
+        return Tensor(np.repeat(np.arange(input.numel()), input._data).astype(np.int64))
+    return input.repeat_interleave(repeats, dim, output_size=output_size)
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
+    """The p-norm distance between every row of ``x1`` and every row of ``x2``:
+    out[..., i, j] = ||x1[..., i, :] - x2[..., j, :]||_p, ``torch.cdist``.
+
+    Parameters
+    ----------
+    x1 : Tensor of shape (..., P, M)
+    x2 : Tensor of shape (..., R, M)
+    p : float, default=2.0
+    compute_mode : accepted for torch's signature (glassbox always takes differences)
+
+    Returns
+    -------
+    Tensor of shape (..., P, R); its gradient is 0 where a distance is 0 (as torch).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.cdist(gb.tensor([[0., 0.], [1., 1.]]), gb.tensor([[3., 4.]]))
+    tensor([[5.    ],
+            [3.6056]])
+    """
+    from glassbox.autograd.ops.norms import VectorNorm
+
+    if x1.ndim < 2 or x2.ndim < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D, "
+                           f"X2 got: {x2.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError(f"cdist only supports non-negative p values, received p={p}")
+    # every pair of rows: (..., P, 1, M) - (..., 1, R, M) -> (..., P, R, M)
+    differences = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    return VectorNorm.apply(differences, float(p), (differences.ndim - 1,), False)

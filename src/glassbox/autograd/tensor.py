@@ -777,6 +777,58 @@ class Tensor:
         shape = tuple(size if axis in (dim1, dim2) else next(rest) for axis in range(ndim))
         return ops.diagonal.DiagonalScatter.apply(self, shape, int(offset), dim1, dim2)
 
+    def roll(self, shifts, dims=None):
+        """Entries shifted by ``shifts`` along ``dims`` (wrapping around); with ``dims``
+        None, over the flattened Tensor (then reshaped back).
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> gb.tensor([1, 2, 3, 4]).roll(1)
+        tensor([4, 1, 2, 3])
+        """
+        shifts = (shifts,) if isinstance(shifts, (int, np.integer)) else tuple(shifts)
+        if dims is None:
+            if len(shifts) != 1:
+                raise RuntimeError(f"shifts and dimensions must align. shifts: "
+                                   f"{len(shifts)}, dims:0")
+            return ops.selection.Roll.apply(self, shifts, None)
+        dims = (dims,) if isinstance(dims, (int, np.integer)) else tuple(dims)
+        if len(shifts) != len(dims):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               f"dims:{len(dims)}")
+        dims = tuple(ops.reduction.normalize_dims(d, self.ndim)[0] for d in dims)
+        return ops.selection.Roll.apply(self, shifts, dims)
+
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+        """Each entry repeated ``repeats`` times (an int, or one count per entry) along
+        ``dim`` (the flattened Tensor when None): [a, b] -> [a, a, b, b].
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> gb.tensor([1, 2]).repeat_interleave(2)
+        tensor([1, 1, 2, 2])
+        """
+        source = self.reshape(-1) if dim is None else self
+        dim = 0 if dim is None else ops.reduction.normalize_dims(dim, source.ndim)[0]
+        counts = repeats._data if isinstance(repeats, Tensor) else np.asarray(repeats)
+        size = source.shape[dim]
+        if counts.ndim == 1 and counts.size not in (1, size):
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {counts.size} and input.size({dim}) = "
+                               f"{size}")
+        if (counts < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        # the source position of every output entry: [0, 0, 1, 1, ...]
+        positions = np.repeat(np.arange(size), counts.reshape(-1) if counts.ndim else counts)
+        return source.index_select(dim, positions)
+
+    def median(self, dim=None, keepdim: bool = False):
+        """The median (lower middle) of all elements, or (values, indices) along ``dim``;
+        see :mod:`glassbox.autograd.ops.order_statistics`."""
+        return ops.order_statistics.median(self, dim, keepdim)
+
     def flip(self, *dims):
         """The order of the dimensions ``dims`` reversed."""
         return ops.selection.Flip.apply(self, _shape_argument(dims))
@@ -1333,6 +1385,7 @@ from glassbox.autograd.ops import indexing as _indexing  # noqa: E402, F401
 from glassbox.autograd.ops import join as _join  # noqa: E402, F401
 from glassbox.autograd.ops import math as _math  # noqa: E402, F401
 from glassbox.autograd.ops import norms as _norms  # noqa: E402, F401
+from glassbox.autograd.ops import order_statistics as _order_statistics  # noqa: E402, F401
 from glassbox.autograd.ops import products as _products  # noqa: E402, F401
 from glassbox.autograd.ops import reduction as _reduction  # noqa: E402, F401
 from glassbox.autograd.ops import sampling as _sampling  # noqa: E402, F401

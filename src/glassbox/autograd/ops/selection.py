@@ -19,7 +19,7 @@ from glassbox.autograd.ops.indexing import GetItem, IndexAdd, SetItem
 from glassbox.autograd.ops.reduction import values_indices
 from glassbox.autograd.tensor import Tensor
 
-__all__ = ["along", "gather", "scatter", "scatter_add", "sort", "topk", "Cumsum", "Flip",
+__all__ = ["along", "gather", "scatter", "scatter_add", "sort", "topk", "Cumsum", "Flip", "Roll",
            "Einsum", "multinomial"]
 
 
@@ -146,6 +146,23 @@ class Flip(Function):
     @staticmethod
     def backward(ctx, grad_output):
         return Flip.apply(grad_output, ctx.dims), None  # flipping twice is the identity
+
+
+class Roll(Function):
+    """x shifted by ``shifts`` along ``dims``, entries leaving one end coming back at the
+    other (all elements, flattened, when ``dims`` is None)."""
+
+    backward_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return np.roll(x._data, shifts, axis=dims)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        # rolling back by -shifts puts every gradient where its entry came from
+        return Roll.apply(grad_output, tuple(-s for s in ctx.shifts), ctx.dims), None, None
 
 
 class Cumsum(Function):
