@@ -409,3 +409,15 @@ def test_torch_top_level_names_det_inverse_slogdet():
     helper_test_op(None, torch.det, gb.det, values=[A])
     helper_test_op(None, torch.inverse, gb.inverse, values=[A])
     helper_test_op(None, torch.slogdet, gb.slogdet, values=[A])
+
+
+def test_tensor_methods_and_top_level_names_of_linalg():
+    A = well_conditioned((2, 3, 3))
+    helper_test_op(None, lambda x: (x.det(), x.inverse(), *x.slogdet(), x.logdet(),
+                                    x.pinverse()), values=[A])
+    helper_test_op(None, torch.logdet, gb.logdet, values=[A])
+    helper_test_op(None, torch.pinverse, gb.pinverse, values=[RNG.standard_normal((4, 3))])
+    negative = np.diag([-1.0, 2.0])
+    for lib in (gb, torch):
+        assert np.isnan(lib.tensor(negative).logdet().item())
+        assert lib.zeros(2, 2).logdet().item() == -INF

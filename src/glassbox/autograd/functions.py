@@ -28,7 +28,7 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "nonzero", "unique", "lerp", "amin", "dot", "outer", "hstack", "vstack",
            "inference_mode", "diag", "diagonal", "diag_embed", "prod", "cumprod",
            "bernoulli", "meshgrid", "kron", "trace", "roll", "median",
-           "repeat_interleave", "cdist",
+           "repeat_interleave", "cdist", "logdet", "pinverse",
            *_math.UNARY]
 
 
@@ -130,6 +130,8 @@ diag = _method("diag")
 diagonal = _method("diagonal")
 diag_embed = _method("diag_embed")
 trace = _method("trace")
+logdet = _method("logdet")
+pinverse = _method("pinverse")
 roll = _method("roll")
 median = _method("median")
 prod = _method("prod")

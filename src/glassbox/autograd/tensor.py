@@ -744,6 +744,62 @@ class Tensor:
             return self.diagonal(diagonal, 0, 1)
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self.ndim}D")
 
+    # NOTE: the linear-algebra methods call glassbox.linalg (built on autograd), imported
+    # on first use, as torch's Tensor.det calls torch.linalg.det
+    def det(self):
+        """The determinant of each matrix: :func:`glassbox.linalg.det`.
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> gb.tensor([[1., 2.], [3., 4.]]).det()
+        tensor(-2.)
+        """
+        from glassbox import linalg
+
+        return linalg.det(self)
+
+    def inverse(self):
+        """The inverse of each matrix: :func:`glassbox.linalg.inv`.
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> gb.tensor([[2., 0.], [0., 4.]]).inverse()
+        tensor([[0.5 , 0.  ],
+                [0.  , 0.25]])
+        """
+        from glassbox import linalg
+
+        return linalg.inv(self)
+
+    def slogdet(self):
+        """(sign, log|det|) of each matrix: :func:`glassbox.linalg.slogdet`."""
+        from glassbox import linalg
+
+        return linalg.slogdet(self)
+
+    def logdet(self):
+        """log(det) of each matrix: NaN where det < 0, -inf where det = 0 (torch.logdet).
+
+        Examples
+        --------
+        >>> import glassbox as gb
+        >>> gb.tensor([[2., 0.], [0., 3.]], dtype=gb.float64).logdet()
+        tensor(1.7918, dtype=glassbox.float64)
+        """
+        from glassbox import linalg
+
+        sign, log_abs = linalg.slogdet(self)
+        return log_abs.where(sign >= 0, float("nan"))
+
+    def pinverse(self, rcond: float = 1e-15):
+        """The pseudo-inverse of each matrix: :func:`glassbox.linalg.pinv` with
+        ``rtol=rcond`` (torch.pinverse)."""
+        from glassbox import linalg
+
+        return linalg.pinv(self, rtol=rcond)
+
     def trace(self):
         """The sum of the main diagonal of a matrix (its gradient: the identity times
         the upstream gradient).
