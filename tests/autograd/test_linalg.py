@@ -365,6 +365,42 @@ RESULT = [w, ridge, v.detach(), residual, torch.linalg.det(design.T @ design)]
 """
 
 
+GAUSSIAN_PROCESS = """
+import math
+
+import torch
+
+X = torch.tensor(DATA, dtype=torch.float64)[:, :1]             # (n, 1) inputs
+y = torch.sin(2 * X[:, 0]) + 0.1 * torch.cos(7 * X[:, 0])      # (n,) targets
+# NOTE: shape (1,), not 0-d: glassbox's Adam fails on 0-d parameters (reported)
+log_lengthscale = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+log_noise = torch.tensor([-2.0], dtype=torch.float64, requires_grad=True)
+optimizer = torch.optim.Adam([log_lengthscale, log_noise], lr=0.05)
+
+
+def kernel(a, b):
+    distances = torch.cdist(a, b) / log_lengthscale.exp()
+    return torch.exp(-0.5 * distances ** 2)
+
+
+for _ in range(30):
+    optimizer.zero_grad()
+    K = kernel(X, X) + log_noise.exp() * torch.eye(len(X), dtype=X.dtype)
+    L = torch.linalg.cholesky(K)
+    alpha = torch.linalg.solve(L.T, torch.linalg.solve(L, y))
+    # negative log marginal likelihood: y^T K^-1 y / 2 + log det K / 2 + n log(2 pi) / 2
+    nll = 0.5 * y @ alpha + L.diagonal().log().sum() + 0.5 * len(X) * math.log(2 * math.pi)
+    nll.backward()
+    optimizer.step()
+grid_x, grid_y = torch.meshgrid(torch.linspace(-1, 1, 5, dtype=X.dtype),
+                                torch.linspace(-1, 1, 4, dtype=X.dtype), indexing="xy")
+test_points = grid_x.reshape(-1, 1)
+mean = kernel(test_points, X) @ alpha
+RESULT = [nll.detach(), log_lengthscale.detach(), log_noise.detach(), mean.detach(),
+          torch.logdet(K.detach()), grid_y]
+"""
+
+
 def _run(program: str, data: np.ndarray, as_glassbox: bool) -> list:
     namespace = {"DATA": data.tolist()}
     if as_glassbox:
@@ -376,7 +412,8 @@ def _run(program: str, data: np.ndarray, as_glassbox: bool) -> list:
             for t in namespace["RESULT"]]
 
 
-@pytest.mark.parametrize("program", [PCA, LEAST_SQUARES], ids=["pca", "least squares"])
+@pytest.mark.parametrize("program", [PCA, LEAST_SQUARES, GAUSSIAN_PROCESS],
+                         ids=["pca", "least squares", "gaussian process"])
 def test_real_programs_run_with_glassbox_as_torch(program):
     data = np.random.default_rng(11).standard_normal((40, 3)) * [3.0, 1.0, 0.2]
     mine = _run(program, data, as_glassbox=True)
