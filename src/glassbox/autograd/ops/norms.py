@@ -34,20 +34,20 @@ class VectorNorm(Function):
     @staticmethod
     def forward(ctx, x, ord, dims, keepdim):  # noqa: A002 (torch's name)
         ctx.settings = (ord, dims)
-        size = np.abs(x._data)
+        magnitude = np.abs(x._data)  # |x_i|
         if ord == 2:
-            result = np.sqrt((size * size).sum(axis=dims, keepdims=keepdim))
+            result = np.sqrt((magnitude * magnitude).sum(axis=dims, keepdims=keepdim))
         elif ord == _INF:
-            result = size.max(axis=dims, keepdims=keepdim)
+            result = magnitude.max(axis=dims, keepdims=keepdim)
         elif ord == -_INF:
-            result = size.min(axis=dims, keepdims=keepdim)
+            result = magnitude.min(axis=dims, keepdims=keepdim)
         elif ord == 0:
-            result = (size != 0).sum(axis=dims, keepdims=keepdim).astype(x.dtype)
+            result = (magnitude != 0).sum(axis=dims, keepdims=keepdim).astype(x.dtype)
         elif ord == 1:
-            result = size.sum(axis=dims, keepdims=keepdim)
+            result = magnitude.sum(axis=dims, keepdims=keepdim)
         else:
             power = x.dtype.type(ord)
-            result = (size ** power).sum(axis=dims, keepdims=keepdim) ** (1 / power)
+            result = (magnitude ** power).sum(axis=dims, keepdims=keepdim) ** (1 / power)
         result = np.asarray(result, dtype=x.dtype)
         ctx.save_for_backward(x, result)
         return result
@@ -58,7 +58,7 @@ class VectorNorm(Function):
         ord, dims = ctx.settings  # noqa: A001
         kept = _kept(x.shape, dims)
         g = grad_output.reshape(kept)  # (..., 1, ...): broadcasts over the reduced dims
-        size = result.reshape(kept)
+        norm = result.reshape(kept)
         if ord == 0:
             return x.new_zeros(x.shape), None, None, None
         sign = Tensor(np.sign(x._data))
@@ -66,11 +66,11 @@ class VectorNorm(Function):
             return g * sign, None, None, None  # d|x_i|/dx_i = sign(x_i)
         if ord in (_INF, -_INF):
             # the max (min) moves with the entries that reach it, shared evenly
-            reached = Tensor((np.abs(x._data) == size._data).astype(x.dtype))
+            reached = Tensor((np.abs(x._data) == norm._data).astype(x.dtype))
             count = reached.sum(dims, keepdim=True)
             return g * sign * reached / count, None, None, None
         # NOTE: a zero norm (x = 0) would give 0/0: divide by 1 there, the gradient is 0
-        safe = size.where(Tensor(size._data != 0), 1.0)
+        safe = norm.where(Tensor(norm._data != 0), 1.0)
         if ord == 2:
             return g * x / safe, None, None, None  # d||x||/dx_i = x_i / ||x||
         # d||x||_p/dx_i = sign(x_i) |x_i|^(p-1) / ||x||_p^(p-1)
