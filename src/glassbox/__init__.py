@@ -81,6 +81,7 @@ from glassbox.autograd.factories import (
 # Tensor method of the same name)
 from glassbox.autograd.functions import *  # noqa: E402, F403
 from glassbox.autograd.functions import __all__ as _function_names
+from glassbox.autograd.generator import Generator
 from glassbox.io import load, save
 
 # torch's top-level names for three linear-algebra functions (torch.det, torch.inverse,
@@ -114,7 +115,7 @@ __all__ = [
     "Size", "device", "set_default_device", "get_default_device", "set_default_dtype",
     "randperm", "is_tensor", "int8", "int16", "FloatTensor", "DoubleTensor", "LongTensor",
     "IntTensor", "BoolTensor", "ByteTensor",
-    "get_num_threads", "set_num_threads", "det", "inverse", "slogdet",
+    "get_num_threads", "set_num_threads", "det", "inverse", "slogdet", "Generator",
     # (max, min, pow, round stay out: ``from glassbox import *`` keeps Python's builtins)
     *(name for name in _function_names if name not in ("max", "min", "pow", "round")),
 ]

@@ -301,3 +301,61 @@ def test_cdist_zero_distance_gradient_and_errors_like_torch():
         assert a.grad.tolist() == [[0.0, 0.0]]
         with pytest.raises(RuntimeError, match="X1 and X2 must have the same number of columns"):
             lib.cdist(lib.ones(2, 3), lib.ones(2, 4))
+
+
+def test_generator_streams_are_reproducible_and_independent_of_the_global_one():
+    def draws(generator):
+        return np.concatenate([
+            gb.randn(3, generator=generator).numpy().ravel(),
+            gb.rand(2, dtype=gb.float64, generator=generator).numpy(),
+            gb.randint(0, 10, (4,), generator=generator).numpy(),
+            gb.randperm(5, generator=generator).numpy(),
+            gb.bernoulli(gb.full((4,), 0.5), generator=generator).numpy(),
+            gb.multinomial(gb.ones(4), 2, generator=generator).numpy(),
+            gb.empty(3).normal_(generator=generator).numpy(),
+        ])
+
+    gb.manual_seed(0)
+    first = draws(gb.Generator().manual_seed(42))
+    gb.manual_seed(1)  # the global generator does not matter
+    _ = gb.randn(10)
+    np.testing.assert_array_equal(first, draws(gb.Generator().manual_seed(42)))
+    assert not np.array_equal(first, draws(gb.Generator().manual_seed(43)))
+    # a fresh generator is deterministic too (torch's default seed)
+    np.testing.assert_array_equal(draws(gb.Generator()), draws(gb.Generator()))
+    assert gb.Generator().initial_seed() == torch.Generator().initial_seed()
+
+
+def test_generator_api_like_torch():
+    for lib in (gb, torch):
+        generator = lib.Generator()
+        assert generator.manual_seed(7) is generator and generator.initial_seed() == 7
+        assert generator.manual_seed(-1).initial_seed() == 2**64 - 1  # wraps, as torch
+        seed = generator.seed()
+        assert generator.initial_seed() == seed
+        state = generator.get_state()
+        a = lib.randn(3, generator=generator)
+        generator.set_state(state)
+        np.testing.assert_array_equal(a.numpy(), lib.randn(3, generator=generator).numpy())
+        assert str(generator.device) == "cpu"
+        with pytest.raises(RuntimeError, match="manual_seed expected a long"):
+            generator.manual_seed(1.5)
+    with pytest.raises(RuntimeError, match="CPU only"):
+        gb.Generator(device="cuda")
+
+
+def test_generator_in_random_split_and_data_loader_like_a_torch_program():
+    def split_and_shuffle(lib):
+        data = lib.utils.data.TensorDataset(lib.arange(10))
+        train, test = lib.utils.data.random_split(
+            data, [7, 3], generator=lib.Generator().manual_seed(42))
+        loader = lib.utils.data.DataLoader(train, batch_size=7, shuffle=True,
+                                           generator=lib.Generator().manual_seed(0))
+        (batch,) = next(iter(loader))
+        return batch.tolist(), sorted(test.indices)
+
+    first, second = split_and_shuffle(gb), split_and_shuffle(gb)
+    assert first == second  # the same seeds: the same split and the same order
+    assert sorted(first[0] + first[1]) == list(range(10))
+    theirs = split_and_shuffle(torch)  # torch's program runs the same (other numbers)
+    assert sorted(theirs[0] + theirs[1]) == list(range(10))
