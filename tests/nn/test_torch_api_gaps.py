@@ -63,6 +63,19 @@ ACTIVATIONS = {
     "relu6": (F.relu6, TF.relu6),
     "hardsigmoid": (F.hardsigmoid, TF.hardsigmoid),
     "hardswish": (F.hardswish, TF.hardswish),
+    "elu": (F.elu, TF.elu),
+    "elu alpha 0.5": (lambda x: F.elu(x, 0.5), lambda x: TF.elu(x, 0.5)),
+    "celu alpha 2": (lambda x: F.celu(x, 2.0), lambda x: TF.celu(x, 2.0)),
+    "selu": (F.selu, TF.selu),
+    "prelu": (lambda x: F.prelu(x, gb.tensor([0.25], dtype=x.dtype)),
+              lambda x: TF.prelu(x, torch.tensor([0.25], dtype=x.dtype))),
+    "logsigmoid": (F.logsigmoid, TF.logsigmoid),
+    "softsign": (F.softsign, TF.softsign),
+    "softmin": (lambda x: F.softmin(x, -1), lambda x: TF.softmin(x, -1)),
+    "tanhshrink": (F.tanhshrink, TF.tanhshrink),
+    "threshold": (lambda x: F.threshold(x, 1.0, -2.0), lambda x: TF.threshold(x, 1.0, -2.0)),
+    "hardshrink": (lambda x: F.hardshrink(x, 1.0), lambda x: TF.hardshrink(x, 1.0)),
+    "softshrink": (lambda x: F.softshrink(x, 1.0), lambda x: TF.softshrink(x, 1.0)),
 }
 
 
@@ -96,7 +109,8 @@ def test_activations_at_the_kinks_take_torch_gradients():
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_smooth_activations_are_stable_for_large_inputs(dtype):
     x = np.array([-1e4, -800.0, -100.0, -20.0, 0.0, 20.0, 100.0, 800.0, 1e4], dtype=dtype)
-    for name in ("softplus", "softplus beta 2", "silu", "mish"):
+    for name in ("softplus", "softplus beta 2", "silu", "mish", "elu", "celu alpha 2", "selu",
+                 "logsigmoid", "softsign", "tanhshrink"):
         mine, theirs = ACTIVATIONS[name]
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # no overflow or invalid-value warning
@@ -114,6 +128,11 @@ MODULES = [
     lambda m: m.Softplus(), lambda m: m.Softplus(beta=0.5, threshold=10.0), lambda m: m.SiLU(),
     lambda m: m.Mish(), lambda m: m.Hardtanh(), lambda m: m.Hardtanh(-2.5, 3.0),
     lambda m: m.ReLU6(), lambda m: m.Hardsigmoid(), lambda m: m.Hardswish(),
+    lambda m: m.ELU(), lambda m: m.ELU(alpha=0.5), lambda m: m.CELU(2.0), lambda m: m.SELU(),
+    lambda m: m.PReLU(), lambda m: m.PReLU(3, init=0.1), lambda m: m.LogSigmoid(),
+    lambda m: m.Softsign(), lambda m: m.Softmin(dim=1), lambda m: m.Tanhshrink(),
+    lambda m: m.Threshold(0.1, 20.0), lambda m: m.Hardshrink(), lambda m: m.Softshrink(0.3),
+    lambda m: m.GLU(), lambda m: m.GLU(dim=0), lambda m: m.Softmax2d(),
 ]
 
 
@@ -128,7 +147,9 @@ def test_inplace_activation_modules_print_as_torch():
     # NOTE: glassbox accepts inplace=True and computes out of place (as its ReLU does)
     for build in (lambda m: m.Hardtanh(-2, 3, True), lambda m: m.ReLU6(inplace=True),
                   lambda m: m.SiLU(inplace=True), lambda m: m.Mish(True),
-                  lambda m: m.Hardswish(True), lambda m: m.Hardsigmoid(True)):
+                  lambda m: m.Hardswish(True), lambda m: m.Hardsigmoid(True),
+                  lambda m: m.ELU(0.5, True), lambda m: m.SELU(True),
+                  lambda m: m.Threshold(0.1, 20.0, True)):
         assert_same_module(build(nn), build(torch.nn))
         x = np.linspace(-5, 5, 12)
         assert_close(build(nn)(gb.tensor(x)), build(torch.nn)(torch.tensor(x)), 1e-12, 0,
@@ -145,6 +166,37 @@ def test_hardtanh_refuses_bounds_in_the_wrong_order():
     for functional in (F, TF):
         with pytest.raises(ValueError, match="min_val"):
             functional.hardtanh(gb.ones(2) if functional is F else torch.ones(2), 2.0, 1.0)
+
+
+def test_more_activation_errors_match_torch():
+    cases = [
+        (lambda lib: lib.nn.functional.glu(lib.ones(2, 3), 1), RuntimeError,
+         "Halving dimension must be even, but dimension 1 is size 3"),
+        (lambda lib: lib.nn.PReLU(3)(lib.ones(2, 4)), RuntimeError,
+         "Found parameter numbers = 3 and channel size = 4"),
+        (lambda lib: lib.nn.Softmax2d()(lib.ones(2, 3)), ValueError,
+         "Softmax2d: expected input to be 3D or 4D, got 2D instead"),
+        (lambda lib: lib.nn.functional.softshrink(lib.ones(2), -1.0), RuntimeError,
+         "lambda must be in range"),
+        (lambda lib: lib.nn.functional.celu(lib.ones(2), alpha=0.0), RuntimeError,
+         "alpha cannot be 0 for CELU"),
+    ]
+    for build, error, message in cases:
+        for lib in (gb, torch):
+            with pytest.raises(error, match=message):
+                build(lib)
+
+
+def test_prelu_per_channel_and_glu_match_torch():
+    for shape in [(2, 3), (2, 3, 4, 5), (2, 3, 4)]:
+        helper_test_op([shape, (3,)], TF.prelu, F.prelu)
+    helper_test_op([(5,), (1,)], TF.prelu, F.prelu)
+    for dim in (0, 1, -1):
+        helper_test_op([(4, 6, 2)], lambda x, d=dim: TF.glu(x, d), lambda x, d=dim: F.glu(x, d))
+    rng = np.random.default_rng(13)
+    assert_second_order_matches_torch(F.prelu, TF.prelu,
+                                      [rng.normal(size=(2, 3, 2)), rng.uniform(0, 1, 3)])
+    assert_second_order_matches_torch(F.glu, TF.glu, [rng.normal(size=(3, 4))])
 
 
 @settings(max_examples=10)
@@ -744,3 +796,14 @@ def test_circular_padding_refuses_other_ranks_as_torch():
     for lib in (gb, torch):
         with pytest.raises(ValueError, match=r"expected 3D or 4D input \(got 2D input\)"):
             lib.nn.CircularPad2d(1)(lib.ones(3, 3))
+
+
+def test_activation_grad_fn_names_follow_torch():
+    def names(lib):
+        x = lib.ones(3, requires_grad=True)
+        functional = lib.nn.functional
+        return [f(x).grad_fn.name() for f in (functional.softplus, functional.elu,
+                                              functional.selu, functional.celu,
+                                              functional.logsigmoid)]
+
+    assert names(gb) == names(torch)

@@ -1,14 +1,19 @@
 """The smooth and the piecewise-linear activations of ``torch.nn.functional`` beyond ReLU,
-sigmoid and tanh: softplus, SiLU, Mish, hardtanh, ReLU6, hardsigmoid, hardswish.
+sigmoid and tanh: softplus, SiLU, Mish, hardtanh, ReLU6, hardsigmoid, hardswish, ELU,
+CELU, SELU, PReLU, log-sigmoid, softsign, softmin, tanhshrink, threshold, hardshrink,
+softshrink, GLU.
 
 Each is written so that its gradient is the one torch computes, including torch's choice
 at the kinks, and so that the gradient is itself differentiable (a WGAN-GP penalty goes
 through it under ``create_graph=True``):
 
-- softplus is one :class:`~glassbox.autograd.Function` (torch's ``SoftplusBackward0``)
-  whose backward is ``g * sigmoid(beta x)``, a Tensor expression;
-- SiLU and Mish are products of Tensor operations (``x * sigmoid(x)``,
-  ``x * tanh(softplus(x))``), so autograd derives them;
+- softplus and log-sigmoid are :class:`~glassbox.autograd.Function` s (torch's
+  ``SoftplusBackward0``, ``LogSigmoidBackward0``) computed without overflow, whose
+  backward is a Tensor expression (``g * sigmoid(beta x)``, ``g * sigmoid(-x)``);
+- the exponential units (ELU, CELU, SELU) are one Function (``EluBackward0``) taking
+  ``expm1`` of ``min(x, 0)`` only, so a large x cannot overflow;
+- SiLU, Mish, softsign, tanhshrink and GLU are Tensor expressions (``x * sigmoid(x)``,
+  ``x * tanh(softplus(x))``, ...), so autograd derives them;
 - the piecewise-linear ones pick, with ``where``, the linear piece each element lies on:
   outside the middle piece the output is a constant (no gradient), which is torch's
   rule that the gradient at a kink is that of the constant side.
@@ -19,9 +24,13 @@ from __future__ import annotations
 import numpy as np
 
 from glassbox.autograd.function import Function
+from glassbox.autograd.ops.activation import Softmax
 from glassbox.autograd.tensor import Tensor
+from glassbox.nn._conv import _ArgumentError
 
-__all__ = ["softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish"]
+__all__ = ["softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish", "elu",
+           "celu", "selu", "prelu", "logsigmoid", "softsign", "softmin", "tanhshrink",
+           "threshold", "hardshrink", "softshrink", "glu"]
 
 
 class _Softplus(Function):
@@ -205,3 +214,318 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     middle, above = _pieces(input, -3.0, 3.0)
     outer = input.where(above, input.new_zeros(()))  # x from 3 on, the constant 0 up to -3
     return (input * (input + 3) / 6).where(middle, outer)
+
+
+# ---------------------------------------------------------------------------- exponential units
+class _ExponentialUnit(Function):
+    """y = scale x for x > 0, scale alpha (e^(input_scale x) - 1) otherwise: ELU, CELU
+    (input_scale = 1/alpha) and SELU (fixed alpha and scale) are all this one function,
+    as in torch."""
+
+    backward_name = "EluBackward0"
+
+    @staticmethod
+    def forward(ctx, x, alpha, scale, input_scale):
+        ctx.save_for_backward(x)
+        ctx.constants = alpha, scale, input_scale
+        data = x._data
+        # e^z - 1 by expm1 (exact near 0), of z <= 0 only: a large x cannot overflow
+        negative = alpha * np.expm1(np.minimum(data, 0) * input_scale)
+        return (scale * np.where(data > 0, data, negative)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        alpha, scale, input_scale = ctx.constants
+        # dy/dx = scale for x > 0; scale alpha input_scale e^(input_scale x) for x <= 0
+        # (taken at x = 0 too, torch's side); e^z written out, not expm1's 1 + (e^z - 1),
+        # which rounds to 0 in float32 for z below -17
+        exponential = (x.clamp(max=0.0) * input_scale).exp() * (scale * alpha * input_scale)
+        slope = exponential.where(Tensor(x._data <= 0), scale)
+        return grad_output * slope, None, None, None
+
+
+class _Celu(_ExponentialUnit):
+    """The same function, under torch's node name for CELU."""
+
+    backward_name = "CeluBackward0"
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """Exponential linear unit: x for x > 0, alpha (e^x - 1) otherwise.
+
+    .. math:: \\text{elu}(x) = \\begin{cases} x & x > 0 \\\\ \\alpha (e^x - 1) & x \\le 0
+              \\end{cases}
+
+    Smooth at 0 when alpha = 1, with negative outputs that push mean activations
+    towards 0. At x = 0 the gradient is alpha (torch's choice of side).
+
+    See Also
+    --------
+    torch.nn.functional.elu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> elu(gb.tensor([-1.0, 0.0, 2.0]))
+    tensor([-0.6321,  0.    ,  2.    ])
+    """
+    return _ExponentialUnit.apply(input, alpha, 1.0, 1.0)
+
+
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:  # noqa: A002
+    """Continuously differentiable ELU: x for x > 0, alpha (e^(x / alpha) - 1) otherwise.
+
+    .. math:: \\text{celu}(x) = \\max(0, x) + \\min(0, \\alpha (e^{x / \\alpha} - 1))
+
+    See Also
+    --------
+    torch.nn.functional.celu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> celu(gb.tensor([-1.0, 2.0]), alpha=2.0)
+    tensor([-0.7869,  2.    ])
+    """
+    if alpha == 0:
+        raise _ArgumentError("ZeroDivisionError: alpha cannot be 0 for CELU; use alpha > 0")
+    return _Celu.apply(input, alpha, 1.0, 1.0 / alpha)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
+    """Scaled ELU: scale * elu(x, alpha) with the self-normalising constants.
+
+    .. math:: \\text{selu}(x) = \\lambda\\, \\text{elu}(x, \\alpha), \\quad
+              \\alpha \\approx 1.6733,\\ \\lambda \\approx 1.0507
+
+    alpha and lambda are chosen (Klambauer et al., 2017) so that activations of zero mean
+    and unit variance keep them from layer to layer.
+
+    See Also
+    --------
+    torch.nn.functional.selu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> selu(gb.tensor([-1.0, 1.0]))
+    tensor([-1.1113,  1.0507])
+    """
+    return _ExponentialUnit.apply(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:  # noqa: A002
+    """Parametric ReLU: x for x > 0, a * x otherwise, a learned (one per channel, or one
+    shared).
+
+    .. math:: \\text{prelu}(x) = \\max(0, x) + a \\min(0, x)
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C, *) (or any shape with a single weight)
+    weight : Tensor of shape (C,) or (1,)
+        The slopes; channel dimension 1 of the input.
+
+    See Also
+    --------
+    torch.nn.functional.prelu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> prelu(gb.tensor([[-2.0, 3.0]]), gb.tensor([0.25]))
+    tensor([[-0.5,  3. ]])
+    """
+    slopes = weight
+    if weight.numel() != 1:
+        channels = input.shape[1] if input.ndim >= 2 else 1
+        if weight.numel() != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {weight.numel()} and channel size = "
+                               f"{channels}.")
+        slopes = weight.reshape((1, channels) + (1,) * (input.ndim - 2))  # (1, C, 1, ...)
+    elif input.ndim == 0:
+        slopes = weight.reshape(())
+    return input.where(Tensor(input._data > 0), slopes * input)
+
+
+# ---------------------------------------------------------------------------- sigmoid family
+class _LogSigmoid(Function):
+    """y = log sigmoid(x) = -log(1 + e^-x), in a form that never overflows."""
+
+    backward_name = "LogSigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        data = x._data
+        # log sigmoid(x) = min(x, 0) - log(1 + e^-|x|): the exponent is never positive
+        return (np.minimum(data, 0) - np.log1p(np.exp(-np.abs(data)))).astype(x.dtype,
+                                                                              copy=False)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        # d/dx log sigmoid(x) = 1 - sigmoid(x) = sigmoid(-x)
+        return grad_output * (-x).sigmoid()
+
+
+def logsigmoid(input: Tensor) -> Tensor:  # noqa: A002
+    """log(sigmoid(x)) element-wise, computed stably.
+
+    .. math:: \\log \\sigma(x) = -\\log(1 + e^{-x}) = \\min(x, 0) - \\log(1 + e^{-|x|})
+
+    See Also
+    --------
+    torch.nn.functional.logsigmoid
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> logsigmoid(gb.tensor([0.0, -100.0]))
+    tensor([  -0.6931, -100.    ])
+    """
+    return _LogSigmoid.apply(input)
+
+
+def softsign(input: Tensor) -> Tensor:  # noqa: A002
+    """x / (1 + |x|) element-wise: a tanh-shaped curve with polynomial tails.
+
+    See Also
+    --------
+    torch.nn.functional.softsign
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> softsign(gb.tensor([-3.0, 1.0]))
+    tensor([-0.75,  0.5 ])
+    """
+    return input / (1 + input.abs())
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,  # noqa: A002
+            dtype=None) -> Tensor:
+    """softmax(-x) along ``dim``: non-negative weights summing to 1, largest where x is
+    smallest.
+
+    See Also
+    --------
+    torch.nn.functional.softmin
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> softmin(gb.tensor([[0.0, 0.0]]), dim=1)
+    tensor([[0.5, 0.5]])
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    if dim is None:  # torch's legacy choice when dim is omitted
+        dim = 0 if input.ndim in (0, 1, 3) else 1
+    return Softmax.apply(-input, dim)
+
+
+def tanhshrink(input: Tensor) -> Tensor:  # noqa: A002
+    """x - tanh(x) element-wise.
+
+    See Also
+    --------
+    torch.nn.functional.tanhshrink
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> tanhshrink(gb.tensor([0.0, 1.0]))
+    tensor([0.    , 0.2384])
+    """
+    return input - input.tanh()
+
+
+def glu(input: Tensor, dim: int = -1) -> Tensor:  # noqa: A002
+    """Gated linear unit: the first half of ``dim`` gated by the sigmoid of the second.
+
+    .. math:: \\text{glu}(a, b) = a \\otimes \\sigma(b)
+
+    See Also
+    --------
+    torch.nn.functional.glu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> glu(gb.tensor([[2.0, 0.0]]))
+    tensor([[1.]])
+    """
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    axis = dim % input.ndim
+    if input.shape[axis] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {axis} is size "
+                           f"{input.shape[axis]}")
+    a, b = input.chunk(2, axis)
+    return a * b.sigmoid()
+
+
+# ---------------------------------------------------------------------------- thresholds
+def threshold(input: Tensor, threshold: float, value: float,  # noqa: A002
+              inplace: bool = False) -> Tensor:
+    """x where x > threshold, ``value`` elsewhere.
+
+    See Also
+    --------
+    torch.nn.functional.threshold
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> threshold(gb.tensor([0.1, 0.5, 2.0]), 0.5, -1.0)
+    tensor([-1., -1.,  2.])
+    """
+    return input.where(Tensor(input._data > threshold), input.new_full((), value))
+
+
+def _check_lambd(lambd: float, function: str) -> None:
+    if lambd < 0:
+        raise _ArgumentError(f"{function}: lambda must be in range [0, inf), but found {lambd}")
+
+
+def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """x where |x| > lambd, 0 elsewhere.
+
+    See Also
+    --------
+    torch.nn.functional.hardshrink
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> hardshrink(gb.tensor([-1.0, 0.2, 0.7]))
+    tensor([-1. ,  0. ,  0.7])
+    """
+    return input.where(Tensor(np.abs(input._data) > lambd), input.new_zeros(()))
+
+
+def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
+    """Shrink towards 0 by lambd: x - lambd above lambd, x + lambd below -lambd, 0 between
+    (the proximal operator of lambd |x|, as in the lasso's soft thresholding).
+
+    See Also
+    --------
+    torch.nn.functional.softshrink
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> softshrink(gb.tensor([-1.0, 0.2, 0.7]))
+    tensor([-0.5,  0. ,  0.2])
+    """
+    _check_lambd(lambd, "softshrink")
+    data = input._data
+    shrunk = (input - lambd).where(Tensor(data > lambd), input + lambd)
+    return shrunk.where(Tensor(np.abs(data) > lambd), input.new_zeros(()))

@@ -7,7 +7,8 @@ backward rule written with Tensor operations (so that it runs on plain arrays no
 and stays differentiable under ``create_graph=True``). Activations live with the Tensor
 (``x.relu()``, ``x.log_softmax(dim)``) in :mod:`glassbox.autograd.ops.activation`.
 
-Softplus, SiLU, Mish and the hard (piecewise-linear) activations are written in
+Softplus, SiLU, Mish, the exponential units (ELU, CELU, SELU), PReLU, GLU, the shrinks
+and the hard (piecewise-linear) activations are written in
 :mod:`glassbox.nn._activations` and re-exported here; ``normalize``,
 ``cosine_similarity`` and ``pairwise_distance`` in :mod:`glassbox.nn._distance`;
 ``unfold`` / ``fold`` (im2col / col2im) in :mod:`glassbox.nn._fold`; ``pixel_shuffle`` /
@@ -42,13 +43,25 @@ from glassbox.autograd.ops.activation import (
 from glassbox.autograd.ops.arithmetic import unbroadcast
 from glassbox.autograd.tensor import Tensor
 from glassbox.nn._activations import (  # the activations beyond ReLU, sigmoid and tanh
+    celu,
+    elu,
+    glu,
+    hardshrink,
     hardsigmoid,
     hardswish,
     hardtanh,
+    logsigmoid,
     mish,
+    prelu,
     relu6,
+    selu,
     silu,
+    softmin,
     softplus,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
 )
 from glassbox.nn._adaptive_max_pool import (
     adaptive_max_pool2d,
@@ -80,6 +93,8 @@ __all__ = [
     "normalize", "cosine_similarity", "pairwise_distance", "unfold", "fold",
     "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
     "dropout2d", "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices", "kl_div",
+    "elu", "celu", "selu", "prelu", "logsigmoid", "softsign", "softmin", "tanhshrink",
+    "threshold", "hardshrink", "softshrink", "glu",
 ]
 
 

@@ -1,20 +1,33 @@
 """The layers of ``glassbox.nn``, one family per file (as in ``torch/nn/modules``)."""
 
 from glassbox.nn.modules.activation import (
+    CELU,
+    ELU,
     GELU,
+    GLU,
+    SELU,
+    Hardshrink,
     Hardsigmoid,
     Hardswish,
     Hardtanh,
     LeakyReLU,
+    LogSigmoid,
     LogSoftmax,
     Mish,
+    PReLU,
     ReLU,
     ReLU6,
     Sigmoid,
     SiLU,
     Softmax,
+    Softmax2d,
+    Softmin,
     Softplus,
+    Softshrink,
+    Softsign,
     Tanh,
+    Tanhshrink,
+    Threshold,
 )
 from glassbox.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
 from glassbox.nn.modules.container import (
@@ -82,6 +95,10 @@ __all__ = [
     "PixelShuffle", "PixelUnshuffle", "GroupNorm", "InstanceNorm1d", "InstanceNorm2d",
     "Dropout2d", "AdaptiveMaxPool2d", "KLDivLoss",
     "ParameterList", "ParameterDict",
+]
+__all__ += [  # more activations
+    "ELU", "CELU", "SELU", "PReLU", "LogSigmoid", "Softsign", "Softmin", "Tanhshrink",
+    "Threshold", "Hardshrink", "Softshrink", "GLU", "Softmax2d",
 ]
 __all__ += [  # the padding layers
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from glassbox.autograd.dtypes import get_default_dtype
 from glassbox.nn import functional as F
+from glassbox.nn import init
 from glassbox.nn.modules.module import Module
+from glassbox.nn.parameter import Parameter
 
 __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "GELU", "Softplus",
-           "SiLU", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish"]
+           "SiLU", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "ELU", "CELU",
+           "SELU", "PReLU", "LogSigmoid", "Softsign", "Softmin", "Tanhshrink", "Threshold",
+           "Hardshrink", "Softshrink", "GLU", "Softmax2d"]
 
 
 class ReLU(Module):
@@ -359,3 +366,325 @@ class Hardswish(Module):
 
     def forward(self, input):  # noqa: A002
         return F.hardswish(input)
+
+
+def _inplace_suffix(inplace: bool) -> str:
+    return ", inplace=True" if inplace else ""
+
+
+class ELU(Module):
+    """x for x > 0, alpha (e^x - 1) otherwise.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+
+    See Also
+    --------
+    torch.nn.ELU, glassbox.nn.functional.elu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> ELU()(gb.tensor([-1.0, 1.0]))
+    tensor([-0.6321,  1.    ])
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def forward(self, input):  # noqa: A002
+        return F.elu(input, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}" + _inplace_suffix(self.inplace)
+
+
+class CELU(ELU):
+    """x for x > 0, alpha (e^(x / alpha) - 1) otherwise (continuously differentiable).
+
+    See Also
+    --------
+    torch.nn.CELU, glassbox.nn.functional.celu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> CELU(2.0)(gb.tensor([-1.0, 1.0]))
+    tensor([-0.7869,  1.    ])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.celu(input, self.alpha)
+
+
+class SELU(Module):
+    """scale * elu(x, alpha) with the self-normalising constants (alpha ~ 1.6733,
+    scale ~ 1.0507).
+
+    See Also
+    --------
+    torch.nn.SELU, glassbox.nn.functional.selu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> SELU()(gb.tensor([1.0]))
+    tensor([1.0507])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, input):  # noqa: A002
+        return F.selu(input)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class PReLU(Module):
+    """x for x > 0, a * x otherwise, with the slope a learned.
+
+    Parameters
+    ----------
+    num_parameters : int, default=1
+        1 (one slope shared by every channel) or the number of channels C.
+    init : float, default=0.25
+        The initial slope.
+
+    Attributes
+    ----------
+    weight : Parameter of shape (num_parameters,)
+
+    See Also
+    --------
+    torch.nn.PReLU, glassbox.nn.functional.prelu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> PReLU()(gb.tensor([-2.0, 2.0])).detach()
+    tensor([-0.5,  2. ])
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, device=None,
+                 dtype=None) -> None:
+        super().__init__()
+        self.num_parameters = num_parameters
+        self.init = init
+        self.weight = Parameter(np.empty(num_parameters,
+                                         dtype=np.dtype(dtype or get_default_dtype())))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        init.constant_(self.weight, self.init)  # the leaky slope a learning run starts from
+
+    def forward(self, input):  # noqa: A002
+        return F.prelu(input, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+class LogSigmoid(Module):
+    """log(sigmoid(x)) element-wise, computed stably.
+
+    See Also
+    --------
+    torch.nn.LogSigmoid, glassbox.nn.functional.logsigmoid
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> LogSigmoid()(gb.tensor([0.0]))
+    tensor([-0.6931])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.logsigmoid(input)
+
+
+class Softsign(Module):
+    """x / (1 + |x|) element-wise.
+
+    See Also
+    --------
+    torch.nn.Softsign, glassbox.nn.functional.softsign
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Softsign()(gb.tensor([1.0]))
+    tensor([0.5])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.softsign(input)
+
+
+class Softmin(Module):
+    """softmax(-x) along ``dim``.
+
+    See Also
+    --------
+    torch.nn.Softmin, glassbox.nn.functional.softmin
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Softmin(dim=1)(gb.tensor([[0.0, 0.0]]))
+    tensor([[0.5, 0.5]])
+    """
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):  # noqa: A002
+        return F.softmin(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softmax2d(Module):
+    """softmax over the channels of every pixel: (N, C, H, W) or (C, H, W), dim -3.
+
+    See Also
+    --------
+    torch.nn.Softmax2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Softmax2d()(gb.zeros(1, 2, 1, 1)).flatten()
+    tensor([0.5, 0.5])
+    """
+
+    def forward(self, input):  # noqa: A002
+        if input.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.ndim}D "
+                             f"instead")
+        return F.softmax(input, -3)
+
+
+class Tanhshrink(Module):
+    """x - tanh(x) element-wise.
+
+    See Also
+    --------
+    torch.nn.Tanhshrink, glassbox.nn.functional.tanhshrink
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Tanhshrink()(gb.tensor([0.0]))
+    tensor([0.])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.tanhshrink(input)
+
+
+class Threshold(Module):
+    """x where x > threshold, ``value`` elsewhere.
+
+    Parameters
+    ----------
+    threshold : float
+    value : float
+
+    See Also
+    --------
+    torch.nn.Threshold, glassbox.nn.functional.threshold
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Threshold(0.5, 0.0)(gb.tensor([0.2, 0.8]))
+    tensor([0. , 0.8])
+    """
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        super().__init__()
+        self.threshold = threshold
+        self.value = value
+        self.inplace = inplace
+
+    def forward(self, input):  # noqa: A002
+        return F.threshold(input, self.threshold, self.value)
+
+    def extra_repr(self) -> str:
+        return f"threshold={self.threshold}, value={self.value}" + _inplace_suffix(self.inplace)
+
+
+class Hardshrink(Module):
+    """x where |x| > lambd, 0 elsewhere.
+
+    See Also
+    --------
+    torch.nn.Hardshrink, glassbox.nn.functional.hardshrink
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Hardshrink()(gb.tensor([0.2, 0.8]))
+    tensor([0. , 0.8])
+    """
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, input):  # noqa: A002
+        return F.hardshrink(input, self.lambd)
+
+    def extra_repr(self) -> str:
+        return f"{self.lambd}"
+
+
+class Softshrink(Hardshrink):
+    """x - lambd above lambd, x + lambd below -lambd, 0 between.
+
+    See Also
+    --------
+    torch.nn.Softshrink, glassbox.nn.functional.softshrink
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Softshrink()(gb.tensor([0.2, 0.8]))
+    tensor([0. , 0.3])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.softshrink(input, self.lambd)
+
+
+class GLU(Module):
+    """Gated linear unit: a * sigmoid(b), a and b the two halves of ``dim``.
+
+    See Also
+    --------
+    torch.nn.GLU, glassbox.nn.functional.glu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> GLU()(gb.randn(4, 6)).shape
+    (4, 3)
+    """
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, input):  # noqa: A002
+        return F.glu(input, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
