@@ -90,7 +90,7 @@ def _initial_gradients(outputs: tuple, grad_outputs: tuple) -> list[Tensor]:
             given = Tensor(np.ones_like(output._data))
         elif not isinstance(given, Tensor):
             given = Tensor(np.asarray(given, dtype=output.dtype))
-        if given.shape != output.shape:
+        if given._data.shape != output._data.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[{index}] has a shape of {given.shape} and "
                 f"output[{index}] has a shape of {output.shape}."
@@ -134,8 +134,8 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
             # hands the same array to both inputs): copy it then, so that an in-place
             # update of one .grad never reaches another array.
             if (not data.flags.owndata or not data.flags.writeable or id(data) in taken
-                    or data.dtype != leaf.dtype or data.shape != leaf.shape):
-                data = np.array(np.broadcast_to(data, leaf.shape), dtype=leaf.dtype)
+                    or data.dtype != leaf.dtype or data.shape != leaf._data.shape):
+                data = np.array(np.broadcast_to(data, leaf._data.shape), dtype=leaf.dtype)
             else:
                 taken.add(id(data))
             leaf.grad = Tensor(data)
@@ -196,7 +196,7 @@ def _run(outputs: tuple, grad_outputs: tuple, retain_graph: bool, create_graph: 
                     continue
                 if not isinstance(input_grad, Tensor):  # a backward may return arrays
                     input_grad = Tensor(np.asarray(input_grad))
-                if input_grad._data.shape != tensor.shape:
+                if input_grad._data.shape != tensor.shape:  # tensor: a Tensor or a _FreedInput
                     raise RuntimeError(
                         f"Function {node.function.__name__}.backward returned a gradient "
                         f"of shape {input_grad.shape} for an input of shape {tensor.shape}"

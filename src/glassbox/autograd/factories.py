@@ -45,7 +45,7 @@ def tensor(data: Any, dtype=None, requires_grad: bool = False, device=None) -> T
     >>> tensor([1.0, 2.0]).dtype
     dtype('float32')
     >>> tensor([[1, 2]]).shape
-    (1, 2)
+    glassbox.Size([1, 2])
     """
     check_device(device)
     if isinstance(data, Tensor):
@@ -86,7 +86,7 @@ def zeros(*size, dtype=None, requires_grad: bool = False, device=None) -> Tensor
     Examples
     --------
     >>> zeros(2, 3).shape
-    (2, 3)
+    glassbox.Size([2, 3])
     """
     check_device(device)
     return _make(np.zeros(_shape_argument(size), dtype=_dtype(dtype)), requires_grad)
@@ -155,7 +155,7 @@ def randn(*size, dtype=None, requires_grad: bool = False, generator=None, device
     >>> _ = manual_seed(0)
     >>> x = randn(2, 3)
     >>> x.shape, x.dtype
-    ((2, 3), dtype('float32'))
+    (glassbox.Size([2, 3]), dtype('float32'))
     """
     check_device(device)
     dtype = _dtype(dtype)
@@ -189,9 +189,9 @@ def randint(low: int, high=None, size=None, *, generator=None, dtype=None, devic
     >>> _ = manual_seed(0)
     >>> x = randint(2, (8,))          # eight draws from {0, 1}
     >>> x.shape, bool(((x == 0) | (x == 1)).all())
-    ((8,), True)
+    (glassbox.Size([8]), True)
     >>> randint(5, 7, size=(2, 3)).shape
-    (2, 3)
+    glassbox.Size([2, 3])
     """
     check_device(device)
     if size is None and isinstance(high, (tuple, list)):
@@ -317,7 +317,7 @@ def stack(tensors, dim: int = 0) -> Tensor:
     Examples
     --------
     >>> stack([ones(2), zeros(2)]).shape
-    (2, 2)
+    glassbox.Size([2, 2])
     """
     tensors = [t if isinstance(t, Tensor) else Tensor(np.asarray(t)) for t in tensors]
     if not tensors:

@@ -106,7 +106,7 @@ def einsum(equation: str, *operands) -> Tensor:
     >>> import glassbox as gb
     >>> a, b = gb.ones(2, 3), gb.ones(3, 4)
     >>> einsum("ij,jk->ik", a, b).shape
-    (2, 4)
+    glassbox.Size([2, 4])
     """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])

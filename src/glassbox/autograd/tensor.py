@@ -132,9 +132,9 @@ class Tensor:
             self._counter[0] += 1
 
     @property
-    def shape(self) -> tuple[int, ...]:
-        """The size of each dimension, a tuple (torch returns a torch.Size)."""
-        return self._data.shape
+    def shape(self) -> Size:
+        """The size of each dimension: a `Size`, the tuple torch returns (``x.size()``)."""
+        return Size(self._data.shape)
 
     @property
     def dtype(self) -> np.dtype:
@@ -174,7 +174,7 @@ class Tensor:
         --------
         >>> import glassbox as gb
         >>> gb.zeros(5, 2, 3).mT.shape
-        (5, 3, 2)
+        glassbox.Size([5, 3, 2])
         """
         if self.ndim < 2:
             raise RuntimeError(f"tensor.mT is only supported on matrices or batches of "
@@ -822,7 +822,7 @@ class Tensor:
         --------
         >>> import glassbox as gb
         >>> gb.tensor([[1., 2.], [3., 4.]]).diag_embed().shape   # a batch of 2 matrices
-        (2, 2, 2)
+        glassbox.Size([2, 2, 2])
         """
         ndim = self.ndim + 1
         dim1, dim2 = (ops.reduction.normalize_dims(d, ndim)[0] for d in (dim1, dim2))
@@ -1365,8 +1365,8 @@ class Tensor:
 class Size(tuple):
     """A shape: a tuple of ints that prints as torch's does, ``glassbox.Size([2, 3])``.
 
-    ``x.size()`` returns one; ``x.shape`` is a plain tuple (equal to it), which is
-    faster for the many shape checks inside glassbox.
+    ``x.shape`` and ``x.size()`` return one. As torch's, it is a tuple: equal to the
+    plain tuple of the same ints, and slices, sums and repeats of it are Sizes too.
 
     Examples
     --------
@@ -1375,7 +1375,24 @@ class Size(tuple):
     glassbox.Size([2, 3])
     >>> gb.zeros(2, 3).size() == (2, 3)
     True
+    >>> gb.zeros(2, 3, 4).shape[1:]
+    glassbox.Size([3, 4])
     """
+
+    def __getitem__(self, index):
+        item = tuple.__getitem__(self, index)
+        return Size(item) if isinstance(index, slice) else item
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        return Size(tuple(other) + tuple(self))
+
+    def __mul__(self, times):
+        return Size(tuple.__mul__(self, times))
+
+    __rmul__ = __mul__
 
     def numel(self) -> int:
         """The number of elements of a Tensor of this shape."""

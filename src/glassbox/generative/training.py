@@ -101,7 +101,7 @@ def sample_noise(n: int, latent_dim: int, like: Any,
     --------
     >>> import glassbox as gb, numpy as np
     >>> sample_noise(3, 8, gb.zeros(1), np.random.default_rng(0)).shape
-    (3, 8)
+    glassbox.Size([3, 8])
     """
     generator = generator or _random.default_generator()
     return _constant(generator.standard_normal((n, latent_dim)), like)

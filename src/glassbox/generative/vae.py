@@ -298,7 +298,7 @@ def log_importance_weights(model: Any, x: Any, k: int, likelihood: str = "bernou
     >>> _ = gb.manual_seed(0)
     >>> model = vae_mlp(input_dim=4, hidden_dim=8, latent_dim=2)
     >>> log_importance_weights(model, gb.tensor([[0.0, 1.0, 1.0, 0.0]]), k=3).shape
-    (3, 1)
+    glassbox.Size([3, 1])
     """
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise ValueError(f"k must be a positive integer (samples per input), received k={k!r}")
@@ -426,7 +426,7 @@ def log_likelihood_estimate(model: Any, x: Any, k: int = 1000, likelihood: str =
     >>> model = vae_mlp(input_dim=4, hidden_dim=8, latent_dim=2)
     >>> log_px = log_likelihood_estimate(model, gb.tensor([[0.0, 1.0, 1.0, 0.0]]), k=200)
     >>> log_px.shape
-    (1,)
+    glassbox.Size([1])
     """
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
         raise ValueError(f"chunk_size must be a positive integer, received {chunk_size!r}")

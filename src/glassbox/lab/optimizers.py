@@ -51,7 +51,7 @@ def mlp(nn):
     --------
     >>> import glassbox as gb, glassbox.nn as nn
     >>> mlp(nn)(gb.zeros(3, 1, 28, 28)).shape
-    (3, 10)
+    glassbox.Size([3, 10])
     """
     return nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10))
 

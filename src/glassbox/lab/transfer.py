@@ -46,7 +46,7 @@ def small_cnn(nn, num_classes: int = 5):
     --------
     >>> import glassbox as gb, glassbox.nn as nn
     >>> small_cnn(nn)(gb.zeros(2, 1, 28, 28)).shape
-    (2, 5)
+    glassbox.Size([2, 5])
     """
     base = nn.Sequential(
         nn.Conv2d(1, 16, kernel_size=3), nn.ReLU(), nn.MaxPool2d(2),   # (N, 16, 13, 13)

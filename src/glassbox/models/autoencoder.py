@@ -94,7 +94,7 @@ def autoencoder(nn: ModuleType | None = None, input_dim: int = 784, latent_dim: 
     >>> deep = autoencoder(latent_dim=10, hidden=(256, 64), output_activation="sigmoid")
     >>> import glassbox as gb
     >>> deep(gb.zeros(3, 784)).shape, deep.encode(gb.zeros(3, 784)).shape
-    ((3, 784), (3, 10))
+    (glassbox.Size([3, 784]), glassbox.Size([3, 10]))
     """
     nn = resolve_nn(nn)
     hidden = tuple(hidden)

@@ -237,7 +237,7 @@ def wgan_gp_critic(nn: ModuleType | None = None, base: int = 64, init: bool = Tr
     >>> any(type(m).__name__ == "BatchNorm2d" for m in critic.modules())
     False
     >>> critic(gb.zeros(2, 1, 28, 28)).shape
-    (2, 1)
+    glassbox.Size([2, 1])
     """
     nn = resolve_nn(nn)
     check_positive_int(base=base)

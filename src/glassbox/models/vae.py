@@ -185,7 +185,7 @@ def conv_vae(nn: ModuleType | None = None, latent_dim: int = 20, in_channels: in
     >>> model = conv_vae()
     >>> logits, mu, logvar = model(gb.zeros(2, 1, 28, 28))
     >>> logits.shape, logvar.shape
-    ((2, 1, 28, 28), (2, 20))
+    (glassbox.Size([2, 1, 28, 28]), glassbox.Size([2, 20]))
     """
     nn = resolve_nn(nn)
     check_positive_int(latent_dim=latent_dim, in_channels=in_channels)

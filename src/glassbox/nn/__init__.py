@@ -12,7 +12,7 @@ Examples
 >>> loss = nn.CrossEntropyLoss()(model(gb.randn(128, 784)), gb.randint(0, 10, (128,)))
 >>> loss.backward()
 >>> model[0].weight.grad.shape
-(256, 784)
+glassbox.Size([256, 784])
 """
 
 from glassbox.nn import functional, init, utils

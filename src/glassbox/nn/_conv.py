@@ -2002,6 +2002,6 @@ def upsample_nearest(input, size=None, scale_factor=None):  # noqa: A002
     --------
     >>> import glassbox as gb
     >>> upsample_nearest(gb.ones(1, 1, 2, 2), scale_factor=2).shape
-    (1, 1, 4, 4)
+    glassbox.Size([1, 1, 4, 4])
     """
     return interpolate(input, size=size, scale_factor=scale_factor, mode="nearest")

@@ -213,7 +213,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     --------
     >>> import glassbox as gb
     >>> linear(gb.ones(2, 3), gb.ones(4, 3), gb.zeros(4)).shape
-    (2, 4)
+    glassbox.Size([2, 4])
     """
     if input.ndim == 0:
         raise _ArgumentError(f"linear: both arguments need to be at least 1D, but they are 0D "

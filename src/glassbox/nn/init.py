@@ -98,7 +98,7 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
     --------
     >>> import glassbox as gb
     >>> normal_(gb.zeros(3)).shape
-    (3,)
+    glassbox.Size([3])
     """
     with no_grad():
         return tensor.normal_(mean, std, generator=generator)
@@ -181,7 +181,7 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     --------
     >>> import glassbox as gb
     >>> xavier_normal_(gb.zeros(3, 5)).shape
-    (3, 5)
+    glassbox.Size([3, 5])
     """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
@@ -219,7 +219,7 @@ def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
     --------
     >>> import glassbox as gb
     >>> kaiming_normal_(gb.zeros(4, 100), nonlinearity="relu").shape
-    (4, 100)
+    glassbox.Size([4, 100])
     """
     if 0 in tensor.shape:  # as torch: nothing to fill (nn.Linear(0, 3) is allowed)
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=2)

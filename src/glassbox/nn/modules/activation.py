@@ -676,7 +676,7 @@ class GLU(Module):
     --------
     >>> import glassbox as gb
     >>> GLU()(gb.randn(4, 6)).shape
-    (4, 3)
+    glassbox.Size([4, 3])
     """
 
     def __init__(self, dim: int = -1) -> None:

@@ -128,7 +128,7 @@ class BatchNorm1d(_BatchNorm):
     >>> import glassbox as gb
     >>> bn = BatchNorm1d(3)
     >>> bn(gb.randn(8, 3)).shape
-    (8, 3)
+    glassbox.Size([8, 3])
     >>> int(bn.num_batches_tracked)
     1
     """
@@ -149,7 +149,7 @@ class BatchNorm2d(_BatchNorm):
     --------
     >>> import glassbox as gb
     >>> BatchNorm2d(4)(gb.randn(2, 4, 5, 5)).shape
-    (2, 4, 5, 5)
+    glassbox.Size([2, 4, 5, 5])
     """
 
     expected_dims = (4,)

@@ -36,7 +36,7 @@ class Sequential(Module):
     >>> from glassbox import nn
     >>> model = nn.Sequential(nn.Linear(4, 3), nn.ReLU())
     >>> model(gb.ones(2, 4)).shape, len(model)
-    ((2, 3), 2)
+    (glassbox.Size([2, 3]), 2)
     >>> model
     Sequential(
       (0): Linear(in_features=4, out_features=3, bias=True)

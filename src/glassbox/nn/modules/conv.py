@@ -146,7 +146,7 @@ class Conv2d(_ConvNd):
     --------
     >>> import glassbox as gb
     >>> Conv2d(1, 6, 5)(gb.zeros(64, 1, 28, 28)).shape
-    (64, 6, 24, 24)
+    glassbox.Size([64, 6, 24, 24])
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1,
@@ -206,7 +206,7 @@ class ConvTranspose2d(_ConvNd):
     --------
     >>> import glassbox as gb
     >>> ConvTranspose2d(8, 4, 4, stride=2, padding=1)(gb.zeros(2, 8, 7, 7)).shape
-    (2, 4, 14, 14)
+    glassbox.Size([2, 4, 14, 14])
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1,

@@ -18,7 +18,7 @@ class Flatten(Module):
     --------
     >>> import glassbox as gb
     >>> Flatten()(gb.zeros(2, 3, 4)).shape
-    (2, 12)
+    glassbox.Size([2, 12])
     """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
@@ -44,7 +44,7 @@ class Unflatten(Module):
     --------
     >>> import glassbox as gb
     >>> Unflatten(1, (3, 4))(gb.zeros(2, 12)).shape
-    (2, 3, 4)
+    glassbox.Size([2, 3, 4])
     """
 
     def __init__(self, dim: int, unflattened_size) -> None:

@@ -28,7 +28,7 @@ class Unfold(Module):
     --------
     >>> import glassbox as gb
     >>> Unfold(kernel_size=3, padding=1)(gb.randn(2, 4, 5, 5)).shape
-    (2, 36, 25)
+    glassbox.Size([2, 36, 25])
     """
 
     def __init__(self, kernel_size, dilation=1, padding=0, stride=1) -> None:
@@ -67,7 +67,7 @@ class Fold(Module):
     --------
     >>> import glassbox as gb
     >>> Fold(output_size=(4, 5), kernel_size=2)(gb.randn(1, 3 * 2 * 2, 12)).shape
-    (1, 3, 4, 5)
+    glassbox.Size([1, 3, 4, 5])
     """
 
     def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1) -> None:

@@ -97,7 +97,7 @@ class InstanceNorm2d(_InstanceNorm):
     --------
     >>> import glassbox as gb
     >>> InstanceNorm2d(3, affine=True)(gb.randn(2, 3, 4, 4)).shape
-    (2, 3, 4, 4)
+    glassbox.Size([2, 3, 4, 4])
     """
 
     no_batch_dims = 3

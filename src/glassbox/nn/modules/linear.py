@@ -67,7 +67,7 @@ class Linear(Module):
     >>> import glassbox as gb
     >>> layer = Linear(20, 30)
     >>> layer(gb.randn(128, 20)).shape
-    (128, 30)
+    glassbox.Size([128, 30])
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,

@@ -18,7 +18,7 @@ import numpy as np
 
 from glassbox.autograd.device import check_device, device
 from glassbox.autograd.grad_mode import no_grad
-from glassbox.autograd.tensor import Tensor
+from glassbox.autograd.tensor import Size, Tensor
 from glassbox.nn.parameter import Parameter
 
 __all__ = ["Module"]
@@ -347,8 +347,8 @@ class Module:
                 value = value.reshape(())  # torch accepts a 1-element array for a scalar
             if value.shape != target.shape:
                 errors.append(f"size mismatch for {key}: copying a param with shape "
-                              f"{value.shape} from checkpoint, the shape in current model "
-                              f"is {target.shape}.")
+                              f"{Size(value.shape)} from checkpoint, the shape in current "
+                              f"model is {target.shape}.")
                 continue
             with no_grad():
                 if assign:

@@ -37,7 +37,7 @@ class LayerNorm(Module):
     --------
     >>> import glassbox as gb
     >>> LayerNorm(4)(gb.randn(2, 3, 4)).shape
-    (2, 3, 4)
+    glassbox.Size([2, 3, 4])
     """
 
     def __init__(self, normalized_shape, eps: float = 1e-5, elementwise_affine: bool = True,
@@ -101,7 +101,7 @@ class GroupNorm(Module):
     --------
     >>> import glassbox as gb
     >>> GroupNorm(2, 6)(gb.randn(4, 6, 5, 5)).shape
-    (4, 6, 5, 5)
+    glassbox.Size([4, 6, 5, 5])
     """
 
     def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,

@@ -87,7 +87,7 @@ class ConstantPad2d(_ConstantPadNd):
     --------
     >>> import glassbox as gb
     >>> ConstantPad2d(1, -1.0)(gb.zeros(1, 1, 2, 2)).shape
-    (1, 1, 4, 4)
+    glassbox.Size([1, 1, 4, 4])
     """
 
     dims = 2
@@ -100,7 +100,7 @@ class ConstantPad3d(_ConstantPadNd):
     --------
     >>> import glassbox as gb
     >>> ConstantPad3d(1, 0.5)(gb.zeros(1, 1, 2, 2, 2)).shape
-    (1, 1, 4, 4, 4)
+    glassbox.Size([1, 1, 4, 4, 4])
     """
 
     dims = 3
@@ -206,7 +206,7 @@ class ReflectionPad3d(_PadNd):
     --------
     >>> import glassbox as gb
     >>> ReflectionPad3d(1)(gb.ones(1, 1, 2, 2, 2)).shape
-    (1, 1, 4, 4, 4)
+    glassbox.Size([1, 1, 4, 4, 4])
     """
 
     dims, mode = 3, "reflect"
@@ -236,7 +236,7 @@ class ReplicationPad2d(_PadNd):
     --------
     >>> import glassbox as gb
     >>> ReplicationPad2d(1)(gb.ones(1, 1, 2, 2)).shape
-    (1, 1, 4, 4)
+    glassbox.Size([1, 1, 4, 4])
     """
 
     dims, mode = 2, "replicate"
@@ -249,7 +249,7 @@ class ReplicationPad3d(_PadNd):
     --------
     >>> import glassbox as gb
     >>> ReplicationPad3d(1)(gb.ones(1, 1, 2, 2, 2)).shape
-    (1, 1, 4, 4, 4)
+    glassbox.Size([1, 1, 4, 4, 4])
     """
 
     dims, mode = 3, "replicate"
@@ -289,7 +289,7 @@ class CircularPad2d(_CircularPadNd):
     --------
     >>> import glassbox as gb
     >>> CircularPad2d(1)(gb.ones(1, 1, 2, 2)).shape
-    (1, 1, 4, 4)
+    glassbox.Size([1, 1, 4, 4])
     """
 
     dims = 2
@@ -302,7 +302,7 @@ class CircularPad3d(_CircularPadNd):
     --------
     >>> import glassbox as gb
     >>> CircularPad3d(1)(gb.ones(1, 1, 2, 2, 2)).shape
-    (1, 1, 4, 4, 4)
+    glassbox.Size([1, 1, 4, 4, 4])
     """
 
     dims = 3

@@ -25,7 +25,7 @@ class PixelShuffle(Module):
     --------
     >>> import glassbox as gb
     >>> PixelShuffle(3)(gb.randn(1, 9, 4, 4)).shape
-    (1, 1, 12, 12)
+    glassbox.Size([1, 1, 12, 12])
     """
 
     def __init__(self, upscale_factor: int) -> None:
@@ -55,7 +55,7 @@ class PixelUnshuffle(Module):
     --------
     >>> import glassbox as gb
     >>> PixelUnshuffle(2)(gb.randn(1, 1, 4, 6)).shape
-    (1, 4, 2, 3)
+    glassbox.Size([1, 4, 2, 3])
     """
 
     def __init__(self, downscale_factor: int) -> None:

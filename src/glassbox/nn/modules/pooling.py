@@ -30,7 +30,7 @@ class MaxPool2d(Module):
     --------
     >>> import glassbox as gb
     >>> MaxPool2d(2)(gb.zeros(1, 6, 24, 24)).shape
-    (1, 6, 12, 12)
+    glassbox.Size([1, 6, 12, 12])
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
@@ -108,7 +108,7 @@ class AdaptiveAvgPool2d(Module):
     --------
     >>> import glassbox as gb
     >>> AdaptiveAvgPool2d(1)(gb.ones(2, 3, 7, 7)).shape
-    (2, 3, 1, 1)
+    glassbox.Size([2, 3, 1, 1])
     """
 
     def __init__(self, output_size) -> None:
@@ -142,7 +142,7 @@ class AdaptiveMaxPool2d(Module):
     --------
     >>> import glassbox as gb
     >>> AdaptiveMaxPool2d((2, 3))(gb.ones(2, 3, 7, 9)).shape
-    (2, 3, 2, 3)
+    glassbox.Size([2, 3, 2, 3])
     """
 
     def __init__(self, output_size, return_indices: bool = False) -> None:

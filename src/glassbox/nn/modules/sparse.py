@@ -44,7 +44,7 @@ class Embedding(Module):
     >>> import glassbox as gb
     >>> table = Embedding(10, 3)
     >>> table(gb.tensor([[1, 2], [4, 9]])).shape
-    (2, 2, 3)
+    glassbox.Size([2, 2, 3])
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,

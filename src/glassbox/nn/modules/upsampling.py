@@ -27,7 +27,7 @@ class Upsample(Module):
     --------
     >>> import glassbox as gb
     >>> Upsample(scale_factor=2)(gb.zeros(1, 1, 3, 3)).shape
-    (1, 1, 6, 6)
+    glassbox.Size([1, 1, 6, 6])
     """
 
     def __init__(self, size=None, scale_factor=None, mode: str = "nearest",
