@@ -807,3 +807,80 @@ def test_activation_grad_fn_names_follow_torch():
                                               functional.logsigmoid)]
 
     assert names(gb) == names(torch)
+
+
+# ---------------------------------------------------------------------------- interpolation
+RESIZES = [dict(scale_factor=2), dict(scale_factor=1.7), dict(scale_factor=0.6),
+           dict(size=5), dict(scale_factor=2.5, recompute_scale_factor=True)]
+
+
+@pytest.mark.parametrize("mode, shape", [("linear", (2, 3, 6)), ("bilinear", (2, 3, 5, 4)),
+                                         ("trilinear", (1, 2, 3, 4, 5)),
+                                         ("bicubic", (2, 2, 5, 6))])
+@pytest.mark.parametrize("align_corners", [False, True])
+@pytest.mark.parametrize("resize", range(len(RESIZES)))
+def test_interpolating_modes_match_torch(mode, shape, align_corners, resize):
+    options = dict(RESIZES[resize], mode=mode, align_corners=align_corners)
+    helper_test_op([shape], lambda x: TF.interpolate(x, **options),
+                   lambda x: F.interpolate(x, **options))
+
+
+@pytest.mark.parametrize("shape", [(2, 3, 7), (2, 3, 7, 5), (1, 2, 5, 4, 6)])
+@pytest.mark.parametrize("resize", [dict(size=3), dict(scale_factor=0.5), dict(size=9)])
+def test_area_interpolation_matches_torch(shape, resize):
+    helper_test_op([shape], lambda x: TF.interpolate(x, mode="area", **resize),
+                   lambda x: F.interpolate(x, mode="area", **resize))
+
+
+@pytest.mark.filterwarnings("ignore:`nn.functional.upsample_bilinear` is deprecated")
+def test_upsampling_layers_match_torch():
+    builds = [lambda m: m.UpsamplingBilinear2d(scale_factor=2),
+              lambda m: m.UpsamplingBilinear2d(size=(3, 7)),
+              lambda m: m.UpsamplingNearest2d(scale_factor=3),
+              lambda m: m.Upsample(scale_factor=2, mode="bilinear"),
+              lambda m: m.Upsample(size=(6, 5), mode="bicubic", align_corners=True)]
+    for build in builds:
+        mine, theirs = build(nn), build(torch.nn)
+        assert_same_module(mine, theirs)
+        helper_test_module(mine, theirs, [(2, 3, 4, 5)])
+    helper_test_op([(1, 2, 3, 4)], lambda x: TF.upsample_bilinear(x, scale_factor=2),
+                   lambda x: F.upsample_bilinear(x, scale_factor=2))
+    rng = np.random.default_rng(14)
+    for mode in ("bilinear", "bicubic"):
+        assert_second_order_matches_torch(
+            lambda x, m=mode: F.interpolate(x, scale_factor=2, mode=m) ** 2,
+            lambda x, m=mode: TF.interpolate(x, scale_factor=2, mode=m) ** 2,
+            [rng.normal(size=(1, 2, 3, 3))])
+
+
+@settings(max_examples=15)
+@given(H=st.integers(1, 6), W=st.integers(1, 6), out_h=st.integers(1, 9),
+       out_w=st.integers(1, 9), mode=st.sampled_from(["bilinear", "bicubic", "area"]),
+       align_corners=st.booleans())
+def test_interpolation_any_size(H, W, out_h, out_w, mode, align_corners):
+    options = dict(size=(out_h, out_w), mode=mode,
+                   align_corners=None if mode == "area" else align_corners)
+    helper_test_op([(1, 2, H, W)], lambda x: TF.interpolate(x, **options),
+                   lambda x: F.interpolate(x, **options))
+
+
+def test_interpolation_errors_match_torch():
+    cases = [
+        (lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 4, 4), scale_factor=2,
+                                                   mode="linear"),
+         "Got 4D input, but linear mode needs 3D input"),
+        (lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 4), scale_factor=2,
+                                                   mode="bilinear"),
+         "Got 3D input, but bilinear mode needs 4D input"),
+        (lambda lib: lib.nn.functional.interpolate(lib.ones(1, 1, 4, 4), scale_factor=2,
+                                                   mode="foo"),
+         "Only 3D, 4D and 5D input Tensors supported"),
+    ]
+    for build, message in cases:
+        for lib in (gb, torch):
+            with pytest.raises(NotImplementedError, match=message):
+                build(lib)
+    for lib in (gb, torch):
+        with pytest.raises(ValueError, match="align_corners option can only be set"):
+            lib.nn.functional.interpolate(lib.ones(1, 1, 4, 4), scale_factor=2,
+                                          align_corners=True)

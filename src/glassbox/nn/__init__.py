@@ -97,6 +97,8 @@ from glassbox.nn.modules import (
     Unflatten,
     Unfold,
     Upsample,
+    UpsamplingBilinear2d,
+    UpsamplingNearest2d,
     ZeroPad1d,
     ZeroPad2d,
     ZeroPad3d,
@@ -118,5 +120,6 @@ __all__ = [
     "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",
     "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
     "ELU", "CELU", "SELU", "PReLU", "LogSigmoid", "Softsign", "Softmin", "Tanhshrink",
-    "Threshold", "Hardshrink", "Softshrink", "GLU", "Softmax2d",
+    "Threshold", "Hardshrink", "Softshrink", "GLU", "Softmax2d", "UpsamplingNearest2d",
+    "UpsamplingBilinear2d",
 ]

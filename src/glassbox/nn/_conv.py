@@ -59,6 +59,7 @@ from glassbox import _gemm, _threads
 from glassbox._windows import output_size, sliding_windows
 from glassbox.autograd.function import Function
 from glassbox.autograd.tensor import Tensor
+from glassbox.nn import _resampling
 
 __all__ = [
     "conv2d",
@@ -69,6 +70,7 @@ __all__ = [
     "pad",
     "interpolate",
     "upsample_nearest",
+    "upsample_bilinear",
 ]
 
 
@@ -1893,7 +1895,10 @@ def pad(input, pad, mode="constant", value=None):  # noqa: A002
     return AxisMaps.apply(input, matrices)
 
 
-_INTERPOLATION_MODES = ("nearest", "nearest-exact")
+_INTERPOLATION_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear",
+                        "bicubic", "area")
+# the interpolating modes and the number of spatial dimensions each one takes
+_INTERPOLATING_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
 
 
 def _nearest_index(in_size: int, out_size: int, scale, mode: str) -> np.ndarray:
@@ -1914,11 +1919,17 @@ def _nearest_index(in_size: int, out_size: int, scale, mode: str) -> np.ndarray:
 
 def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A002
                 align_corners=None, recompute_scale_factor=None, antialias=False):
-    """Resize the spatial dimensions by nearest-neighbour sampling.
+    """Resize the spatial dimensions: nearest-neighbour, (bi/tri)linear, bicubic or area.
 
-    Output pixel ``i`` copies input pixel ``floor(i * in / out)`` (``'nearest'``, torch's
-    rule) or ``floor((i + 0.5) * in / out)`` (``'nearest-exact'``). Its gradient sums
-    the gradients of all the copies of a pixel.
+    Every mode resizes each axis separately by a fixed (out, in) matrix, so the gradient
+    is that matrix transposed (see :mod:`glassbox.nn._resampling`):
+
+    - ``'nearest'``: output pixel ``i`` copies input pixel ``floor(i * in / out)``
+      (torch's rule); ``'nearest-exact'``: ``floor((i + 0.5) * in / out)``;
+    - ``'linear'`` / ``'bilinear'`` / ``'trilinear'`` (1, 2, 3 spatial dimensions): the
+      two nearest pixels along each axis, weighted by closeness;
+    - ``'bicubic'``: the four nearest pixels along each axis, Keys' cubic weights;
+    - ``'area'``: the mean of each adaptive window (``adaptive_avg_pool``).
 
     Parameters
     ----------
@@ -1927,8 +1938,13 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A0
         Output spatial size; give this or ``scale_factor``.
     scale_factor : float or tuple of float, optional
         Output size = floor(input size * scale_factor).
-    mode : {'nearest', 'nearest-exact'}, default='nearest'
-    align_corners, antialias : unused by the nearest modes (torch's signature)
+    mode : {'nearest', 'nearest-exact', 'linear', 'bilinear', 'trilinear', 'bicubic', \
+'area'}, default='nearest'
+    align_corners : bool, optional
+        Interpolating modes only: True maps the corner pixels' centres onto each other,
+        False (the default) the pixels' areas.
+    antialias : False
+        Not supported (torch's signature).
     recompute_scale_factor : bool, optional
         If True, sample with in / out rather than 1 / scale_factor.
 
@@ -1945,18 +1961,28 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A0
     >>> import glassbox as gb
     >>> interpolate(gb.tensor([[[1.0, 2.0]]]), scale_factor=2)
     tensor([[[1., 1., 2., 2.]]])
+    >>> interpolate(gb.tensor([[[1.0, 2.0]]]), scale_factor=2, mode="linear")
+    tensor([[[1.  , 1.25, 1.75, 2.  ]]])
     """
     _check_tensor(input, "input", "interpolate")
     if mode not in _INTERPOLATION_MODES:
         raise NotImplementedError(
-            f"interpolate: mode={mode!r} is not implemented in glassbox; available modes: "
-            f"{', '.join(_INTERPOLATION_MODES)}"
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got "
+            f"{input.ndim}D) for the modes: {' | '.join(_INTERPOLATION_MODES)} (got {mode})"
         )
-    if align_corners is not None:
+    if mode in _INTERPOLATING_DIMS:
+        needed = _INTERPOLATING_DIMS[mode] + 2
+        if input.ndim != needed:
+            raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
+                                      f"{needed}D input")
+        align_corners = bool(align_corners)
+    elif align_corners is not None:
         raise ValueError(
             "align_corners option can only be set with the interpolating modes: linear | "
-            "bilinear | bicubic | trilinear; leave it None with mode='nearest'"
+            f"bilinear | bicubic | trilinear; leave it None with mode={mode!r}"
         )
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not implemented in glassbox")
     spatial = input.ndim - 2
     if spatial < 1:
         raise ValueError(f"interpolate: expected an input of shape (N, C, ...), got "
@@ -1986,9 +2012,21 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest",  # noqa: A0
             scales = [None] * spatial
     if min(sizes) < 1:
         raise ValueError(f"interpolate: output size must be positive, got {sizes}")
-    matrices = [_one_hot_matrix(_nearest_index(n, out, scale, mode), n, input.dtype)
-                for n, out, scale in zip(in_sizes, sizes, scales)]
-    return AxisMaps.apply(input, matrices)
+    return AxisMaps.apply(input, [_resize_matrix(n, out, scale, mode, align_corners,
+                                                 input.dtype)
+                                  for n, out, scale in zip(in_sizes, sizes, scales)])
+
+
+def _resize_matrix(in_size: int, out_size: int, scale, mode: str, align_corners,
+                   dtype) -> np.ndarray:
+    """The (out, in) matrix that resizes one axis in ``mode``."""
+    if mode in ("nearest", "nearest-exact"):
+        return _one_hot_matrix(_nearest_index(in_size, out_size, scale, mode), in_size, dtype)
+    if mode == "area":
+        return _adaptive_pool_matrix(in_size, out_size, dtype)
+    if mode == "bicubic":
+        return _resampling.cubic_weights(in_size, out_size, scale, align_corners, dtype)
+    return _resampling.linear_weights(in_size, out_size, scale, align_corners, dtype)
 
 
 def upsample_nearest(input, size=None, scale_factor=None):  # noqa: A002
@@ -2005,3 +2043,21 @@ def upsample_nearest(input, size=None, scale_factor=None):  # noqa: A002
     glassbox.Size([1, 1, 4, 4])
     """
     return interpolate(input, size=size, scale_factor=scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):  # noqa: A002
+    """Bilinear upsampling with the corners aligned,
+    ``interpolate(input, size, scale_factor, 'bilinear', align_corners=True)``.
+
+    See Also
+    --------
+    torch.nn.functional.upsample_bilinear
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> upsample_bilinear(gb.tensor([[[[0.0, 1.0]]]]), size=(1, 5))
+    tensor([[[[0.  , 0.25, 0.5 , 0.75, 1.  ]]]])
+    """
+    return interpolate(input, size=size, scale_factor=scale_factor, mode="bilinear",
+                       align_corners=True)

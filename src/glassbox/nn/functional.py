@@ -76,6 +76,7 @@ from glassbox.nn._conv import (  # the spatial operations, written in their own 
     interpolate,
     max_pool2d,
     pad,
+    upsample_bilinear,
     upsample_nearest,
 )
 from glassbox.nn._distance import cosine_similarity, normalize, pairwise_distance
@@ -94,7 +95,7 @@ __all__ = [
     "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
     "dropout2d", "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices", "kl_div",
     "elu", "celu", "selu", "prelu", "logsigmoid", "softsign", "softmin", "tanhshrink",
-    "threshold", "hardshrink", "softshrink", "glu",
+    "threshold", "hardshrink", "softshrink", "glu", "upsample_bilinear",
 ]
 
 

@@ -82,7 +82,7 @@ from glassbox.nn.modules.pooling import (
     MaxPool2d,
 )
 from glassbox.nn.modules.sparse import Embedding
-from glassbox.nn.modules.upsampling import Upsample
+from glassbox.nn.modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
     "Module", "Sequential", "ModuleList", "ModuleDict", "Linear", "Identity", "Conv2d",
@@ -98,7 +98,8 @@ __all__ = [
 ]
 __all__ += [  # more activations
     "ELU", "CELU", "SELU", "PReLU", "LogSigmoid", "Softsign", "Softmin", "Tanhshrink",
-    "Threshold", "Hardshrink", "Softshrink", "GLU", "Softmax2d",
+    "Threshold", "Hardshrink", "Softshrink", "GLU", "Softmax2d", "UpsamplingNearest2d",
+    "UpsamplingBilinear2d",
 ]
 __all__ += [  # the padding layers
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",

@@ -1,11 +1,12 @@
-"""``Upsample``: nearest-neighbour resizing (the layer around ``F.interpolate``)."""
+"""``Upsample``, ``UpsamplingNearest2d``, ``UpsamplingBilinear2d``: resizing layers around
+``F.interpolate``."""
 
 from __future__ import annotations
 
 from glassbox.nn import functional as F
 from glassbox.nn.modules.module import Module
 
-__all__ = ["Upsample"]
+__all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 
 
 class Upsample(Module):
@@ -15,9 +16,10 @@ class Upsample(Module):
     ----------
     size : int or (int, int), optional
     scale_factor : float or (float, float), optional
-    mode : {'nearest', 'nearest-exact'}, default='nearest'
-    align_corners : None
-        Accepted for torch compatibility (it only concerns interpolating modes).
+    mode : {'nearest', 'nearest-exact', 'linear', 'bilinear', 'bicubic', 'trilinear', \
+'area'}, default='nearest'
+    align_corners : bool, optional
+        Interpolating modes only (see :func:`glassbox.nn.functional.interpolate`).
 
     See Also
     --------
@@ -49,3 +51,40 @@ class Upsample(Module):
         if self.scale_factor is not None:
             return f"scale_factor={self.scale_factor}, mode='{self.mode}'"
         return f"size={self.size}, mode='{self.mode}'"
+
+
+class UpsamplingNearest2d(Upsample):
+    """Nearest-neighbour upsampling of (N, C, H, W) images: ``Upsample(mode='nearest')``.
+
+    See Also
+    --------
+    torch.nn.UpsamplingNearest2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> UpsamplingNearest2d(scale_factor=2)(gb.ones(1, 1, 2, 3)).shape
+    (1, 1, 4, 6)
+    """
+
+    def __init__(self, size=None, scale_factor=None) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """Bilinear upsampling with the corners aligned: ``Upsample(mode='bilinear',
+    align_corners=True)``.
+
+    See Also
+    --------
+    torch.nn.UpsamplingBilinear2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> UpsamplingBilinear2d(size=(1, 3))(gb.tensor([[[[0.0, 1.0]]]]))
+    tensor([[[[0. , 0.5, 1. ]]]])
+    """
+
+    def __init__(self, size=None, scale_factor=None) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
