@@ -359,3 +359,51 @@ def test_generator_in_random_split_and_data_loader_like_a_torch_program():
     assert sorted(first[0] + first[1]) == list(range(10))
     theirs = split_and_shuffle(torch)  # torch's program runs the same (other numbers)
     assert sorted(theirs[0] + theirs[1]) == list(range(10))
+
+
+BINARY_FREE_FUNCTIONS = ["add", "sub", "subtract", "mul", "multiply", "div", "divide",
+                         "true_divide", "atan2", "arctan2", "hypot", "logaddexp", "fmod",
+                         "remainder"]
+
+
+@pytest.mark.parametrize("name", BINARY_FREE_FUNCTIONS)
+def test_binary_free_functions_with_broadcasting(name):
+    helper_test_op([(3, 4), (4,)], lambda a, b: getattr(torch, name)(a, b),
+                   lambda a, b: getattr(gb, name)(a, b))
+    helper_test_op([(2, 1), (3,)], lambda a, b: getattr(a, name)(b))
+
+
+def test_add_sub_with_alpha_and_clamp_min_max():
+    helper_test_op([(3, 4), (4,)],
+                   lambda a, b: (torch.add(a, b, alpha=2), torch.sub(a, b, alpha=-0.5)),
+                   lambda a, b: (gb.add(a, b, alpha=2), gb.sub(a, b, alpha=-0.5)))
+    helper_test_op([(3, 4)], lambda a: (torch.clamp_min(a, 0.1), a.clamp_max(0.5)),
+                   lambda a: (gb.clamp_min(a, 0.1), a.clamp_max(0.5)))
+
+
+def test_xlogy_values_and_gradients_at_zero():
+    helper_test_op([(3, 4), (4,)], torch.xlogy, gb.xlogy, low=0.1)
+    # x = 0 gives 0 (even for y = 0); the x-gradient is log(y), 0 where x = 0 and y <= 0
+    helper_test_op(None, torch.xlogy, gb.xlogy,
+                   values=[[0.0, 1.0, 2.0, 0.0, 0.0], [0.0, 0.5, 2.0, 3.0, -1.0]],
+                   requires_grad=[True, False])
+
+
+def test_modulo_floor_division_and_rounding_modes():
+    helper_test_op([(3, 4)],
+                   lambda a: (a % 0.7, a.fmod(0.7), torch.div(a, 0.7, rounding_mode="trunc"),
+                              torch.div(a, 0.7, rounding_mode="floor")),
+                   lambda a: (a % 0.7, a.fmod(0.7), gb.div(a, 0.7, rounding_mode="trunc"),
+                              gb.div(a, 0.7, rounding_mode="floor")))
+    # torch has no gradient for a number % Tensor: values only
+    helper_test_op([(3, 4)], lambda a: (a // 0.7, 3.0 % a, 3.0 // a), forward_only=True)
+    for lib in (gb, torch):
+        a, b = lib.tensor([-7, 7, -7, 7]), lib.tensor([2, 2, -2, -2])
+        assert (a // b).tolist() == [-4, 3, 3, -4] and str((a // b).dtype).endswith("int64")
+        assert (a % b).tolist() == [1, 1, -1, -1]
+        assert lib.fmod(a, b).tolist() == [-1, 1, -1, 1]
+        assert lib.div(a, b, rounding_mode="trunc").tolist() == [-3, 3, 3, -3]
+        with pytest.raises(RuntimeError, match="rounding_mode"):
+            lib.div(a, b, rounding_mode="round")
+    assert gb.logaddexp(gb.tensor([1000.0]), gb.tensor([1000.0])).item() == pytest.approx(
+        1000 + np.log(2))

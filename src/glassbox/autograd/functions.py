@@ -28,7 +28,10 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "nonzero", "unique", "lerp", "amin", "dot", "outer", "hstack", "vstack",
            "inference_mode", "diag", "diagonal", "diag_embed", "prod", "cumprod",
            "bernoulli", "meshgrid", "kron", "trace", "roll", "median",
-           "repeat_interleave", "cdist", "logdet", "pinverse",
+           "repeat_interleave", "cdist", "logdet", "pinverse", "add", "sub",
+           "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
+           "remainder", "fmod", "atan2", "arctan2", "hypot", "logaddexp", "xlogy",
+           "clamp_min", "clamp_max",
            *_math.UNARY]
 
 
@@ -130,6 +133,19 @@ diag = _method("diag")
 diagonal = _method("diagonal")
 diag_embed = _method("diag_embed")
 trace = _method("trace")
+add = _method("add")
+sub = subtract = _method("sub")
+mul = multiply = _method("mul")
+div = divide = true_divide = _method("div")
+floor_divide = _method("floor_divide")
+remainder = _method("remainder")
+fmod = _method("fmod")
+atan2 = arctan2 = _method("atan2")
+hypot = _method("hypot")
+logaddexp = _method("logaddexp")
+xlogy = _method("xlogy")
+clamp_min = _method("clamp_min")
+clamp_max = _method("clamp_max")
 logdet = _method("logdet")
 pinverse = _method("pinverse")
 roll = _method("roll")

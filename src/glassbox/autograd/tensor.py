@@ -472,9 +472,75 @@ class Tensor:
         """self * other (broadcasting)."""
         return self * other
 
-    def div(self, other):
-        """self / other (true division, broadcasting)."""
-        return self / other
+    def div(self, other, *, rounding_mode=None):
+        """self / other (true division, broadcasting); ``rounding_mode`` "trunc" or
+        "floor" rounds the quotient (integers stay integers; no gradient, as torch)."""
+        if rounding_mode is None:
+            return self / other
+        if rounding_mode not in ("trunc", "floor"):
+            raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or "
+                             f"'floor' but found '{rounding_mode}'")
+        other = self._operand(other)
+        if self.dtype.kind in "biu" and other.dtype.kind in "biu":
+            x, y = ops.arithmetic.binary_arrays(self, other)
+            if rounding_mode == "floor":
+                return Tensor(np.floor_divide(x, y))
+            # NOTE: truncate toward zero: floor of |x| // |y| with the quotient's sign
+            return Tensor(np.sign(x) * np.sign(y) * (np.abs(x) // np.abs(y)))
+        quotient = self / other
+        return quotient.trunc() if rounding_mode == "trunc" else quotient.floor()
+
+    true_divide = divide = div
+
+    def floor_divide(self, other):
+        """floor(self / other) (Python's //), no gradient."""
+        return self.div(other, rounding_mode="floor")
+
+    def __floordiv__(self, other):
+        return self.floor_divide(other)
+
+    def __rfloordiv__(self, other):
+        return self._operand(other).floor_divide(self)
+
+    def remainder(self, other):
+        """self - floor(self / other) other: Python's %, the sign of ``other``."""
+        return ops.binary_math.Remainder.apply(self, self._operand(other))
+
+    def __mod__(self, other):
+        return self.remainder(other)
+
+    def __rmod__(self, other):
+        return self._operand(other).remainder(self)
+
+    def fmod(self, other):
+        """self - trunc(self / other) other: C's %, the sign of self."""
+        return ops.binary_math.Fmod.apply(self, self._operand(other))
+
+    def atan2(self, other):
+        """The angle of the point (other, self) in (-pi, pi]."""
+        return ops.binary_math.Atan2.apply(self, self._operand(other))
+
+    arctan2 = atan2
+
+    def hypot(self, other):
+        """sqrt(self^2 + other^2) element-wise."""
+        other = self._operand(other)
+        return (self * self + other * other).sqrt()
+
+    def logaddexp(self, other):
+        """log(e^self + e^other), computed stably."""
+        other = self._operand(other)
+        # NOTE: shifting by the larger value m (a constant) changes nothing in the math
+        # (log(e^(a-m) + e^(b-m)) + m) but keeps exp from overflowing
+        shift = Tensor(np.maximum(self._data, other._data))
+        return ((self - shift).exp() + (other - shift).exp()).log() + shift
+
+    def xlogy(self, other):
+        """self * log(other), and 0 where self is 0."""
+        return ops.binary_math.Xlogy.apply(self, self._operand(other))
+
+    multiply = mul
+    subtract = sub
 
     def pow(self, exponent):
         """self ** exponent."""
@@ -1270,6 +1336,14 @@ class Tensor:
         return inplace.apply_inplace(self, "lerp_", lambda x, e: x + (e - x) * weight,
                                      self._operand(end))
 
+    def clamp_min(self, min):  # noqa: A002
+        """Values below ``min`` raised to it."""
+        return self.clamp(min=min)
+
+    def clamp_max(self, max):  # noqa: A002
+        """Values above ``max`` lowered to it."""
+        return self.clamp(max=max)
+
     def clamp_(self, min=None, max=None):  # noqa: A002 (torch's argument names)
         """Clamp in place; returns self."""
         return inplace.apply_inplace(self, "clamp_", lambda x: x.clamp(min, max))
@@ -1452,6 +1526,7 @@ from glassbox import _random  # noqa: E402
 from glassbox.autograd import inplace, ops  # noqa: E402
 from glassbox.autograd.ops import activation as _activation  # noqa: E402, F401
 from glassbox.autograd.ops import arithmetic as _arithmetic  # noqa: E402, F401
+from glassbox.autograd.ops import binary_math as _binary_math  # noqa: E402, F401
 from glassbox.autograd.ops import diagonal as _diagonal  # noqa: E402, F401
 from glassbox.autograd.ops import elementwise as _elementwise  # noqa: E402, F401
 from glassbox.autograd.ops import indexing as _indexing  # noqa: E402, F401
