@@ -64,7 +64,7 @@ class UpsamplingNearest2d(Upsample):
     --------
     >>> import glassbox as gb
     >>> UpsamplingNearest2d(scale_factor=2)(gb.ones(1, 1, 2, 3)).shape
-    (1, 1, 4, 6)
+    glassbox.Size([1, 1, 4, 6])
     """
 
     def __init__(self, size=None, scale_factor=None) -> None:
