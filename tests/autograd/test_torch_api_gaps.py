@@ -407,3 +407,40 @@ def test_modulo_floor_division_and_rounding_modes():
             lib.div(a, b, rounding_mode="round")
     assert gb.logaddexp(gb.tensor([1000.0]), gb.tensor([1000.0])).item() == pytest.approx(
         1000 + np.log(2))
+
+
+SPECIAL_DOMAINS = {"lgamma": (0.2, 4.0), "digamma": (0.2, 4.0), "erfinv": (-0.9, 0.9),
+                   "exp2": (-2.0, 2.0)}
+
+
+@pytest.mark.parametrize("name", sorted(SPECIAL_DOMAINS))
+def test_special_functions_as_function_method_and_in_place(name):
+    low, high = SPECIAL_DOMAINS[name]
+    helper_test_op([(3, 4)], lambda x: getattr(torch, name)(x), lambda x: getattr(gb, name)(x),
+                   low=low, high=high)
+    helper_test_op([(5,)], lambda x: getattr(x, name)(), low=low, high=high)
+    helper_test_op([(5,)], lambda x: getattr(x.clone(), f"{name}_")(), low=low, high=high)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 3])
+def test_polygamma_and_the_chain_of_derivatives(n):
+    # torch's polygamma for n >= 2 is accurate to ~1e-9 (scipy's, which glassbox uses,
+    # to ~1e-15): compared at rtol 1e-6
+    helper_test_op([(3, 4)], lambda x: torch.polygamma(n, x), lambda x: gb.polygamma(n, x),
+                   low=0.5, high=3.0, rtol=1e-6)
+    helper_test_op([(3,)], lambda x: x.polygamma(n), low=0.5, high=3.0, rtol=1e-6)
+
+    def second_order(lib):
+        x = lib.tensor([0.5, 2.0, 3.5], dtype=lib.float64, requires_grad=True)
+        first = lib.autograd.grad(x.lgamma().sum(), [x], create_graph=True)[0]
+        return first, lib.autograd.grad((first * first).sum(), [x])[0]
+
+    for mine, theirs in zip(second_order(gb), second_order(torch)):
+        assert_close(mine.detach(), theirs.detach(), 1e-8, 1e-12, "lgamma second order")
+
+
+def test_logit_with_and_without_eps():
+    helper_test_op([(3, 4)], torch.logit, gb.logit, low=0.05, high=0.95)
+    helper_test_op([(3, 4)], lambda x: x.logit(eps=0.2), low=0.05, high=0.95)
+    with pytest.raises(RuntimeError, match="negative n"):
+        gb.polygamma(-1, gb.ones(2))

@@ -16,6 +16,8 @@ import builtins
 from glassbox.autograd.ops import math as _math
 from glassbox.autograd.ops import sampling as _sampling
 from glassbox.autograd.ops import selection as _selection
+from glassbox.autograd.ops import special as _special
+from glassbox.autograd.ops.special import polygamma
 from glassbox.autograd.tensor import Tensor
 
 __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_softmax",
@@ -32,7 +34,7 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
            "remainder", "fmod", "atan2", "arctan2", "hypot", "logaddexp", "xlogy",
            "clamp_min", "clamp_max",
-           *_math.UNARY]
+           "polygamma", "logit", *_special.SPECIAL, *_math.UNARY]
 
 
 def _method(name: str):
@@ -99,6 +101,9 @@ isnan = _method("isnan")
 isfinite = _method("isfinite")
 # sin, cos, tan, log1p, expm1, erf, floor, ... (the Functions of ops.math)
 globals().update({name: _method(name) for name in _math.UNARY})
+# lgamma, digamma, erfinv, exp2 (ops.special)
+globals().update({name: _method(name) for name in _special.SPECIAL})
+logit = _method("logit")
 
 
 def einsum(equation: str, *operands) -> Tensor:

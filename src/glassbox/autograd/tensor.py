@@ -1539,6 +1539,7 @@ from glassbox.autograd.ops import reduction as _reduction  # noqa: E402, F401
 from glassbox.autograd.ops import sampling as _sampling  # noqa: E402, F401
 from glassbox.autograd.ops import selection as _selection  # noqa: E402, F401
 from glassbox.autograd.ops import shape as _shape  # noqa: E402, F401
+from glassbox.autograd.ops import special as _special  # noqa: E402, F401
 
 
 def _math_method(function: type):
@@ -1550,9 +1551,26 @@ def _math_method(function: type):
     return method
 
 
-# sin, cos, tan, log1p, expm1, erf, floor, ... as methods (each a Function in ops.math)
-for _name, _function in ops.math.UNARY.items():
+# sin, cos, tan, log1p, expm1, erf, floor, ... as methods (each a Function in ops.math),
+# and lgamma, digamma, erfinv, exp2 (ops.special)
+for _name, _function in {**ops.math.UNARY, **ops.special.SPECIAL}.items():
     setattr(Tensor, _name, _math_method(_function))
 for _name in ("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "square",
-              *ops.math.UNARY):
+              *ops.math.UNARY, *ops.special.SPECIAL):
     setattr(Tensor, f"{_name}_", _unary_inplace(_name))
+
+
+def _polygamma(self, n: int) -> Tensor:
+    """psi^(n)(self), the n-th derivative of digamma (:mod:`glassbox.autograd.ops.special`)."""
+    return ops.special.polygamma(n, self)
+
+
+def _logit(self, eps: float | None = None) -> Tensor:
+    """log(p / (1 - p)), the inverse of sigmoid; with ``eps``, p is clamped to
+    [eps, 1 - eps] first (the gradient is then 0 outside)."""
+    p = self if eps is None else self.clamp(eps, 1 - eps)
+    return (p / (1 - p)).log()  # d/dp = 1 / (p (1 - p))
+
+
+Tensor.polygamma = _polygamma
+Tensor.logit = _logit
