@@ -884,3 +884,75 @@ def test_interpolation_errors_match_torch():
         with pytest.raises(ValueError, match="align_corners option can only be set"):
             lib.nn.functional.interpolate(lib.ones(1, 1, 4, 4), scale_factor=2,
                                           align_corners=True)
+
+
+# ---------------------------------------------------------------------------- 1-D layers
+CONV1D = [
+    lambda m: m.Conv1d(3, 8, 3), lambda m: m.Conv1d(4, 6, 3, stride=2, padding=1, dilation=2,
+                                                    groups=2, bias=False),
+    lambda m: m.Conv1d(3, 4, 4, padding="same"), lambda m: m.Conv1d(3, 4, 3, padding="valid"),
+    lambda m: m.Conv1d(4, 4, 3, padding=2, padding_mode="reflect", groups=4),
+    lambda m: m.Conv1d(3, 2, 4, padding="same", padding_mode="circular", dilation=2),
+    lambda m: m.ConvTranspose1d(4, 2, 3, stride=2, output_padding=1),
+    lambda m: m.ConvTranspose1d(4, 6, 4, stride=2, padding=1, groups=2, dilation=1),
+]
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")
+@pytest.mark.parametrize("index", range(len(CONV1D)))
+def test_conv1d_layers_match_torch(index):
+    mine, theirs = CONV1D[index](nn), CONV1D[index](torch.nn)
+    assert_same_module(mine, theirs)
+    helper_test_module(mine, theirs, [(2, mine.in_channels, 11)])
+    helper_test_module(mine, theirs, [(mine.in_channels, 9)])   # unbatched
+
+
+def test_conv_transpose1d_output_size_and_conv1d_second_order():
+    mine, theirs = nn.ConvTranspose1d(3, 2, 3, stride=2), torch.nn.ConvTranspose1d(3, 2, 3,
+                                                                                 stride=2)
+    theirs.load_state_dict({k: torch.from_numpy(v.numpy().copy())
+                            for k, v in mine.state_dict().items()})
+    x = np.random.default_rng(15).normal(size=(1, 3, 5)).astype(np.float32)
+    assert_close(mine(gb.tensor(x), output_size=[12]), theirs(torch.tensor(x), output_size=[12]),
+                 1e-5, 1e-6, "output_size")
+    rng = np.random.default_rng(16)
+    assert_second_order_matches_torch(lambda x, w: F.conv1d(x, w, stride=2, padding=1),
+                                      lambda x, w: TF.conv1d(x, w, stride=2, padding=1),
+                                      [rng.normal(size=(2, 3, 7)), rng.normal(size=(4, 3, 3))])
+
+
+POOL1D = [
+    lambda m: m.MaxPool1d(3), lambda m: m.MaxPool1d(3, 2, 1, 2, True, True),
+    lambda m: m.AvgPool1d(3), lambda m: m.AvgPool1d(3, 2, 1, True, False),
+    lambda m: m.AdaptiveAvgPool1d(4), lambda m: m.AdaptiveMaxPool1d(5),
+    lambda m: m.AdaptiveMaxPool1d(3, True),
+]
+
+
+@pytest.mark.parametrize("index", range(len(POOL1D)))
+def test_pool1d_layers_match_torch(index):
+    mine, theirs = POOL1D[index](nn), POOL1D[index](torch.nn)
+    assert_same_module(mine, theirs)
+    if getattr(mine, "return_indices", False):
+        helper_test_op([(2, 3, 11)], theirs, mine)             # values, indices, gradient
+    else:
+        helper_test_module(mine, theirs, [(2, 3, 11)])
+        helper_test_module(mine, theirs, [(3, 10)])             # unbatched
+
+
+def test_one_dimensional_errors_match_torch():
+    cases = [
+        (lambda lib: lib.nn.functional.conv1d(lib.ones(1, 1, 4, 4), lib.ones(1, 1, 3)),
+         r"Expected 2D \(unbatched\) or 3D \(batched\) input to conv1d, but got input of "
+         r"size: \[1, 1, 4, 4\]"),
+        (lambda lib: lib.nn.functional.max_pool1d(lib.ones(1, 1, 4, 4), 2),
+         "max_pool1d: Expected 2D or 3D"),
+        (lambda lib: lib.nn.functional.avg_pool1d(lib.ones(1, 1, 4, 4), 2),
+         "Expected 2 to 3 dimensions, but got 4-dimensional tensor"),
+        (lambda lib: lib.nn.functional.adaptive_max_pool1d(lib.ones(1, 1, 4, 4), 2),
+         "while checking arguments for adaptive_max_pool1d"),
+    ]
+    for build, message in cases:
+        for lib in (gb, torch):
+            with pytest.raises(RuntimeError, match=message):
+                build(lib)

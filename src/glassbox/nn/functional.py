@@ -14,7 +14,8 @@ and the hard (piecewise-linear) activations are written in
 ``unfold`` / ``fold`` (im2col / col2im) in :mod:`glassbox.nn._fold`; ``pixel_shuffle`` /
 ``pixel_unshuffle`` in :mod:`glassbox.nn._pixel_shuffle`; ``group_norm`` and
 ``instance_norm`` in :mod:`glassbox.nn._normalization`; ``adaptive_max_pool2d`` in
-:mod:`glassbox.nn._adaptive_max_pool`.
+:mod:`glassbox.nn._adaptive_max_pool`; the 1-D convolutions and poolings in
+:mod:`glassbox.nn._one_dimensional`.
 
 Convolution, pooling, padding and upsampling (``conv2d``, ``conv_transpose2d``,
 ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, ``pad``, ``interpolate``,
@@ -82,6 +83,16 @@ from glassbox.nn._conv import (  # the spatial operations, written in their own 
 from glassbox.nn._distance import cosine_similarity, normalize, pairwise_distance
 from glassbox.nn._fold import fold, unfold
 from glassbox.nn._normalization import group_norm, instance_norm
+from glassbox.nn._one_dimensional import (
+    adaptive_avg_pool1d,
+    adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices,
+    avg_pool1d,
+    conv1d,
+    conv_transpose1d,
+    max_pool1d,
+    max_pool1d_with_indices,
+)
 from glassbox.nn._pixel_shuffle import pixel_shuffle, pixel_unshuffle
 
 __all__ = [
@@ -95,7 +106,9 @@ __all__ = [
     "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
     "dropout2d", "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices", "kl_div",
     "elu", "celu", "selu", "prelu", "logsigmoid", "softsign", "softmin", "tanhshrink",
-    "threshold", "hardshrink", "softshrink", "glu", "upsample_bilinear",
+    "threshold", "hardshrink", "softshrink", "glu", "upsample_bilinear", "conv1d",
+    "conv_transpose1d", "max_pool1d", "max_pool1d_with_indices", "avg_pool1d",
+    "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices",
 ]
 
 

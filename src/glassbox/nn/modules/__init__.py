@@ -37,7 +37,7 @@ from glassbox.nn.modules.container import (
     ParameterList,
     Sequential,
 )
-from glassbox.nn.modules.conv import Conv2d, ConvTranspose2d
+from glassbox.nn.modules.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from glassbox.nn.modules.distance import CosineSimilarity, PairwiseDistance
 from glassbox.nn.modules.dropout import Dropout, Dropout2d
 from glassbox.nn.modules.flatten import Flatten, Unflatten
@@ -76,9 +76,13 @@ from glassbox.nn.modules.padding import (
 )
 from glassbox.nn.modules.pixelshuffle import PixelShuffle, PixelUnshuffle
 from glassbox.nn.modules.pooling import (
+    AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d,
     AdaptiveMaxPool2d,
+    AvgPool1d,
     AvgPool2d,
+    MaxPool1d,
     MaxPool2d,
 )
 from glassbox.nn.modules.sparse import Embedding
@@ -99,7 +103,8 @@ __all__ = [
 __all__ += [  # more activations
     "ELU", "CELU", "SELU", "PReLU", "LogSigmoid", "Softsign", "Softmin", "Tanhshrink",
     "Threshold", "Hardshrink", "Softshrink", "GLU", "Softmax2d", "UpsamplingNearest2d",
-    "UpsamplingBilinear2d",
+    "UpsamplingBilinear2d", "Conv1d", "ConvTranspose1d", "MaxPool1d", "AvgPool1d",
+    "AdaptiveAvgPool1d", "AdaptiveMaxPool1d",
 ]
 __all__ += [  # the padding layers
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",

@@ -1,4 +1,5 @@
-"""``Conv2d`` and ``ConvTranspose2d``: the layers around ``F.conv2d`` / ``F.conv_transpose2d``.
+"""``Conv2d``, ``ConvTranspose2d``, ``Conv1d``, ``ConvTranspose1d``: the layers around
+``F.conv2d`` / ``F.conv_transpose2d`` (and their 1-D forms).
 
 The arithmetic (im2col, col2im and their gradients) lives in ``glassbox.nn._conv``; these
 classes hold the hyper-parameters, create the weights and initialise them like torch.
@@ -16,20 +17,25 @@ from glassbox.nn import init
 from glassbox.nn.modules.module import Module
 from glassbox.nn.parameter import Parameter
 
-__all__ = ["Conv2d", "ConvTranspose2d"]
+__all__ = ["Conv2d", "ConvTranspose2d", "Conv1d", "ConvTranspose1d"]
 
 
-def _pair(value, name: str) -> tuple[int, int]:
+def _ntuple(value, dims: int, name: str) -> tuple[int, ...]:
+    """An int repeated ``dims`` times, or a sequence of ``dims`` ints, as a tuple."""
     if isinstance(value, (int, np.integer)):
-        return (int(value), int(value))
+        return (int(value),) * dims
     value = tuple(value)
-    if len(value) != 2:
-        raise ValueError(f"{name} must be an int or a pair of ints, received {value!r}")
-    return (int(value[0]), int(value[1]))
+    if len(value) != dims:
+        kind = "a pair of ints" if dims == 2 else f"a sequence of {dims} int(s)"
+        raise ValueError(f"{name} must be an int or {kind}, received {value!r}")
+    return tuple(int(v) for v in value)
 
 
 class _ConvNd(Module):
-    """What Conv2d and ConvTranspose2d share: checks, weights, initialisation, repr."""
+    """What the convolutions share: checks, weights, initialisation, repr. ``dims`` is the
+    number of spatial dimensions."""
+
+    dims = 2
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation,
                  transposed, output_padding, groups, bias, padding_mode, dtype) -> None:
@@ -51,8 +57,9 @@ class _ConvNd(Module):
                              f"'circular', received padding_mode={padding_mode!r}")
         self.in_channels = int(in_channels)
         self.out_channels = int(out_channels)
-        self.kernel_size = _pair(kernel_size, "kernel_size")
-        self.stride = _pair(stride, "stride")
+        dims = self.dims
+        self.kernel_size = _ntuple(kernel_size, dims, "kernel_size")
+        self.stride = _ntuple(stride, dims, "stride")
         if isinstance(padding, str):
             if padding not in ("same", "valid"):
                 raise ValueError(f"Invalid padding string {padding!r}, should be one of "
@@ -62,14 +69,14 @@ class _ConvNd(Module):
                                  f"(received stride={self.stride}); use an explicit padding")
             self.padding = padding
         else:
-            self.padding = _pair(padding, "padding")
-        self.dilation = _pair(dilation, "dilation")
+            self.padding = _ntuple(padding, dims, "padding")
+        self.dilation = _ntuple(dilation, dims, "dilation")
         self.transposed = transposed
-        self.output_padding = _pair(output_padding, "output_padding")
+        self.output_padding = _ntuple(output_padding, dims, "output_padding")
         self.groups = int(groups)
         self.padding_mode = padding_mode
         dtype = np.dtype(dtype or get_default_dtype())
-        if transposed:  # (C_in, C_out / groups, kH, kW)
+        if transposed:  # (C_in, C_out / groups, kH, kW), (C_in, C_out / groups, k) in 1-D
             shape = (in_channels, out_channels // groups) + self.kernel_size
         else:  # (C_out, C_in / groups, kH, kW)
             shape = (out_channels, in_channels // groups) + self.kernel_size
@@ -95,11 +102,12 @@ class _ConvNd(Module):
     def extra_repr(self) -> str:
         text = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}")
-        if self.padding != (0, 0):
+        zeros, ones = (0,) * self.dims, (1,) * self.dims
+        if self.padding != zeros:
             text += f", padding={self.padding}"
-        if self.dilation != (1, 1):
+        if self.dilation != ones:
             text += f", dilation={self.dilation}"
-        if self.output_padding != (0, 0):
+        if self.output_padding != zeros:
             text += f", output_padding={self.output_padding}"
         if self.groups != 1:
             text += f", groups={self.groups}"
@@ -231,3 +239,113 @@ class ConvTranspose2d(_ConvNd):
             )
         return F.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
                                   output_padding, self.groups, self.dilation)
+
+
+class Conv1d(_ConvNd):
+    """1-D convolution (cross-correlation) over an (N, C_in, L) input: sequences, signals,
+    text CNNs.
+
+    .. math:: y[n, o, l] = b[o] + \\sum_{c, k} W[o, c, k]\\, x[n, c, l s + k d - p]
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int
+    stride : int, default=1
+    padding : int, 'same' or 'valid', default=0
+    dilation : int, default=1
+    groups : int, default=1
+    bias : bool, default=True
+    padding_mode : {'zeros', 'reflect', 'replicate', 'circular'}, default='zeros'
+
+    Attributes
+    ----------
+    weight : Parameter of shape (C_out, C_in / groups, k)
+    bias : Parameter of shape (C_out,) or None
+
+    See Also
+    --------
+    torch.nn.Conv1d, glassbox.nn.functional.conv1d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Conv1d(4, 8, 3, padding=1)(gb.zeros(2, 4, 10)).shape
+    glassbox.Size([2, 8, 10])
+    """
+
+    dims = 1
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1,
+                 padding=0, dilation=1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device=None, dtype=None) -> None:
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         False, 0, groups, bias, padding_mode, dtype)
+
+    def forward(self, input):  # noqa: A002
+        if self.padding_mode != "zeros" and self.padding != "valid":
+            if self.padding == "same":  # torch's split: the extra pixel at the end
+                total = self.dilation[0] * (self.kernel_size[0] - 1)
+                before, after = total // 2, total - total // 2
+            else:
+                before = after = self.padding[0]
+            padded = F.pad(input, (before, after), mode=self.padding_mode)
+            return F.conv1d(padded, self.weight, self.bias, self.stride, 0, self.dilation,
+                            self.groups)
+        padding = self.padding if isinstance(self.padding, str) else self.padding[0]
+        return F.conv1d(input, self.weight, self.bias, self.stride, padding, self.dilation,
+                        self.groups)
+
+
+class ConvTranspose1d(_ConvNd):
+    """1-D transposed convolution: the gradient of a Conv1d with respect to its input
+    (upsampling a sequence).
+
+    Parameters
+    ----------
+    in_channels, out_channels : int
+    kernel_size : int
+    stride : int, default=1
+    padding : int, default=0
+    output_padding : int, default=0
+    groups : int, default=1
+    bias : bool, default=True
+    dilation : int, default=1
+
+    Attributes
+    ----------
+    weight : Parameter of shape (C_in, C_out / groups, k)
+    bias : Parameter of shape (C_out,) or None
+
+    See Also
+    --------
+    torch.nn.ConvTranspose1d, glassbox.nn.functional.conv_transpose1d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> ConvTranspose1d(8, 4, 4, stride=2, padding=1)(gb.zeros(2, 8, 7)).shape
+    glassbox.Size([2, 4, 14])
+    """
+
+    dims = 1
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1,
+                 padding=0, output_padding=0, groups: int = 1, bias: bool = True,
+                 dilation=1, padding_mode: str = "zeros", device=None, dtype=None) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for ConvTranspose1d, '
+                             f"received padding_mode={padding_mode!r}")
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         True, output_padding, groups, bias, padding_mode, dtype)
+
+    def forward(self, input, output_size=None):  # noqa: A002
+        output_padding = self.output_padding[0]
+        if output_size is not None:
+            # the output_padding that gives the requested length (as torch)
+            output_padding = tuple(output_size)[-1] - (
+                (input.shape[-1] - 1) * self.stride[0] - 2 * self.padding[0]
+                + self.dilation[0] * (self.kernel_size[0] - 1) + 1)
+        return F.conv_transpose1d(input, self.weight, self.bias, self.stride[0],
+                                  self.padding[0], output_padding, self.groups,
+                                  self.dilation[0])

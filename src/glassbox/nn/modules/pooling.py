@@ -1,11 +1,13 @@
-"""Pooling layers: ``MaxPool2d``, ``AvgPool2d``, ``AdaptiveAvgPool2d`` (no parameters)."""
+"""Pooling layers (no parameters): max, average, adaptive average and adaptive max
+pooling, in 2-D and 1-D."""
 
 from __future__ import annotations
 
 from glassbox.nn import functional as F
 from glassbox.nn.modules.module import Module
 
-__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d"]
+__all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "MaxPool1d",
+           "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d"]
 
 
 class MaxPool2d(Module):
@@ -155,3 +157,106 @@ class AdaptiveMaxPool2d(Module):
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
+
+
+class MaxPool1d(MaxPool2d):
+    """The maximum of every (dilated, strided) window of length ``kernel_size`` over an
+    (N, C, L) input.
+
+    Same parameters as :class:`MaxPool2d`, with ints.
+
+    See Also
+    --------
+    torch.nn.MaxPool1d, glassbox.nn.functional.max_pool1d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> MaxPool1d(2)(gb.zeros(1, 6, 24)).shape
+    glassbox.Size([1, 6, 12])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                            ceil_mode=self.ceil_mode, return_indices=self.return_indices)
+
+
+def _single(value):
+    """torch's ``_single``: an int as a 1-tuple (AvgPool1d stores its settings so)."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+class AvgPool1d(Module):
+    """The mean of every window of length ``kernel_size`` over an (N, C, L) input.
+
+    Parameters
+    ----------
+    kernel_size : int
+    stride : int, optional
+        Defaults to ``kernel_size``.
+    padding : int, default=0
+    ceil_mode : bool, default=False
+    count_include_pad : bool, default=True
+
+    See Also
+    --------
+    torch.nn.AvgPool1d, glassbox.nn.functional.avg_pool1d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> AvgPool1d(2)(gb.ones(1, 1, 4))
+    tensor([[[1., 1.]]])
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+                 count_include_pad: bool = True) -> None:
+        super().__init__()
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+
+    def forward(self, input):  # noqa: A002
+        return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
+    """Average pooling of an (N, C, L) input to ``output_size`` positions.
+
+    See Also
+    --------
+    torch.nn.AdaptiveAvgPool1d, glassbox.nn.functional.adaptive_avg_pool1d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> AdaptiveAvgPool1d(1)(gb.ones(2, 3, 7)).shape
+    glassbox.Size([2, 3, 1])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_avg_pool1d(input, self.output_size)
+
+
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    """Max pooling of an (N, C, L) input to ``output_size`` positions.
+
+    See Also
+    --------
+    torch.nn.AdaptiveMaxPool1d, glassbox.nn.functional.adaptive_max_pool1d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> AdaptiveMaxPool1d(2)(gb.tensor([[[1.0, 3.0, 2.0, 0.0]]]))
+    tensor([[[3., 2.]]])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
