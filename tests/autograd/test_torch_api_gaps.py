@@ -444,3 +444,87 @@ def test_logit_with_and_without_eps():
     helper_test_op([(3, 4)], lambda x: x.logit(eps=0.2), low=0.05, high=0.95)
     with pytest.raises(RuntimeError, match="negative n"):
         gb.polygamma(-1, gb.ones(2))
+
+
+@pytest.mark.parametrize("source, destination", [(0, -1), (-1, 0), ((0, 1), (2, 0)),
+                                                 ([2, 0], [0, 1])])
+def test_movedim_and_moveaxis(source, destination):
+    helper_test_op([(2, 3, 4)], lambda x: torch.movedim(x, source, destination),
+                   lambda x: gb.movedim(x, source, destination))
+    helper_test_op([(2, 3, 4)], lambda x: x.moveaxis(source, destination))
+
+
+@pytest.mark.parametrize("dims", [(2,), (2, 1), (1, 2, 3)])
+def test_tile(dims):
+    helper_test_op([(2, 3)], lambda x: torch.tile(x, dims), lambda x: gb.tile(x, dims))
+    helper_test_op([(3,)], lambda x: x.tile(dims))
+
+
+def test_select_unflatten_ravel():
+    helper_test_op([(2, 3, 4)], lambda x: (x.select(1, -1), torch.select(x, 2, 0),
+                                           x.unflatten(2, (2, -1)), x.ravel()),
+                   lambda x: (x.select(1, -1), gb.select(x, 2, 0), x.unflatten(2, (2, -1)),
+                              x.ravel()))
+    for lib in (gb, torch):
+        with pytest.raises(IndexError, match="out of range"):
+            lib.zeros(2, 3).select(1, 3)
+
+
+def test_take_along_dim_and_masked_select():
+    values = [np.arange(6.0).reshape(2, 3) / 3, np.array([[0], [2]])]
+    helper_test_op(None, lambda x, i: torch.take_along_dim(x, i, 1),
+                   lambda x, i: gb.take_along_dim(x, i, 1), values=values)
+    helper_test_op(None, lambda x, i: x.take_along_dim(i, 1),
+                   values=[values[0], np.array([[0, 2, 2, 1]])])   # broadcast along dim 0
+    helper_test_op(None, lambda x, i: torch.take_along_dim(x, i),
+                   lambda x, i: gb.take_along_dim(x, i), values=[values[0], np.array([5, 0])])
+    mask = np.array([True, False, True])
+    helper_test_op([(2, 3)], lambda x: torch.masked_select(x, torch.tensor(mask)),
+                   lambda x: gb.masked_select(x, gb.tensor(mask)))
+    helper_test_op([(2, 3)], lambda x: x.masked_select(x > 0))
+
+
+@pytest.mark.parametrize("n, dim", [(1, -1), (2, -1), (1, 0), (3, 1)])
+def test_diff(n, dim):
+    helper_test_op([(3, 4)], lambda x: torch.diff(x, n, dim), lambda x: gb.diff(x, n, dim))
+    helper_test_op([(3, 4), (3, 1), (3, 2)],
+                   lambda x, p, a: torch.diff(x, n, -1, prepend=p, append=a),
+                   lambda x, p, a: gb.diff(x, n, -1, prepend=p, append=a))
+
+
+@pytest.mark.parametrize("dim, keepdim", [(None, False), (0, False), (1, True)])
+def test_count_nonzero_nansum_nanmean(dim, keepdim):
+    values = np.array([[0.0, 1.5, np.nan], [2.0, 0.0, -1.0]])
+    assert_close(gb.count_nonzero(gb.tensor(values), dim),
+                 torch.count_nonzero(torch.tensor(values), dim), 0, 0, "count_nonzero")
+    args = () if dim is None else (dim, keepdim)
+    helper_test_op(None, lambda x: (torch.nansum(x, *args), torch.nanmean(x, *args)),
+                   lambda x: (gb.nansum(x, *args), x.nanmean(*args)), values=[values])
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"dim": 1}, {"dim": 0, "correction": 0, "keepdim": True}])
+def test_std_mean_and_var_mean(kwargs):
+    helper_test_op([(3, 4)], lambda x: (*torch.std_mean(x, **kwargs),
+                                        *torch.var_mean(x, **kwargs)),
+                   lambda x: (*gb.std_mean(x, **kwargs), *gb.var_mean(x, **kwargs)))
+
+
+@pytest.mark.parametrize("name", ["cummax", "cummin"])
+def test_running_extremes_with_ties(name):
+    helper_test_op([(3, 5)], lambda x: getattr(torch, name)(x, 1),
+                   lambda x: getattr(gb, name)(x, 1))
+    helper_test_op([(4, 2)], lambda x: tuple(getattr(x, name)(0)))
+    ties = [[1.0, 3.0, 3.0, 2.0, 5.0, 5.0], [3.0, 1.0, 1.0, 2.0, 0.0, 0.0]]
+    helper_test_op(None, lambda x: tuple(getattr(x, name)(-1)), values=[ties])
+
+
+def test_isclose_equal_is_floating_point():
+    a, b = [1.0, float("nan"), 2.0], [1.0 + 1e-9, float("nan"), 2.1]
+    for equal_nan in (False, True):
+        assert_close(gb.isclose(gb.tensor(a), gb.tensor(b), equal_nan=equal_nan),
+                     torch.isclose(torch.tensor(a), torch.tensor(b), equal_nan=equal_nan),
+                     0, 0, "isclose")
+    for lib in (gb, torch):
+        assert lib.equal(lib.ones(2), lib.ones(2)) is True
+        assert lib.equal(lib.ones(2), lib.ones(3)) is False
+        assert lib.ones(2).is_floating_point() and not lib.is_floating_point(lib.ones(2).long())

@@ -17,6 +17,7 @@ from glassbox.autograd.ops import math as _math
 from glassbox.autograd.ops import sampling as _sampling
 from glassbox.autograd.ops import selection as _selection
 from glassbox.autograd.ops import special as _special
+from glassbox.autograd.ops import summaries as _summaries
 from glassbox.autograd.ops.special import polygamma
 from glassbox.autograd.tensor import Tensor
 
@@ -33,7 +34,10 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "repeat_interleave", "cdist", "logdet", "pinverse", "add", "sub",
            "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
            "remainder", "fmod", "atan2", "arctan2", "hypot", "logaddexp", "xlogy",
-           "clamp_min", "clamp_max",
+           "clamp_min", "clamp_max", "movedim", "moveaxis", "tile", "select", "unflatten",
+           "ravel", "take_along_dim", "masked_select", "diff", "count_nonzero", "nansum",
+           "nanmean", "cummax", "cummin", "isclose", "equal", "is_floating_point",
+           "std_mean", "var_mean",
            "polygamma", "logit", *_special.SPECIAL, *_math.UNARY]
 
 
@@ -151,6 +155,24 @@ logaddexp = _method("logaddexp")
 xlogy = _method("xlogy")
 clamp_min = _method("clamp_min")
 clamp_max = _method("clamp_max")
+movedim = moveaxis = _method("movedim")
+tile = _method("tile")
+select = _method("select")
+unflatten = _method("unflatten")
+ravel = _method("ravel")
+take_along_dim = _method("take_along_dim")
+masked_select = _method("masked_select")
+diff = _method("diff")
+count_nonzero = _method("count_nonzero")
+nansum = _method("nansum")
+nanmean = _method("nanmean")
+cummax = _method("cummax")
+cummin = _method("cummin")
+isclose = _method("isclose")
+equal = _method("equal")
+is_floating_point = _method("is_floating_point")
+std_mean = _summaries.std_mean  # torch has these as functions only
+var_mean = _summaries.var_mean
 logdet = _method("logdet")
 pinverse = _method("pinverse")
 roll = _method("roll")

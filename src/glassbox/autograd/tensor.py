@@ -951,6 +951,76 @@ class Tensor:
         see :mod:`glassbox.autograd.ops.order_statistics`."""
         return ops.order_statistics.median(self, dim, keepdim)
 
+    # torch's rearranging and summarising methods, written in ops.rearrange and
+    # ops.summaries from the basic Functions
+    def movedim(self, source, destination):
+        """Dimension(s) ``source`` moved to ``destination`` (the others keep their order)."""
+        return ops.rearrange.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def tile(self, *dims):
+        """Repeated ``dims[i]`` times along each dimension (missing dims count as 1)."""
+        return ops.rearrange.tile(self, _shape_argument(dims))
+
+    def select(self, dim: int, index: int):
+        """The slice at ``index`` along ``dim``, that dimension removed."""
+        return ops.rearrange.select(self, dim, index)
+
+    def unflatten(self, dim: int, sizes):
+        """Dimension ``dim`` split into ``sizes``."""
+        return ops.rearrange.unflatten(self, dim, sizes)
+
+    def ravel(self):
+        """The values as one dimension."""
+        return self.reshape(-1)
+
+    def take_along_dim(self, indices, dim=None):
+        """Entries picked at ``indices`` along ``dim`` (np.take_along_axis)."""
+        return ops.rearrange.take_along_dim(self, indices, dim)
+
+    def masked_select(self, mask):
+        """The entries where ``mask`` holds, as a 1-D Tensor."""
+        return ops.rearrange.masked_select(self, mask)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend=None, append=None):
+        """The n-th forward difference x[i + 1] - x[i] along ``dim``."""
+        return ops.rearrange.diff(self, n, dim, prepend, append)
+
+    def count_nonzero(self, dim=None):
+        """How many entries are not 0 (int64)."""
+        return ops.summaries.count_nonzero(self, dim)
+
+    def nansum(self, dim=None, keepdim: bool = False):
+        """The sum, NaN entries counted as 0."""
+        return ops.summaries.nansum(self, dim, keepdim)
+
+    def nanmean(self, dim=None, keepdim: bool = False):
+        """The mean of the entries that are not NaN."""
+        return ops.summaries.nanmean(self, dim, keepdim)
+
+    def cummax(self, dim: int):
+        """(values, indices) of the running maximum along ``dim``."""
+        return ops.summaries.cummax(self, dim)
+
+    def cummin(self, dim: int):
+        """(values, indices) of the running minimum along ``dim``."""
+        return ops.summaries.cummin(self, dim)
+
+    def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08,
+                equal_nan: bool = False) -> Tensor:
+        """|self - other| <= atol + rtol |other| element-wise (a bool Tensor)."""
+        other = self._operand(other)
+        return Tensor(np.isclose(self._data, other._data, rtol, atol, equal_nan))
+
+    def equal(self, other) -> bool:
+        """True when ``other`` has the same shape and the same values."""
+        return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+    def is_floating_point(self) -> bool:
+        """True for float dtypes."""
+        return self.dtype.kind == "f"
+
     def flip(self, *dims):
         """The order of the dimensions ``dims`` reversed."""
         return ops.selection.Flip.apply(self, _shape_argument(dims))
@@ -1535,11 +1605,13 @@ from glassbox.autograd.ops import math as _math  # noqa: E402, F401
 from glassbox.autograd.ops import norms as _norms  # noqa: E402, F401
 from glassbox.autograd.ops import order_statistics as _order_statistics  # noqa: E402, F401
 from glassbox.autograd.ops import products as _products  # noqa: E402, F401
+from glassbox.autograd.ops import rearrange as _rearrange  # noqa: E402, F401
 from glassbox.autograd.ops import reduction as _reduction  # noqa: E402, F401
 from glassbox.autograd.ops import sampling as _sampling  # noqa: E402, F401
 from glassbox.autograd.ops import selection as _selection  # noqa: E402, F401
 from glassbox.autograd.ops import shape as _shape  # noqa: E402, F401
 from glassbox.autograd.ops import special as _special  # noqa: E402, F401
+from glassbox.autograd.ops import summaries as _summaries  # noqa: E402, F401
 
 
 def _math_method(function: type):
