@@ -28,6 +28,7 @@ from glassbox.autograd import (
     cat,
     device,
     empty,
+    empty_like,
     enable_grad,
     eye,
     float16,
@@ -55,6 +56,7 @@ from glassbox.autograd import (
     rand,
     rand_like,
     randint,
+    randint_like,
     randn,
     randn_like,
     randperm,
@@ -106,6 +108,7 @@ short = int16
 bool = bool_  # noqa: A001
 
 __all__ = [
+    "randint_like", "empty_like",
     "__version__", "load", "save", "Tensor", "Function", "tensor", "as_tensor", "from_numpy",
     "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "full_like", "randn", "rand",
     "randint", "randn_like", "rand_like", "arange", "linspace", "logspace", "eye", "cat", "stack",

@@ -528,3 +528,47 @@ def test_isclose_equal_is_floating_point():
         assert lib.equal(lib.ones(2), lib.ones(2)) is True
         assert lib.equal(lib.ones(2), lib.ones(3)) is False
         assert lib.ones(2).is_floating_point() and not lib.is_floating_point(lib.ones(2).long())
+
+
+def test_normal_overloads_shapes_dtypes_and_moments():
+    cases = [lambda lib: lib.normal(lib.zeros(2, 1), lib.ones(3)),
+             lambda lib: lib.normal(lib.zeros(4, dtype=lib.float64), 2.0),
+             lambda lib: lib.normal(2.0, lib.ones(3)),
+             lambda lib: lib.normal(0.0, 1.0, (2, 5))]
+    for case in cases:
+        mine, theirs = case(gb), case(torch)
+        assert tuple(mine.shape) == tuple(theirs.shape)
+        assert mine.dtype == theirs.detach().numpy().dtype
+    gb.manual_seed(0)
+    draws = gb.normal(gb.full((20000,), 3.0), gb.full((20000,), 2.0)).numpy()
+    # 20000 draws: the mean within 4 standard errors (4 * 2 / sqrt(20000) = 0.057)
+    assert abs(draws.mean() - 3.0) < 0.057 and abs(draws.std() - 2.0) < 0.05
+    generator = gb.Generator().manual_seed(1)
+    first = gb.normal(0.0, 1.0, (3,), generator=generator)
+    np.testing.assert_array_equal(
+        first.numpy(), gb.normal(0.0, 1.0, (3,), generator=gb.Generator().manual_seed(1)).numpy())
+
+
+def test_normal_gradient_is_zero_and_errors_like_torch():
+    for lib in (gb, torch):
+        mean = lib.zeros(3, requires_grad=True)
+        std = lib.ones(3, requires_grad=True)
+        lib.normal(mean, std).sum().backward()
+        assert mean.grad.tolist() == [0.0] * 3 and std.grad.tolist() == [0.0] * 3
+        with pytest.raises(RuntimeError, match="normal expects"):
+            lib.normal(lib.zeros(2), -1.0)
+        with pytest.raises(RuntimeError, match="normal expects all elements of std >= 0.0"):
+            lib.normal(lib.zeros(2), lib.tensor([1.0, -1.0]))
+        with pytest.raises(TypeError):
+            lib.normal(0.0, 1.0)
+
+
+def test_randint_like_and_empty_like():
+    for lib in (gb, torch):
+        x = lib.zeros(2, 3, dtype=lib.float64)
+        draws = lib.randint_like(x, 3, 5)
+        assert tuple(draws.shape) == (2, 3) and str(draws.dtype).endswith("float64")
+        assert set(np.unique(draws.numpy())) <= {3.0, 4.0}
+        assert set(np.unique(lib.randint_like(x, 2).numpy())) <= {0.0, 1.0}
+        empty = lib.empty_like(x)
+        assert tuple(empty.shape) == (2, 3) and str(empty.dtype).endswith("float64")

@@ -84,6 +84,7 @@ from glassbox.autograd.factories import (
     as_tensor,
     cat,
     empty,
+    empty_like,
     eye,
     from_numpy,
     full,
@@ -99,6 +100,7 @@ from glassbox.autograd.factories import (
     rand,
     rand_like,
     randint,
+    randint_like,
     randn,
     randn_like,
     randperm,
@@ -112,6 +114,7 @@ from glassbox.autograd.function import Context, Function
 from glassbox.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 
 __all__ = [
+    "randint_like", "empty_like",
     "Tensor", "Size", "device", "set_default_device", "get_default_device",
     "set_default_dtype", "int8", "int16", "Function", "Context", "backward", "grad",
     "no_grad", "enable_grad",

@@ -245,6 +245,36 @@ def rand_like(input: Tensor, dtype=None, device=None) -> Tensor:  # noqa: A002
     return rand(*input.shape, dtype=dtype or input.dtype)
 
 
+def randint_like(input: Tensor, low: int = 0, high: int | None = None, *,  # noqa: A002
+                 dtype=None, generator=None, device=None) -> Tensor:
+    """Integers drawn from [low, high) with the shape (and dtype) of ``input``:
+    ``randint_like(x, high)`` or ``randint_like(x, low, high)``.
+
+    Examples
+    --------
+    >>> randint_like(zeros(2, 3), 1).tolist()
+    [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]
+    """
+    check_device(device)
+    if high is None:
+        low, high = 0, low
+    data = _generator(generator).integers(low, high, size=input.shape)
+    return Tensor(data.astype(dtype or input.dtype))
+
+
+def empty_like(input: Tensor, dtype=None, requires_grad: bool = False,  # noqa: A002
+               device=None) -> Tensor:
+    """An uninitialised Tensor with the shape of ``input`` (here: zeros).
+
+    Examples
+    --------
+    >>> empty_like(ones(2, 3)).shape
+    glassbox.Size([2, 3])
+    """
+    check_device(device)
+    return _make(np.zeros(input.shape, dtype=dtype or input.dtype), requires_grad)
+
+
 def arange(start, end=None, step=1, dtype=None, requires_grad: bool = False, device=None) -> Tensor:
     """Values from ``start`` to ``end`` (excluded) by ``step``; int64 unless a bound is a float.
 

@@ -37,7 +37,7 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "clamp_min", "clamp_max", "movedim", "moveaxis", "tile", "select", "unflatten",
            "ravel", "take_along_dim", "masked_select", "diff", "count_nonzero", "nansum",
            "nanmean", "cummax", "cummin", "isclose", "equal", "is_floating_point",
-           "std_mean", "var_mean",
+           "std_mean", "var_mean", "normal",
            "polygamma", "logit", *_special.SPECIAL, *_math.UNARY]
 
 
@@ -171,6 +171,7 @@ cummin = _method("cummin")
 isclose = _method("isclose")
 equal = _method("equal")
 is_floating_point = _method("is_floating_point")
+normal = _sampling.normal
 std_mean = _summaries.std_mean  # torch has these as functions only
 var_mean = _summaries.var_mean
 logdet = _method("logdet")
