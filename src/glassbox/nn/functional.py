@@ -15,7 +15,8 @@ and the hard (piecewise-linear) activations are written in
 ``pixel_unshuffle`` in :mod:`glassbox.nn._pixel_shuffle`; ``group_norm`` and
 ``instance_norm`` in :mod:`glassbox.nn._normalization`; ``adaptive_max_pool2d`` in
 :mod:`glassbox.nn._adaptive_max_pool`; the 1-D convolutions and poolings in
-:mod:`glassbox.nn._one_dimensional`.
+:mod:`glassbox.nn._one_dimensional`; the ranking, embedding, multi-label and likelihood
+losses in :mod:`glassbox.nn._losses`.
 
 Convolution, pooling, padding and upsampling (``conv2d``, ``conv_transpose2d``,
 ``max_pool2d``, ``avg_pool2d``, ``adaptive_avg_pool2d``, ``pad``, ``interpolate``,
@@ -82,6 +83,16 @@ from glassbox.nn._conv import (  # the spatial operations, written in their own 
 )
 from glassbox.nn._distance import cosine_similarity, normalize, pairwise_distance
 from glassbox.nn._fold import fold, unfold
+from glassbox.nn._losses import (
+    cosine_embedding_loss,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multilabel_soft_margin_loss,
+    poisson_nll_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
 from glassbox.nn._normalization import group_norm, instance_norm
 from glassbox.nn._one_dimensional import (
     adaptive_avg_pool1d,
@@ -109,6 +120,9 @@ __all__ = [
     "threshold", "hardshrink", "softshrink", "glu", "upsample_bilinear", "conv1d",
     "conv_transpose1d", "max_pool1d", "max_pool1d_with_indices", "avg_pool1d",
     "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices",
+    "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
+    "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
+    "gaussian_nll_loss", "poisson_nll_loss",
 ]
 
 

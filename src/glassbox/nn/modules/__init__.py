@@ -47,13 +47,21 @@ from glassbox.nn.modules.linear import Identity, Linear
 from glassbox.nn.modules.loss import (
     BCELoss,
     BCEWithLogitsLoss,
+    CosineEmbeddingLoss,
     CrossEntropyLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
     HuberLoss,
     KLDivLoss,
     L1Loss,
+    MarginRankingLoss,
     MSELoss,
+    MultiLabelSoftMarginLoss,
     NLLLoss,
+    PoissonNLLLoss,
     SmoothL1Loss,
+    SoftMarginLoss,
+    TripletMarginLoss,
 )
 from glassbox.nn.modules.module import Module
 from glassbox.nn.modules.normalization import GroupNorm, LayerNorm
@@ -104,7 +112,9 @@ __all__ += [  # more activations
     "ELU", "CELU", "SELU", "PReLU", "LogSigmoid", "Softsign", "Softmin", "Tanhshrink",
     "Threshold", "Hardshrink", "Softshrink", "GLU", "Softmax2d", "UpsamplingNearest2d",
     "UpsamplingBilinear2d", "Conv1d", "ConvTranspose1d", "MaxPool1d", "AvgPool1d",
-    "AdaptiveAvgPool1d", "AdaptiveMaxPool1d",
+    "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "MarginRankingLoss", "HingeEmbeddingLoss",
+    "SoftMarginLoss", "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
+    "GaussianNLLLoss", "PoissonNLLLoss",
 ]
 __all__ += [  # the padding layers
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",

@@ -8,7 +8,9 @@ from glassbox.nn.functional import _legacy_reduction
 from glassbox.nn.modules.module import Module
 
 __all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
-           "SmoothL1Loss", "HuberLoss", "KLDivLoss"]
+           "SmoothL1Loss", "HuberLoss", "KLDivLoss", "MarginRankingLoss", "HingeEmbeddingLoss",
+           "SoftMarginLoss", "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss",
+           "TripletMarginLoss", "GaussianNLLLoss", "PoissonNLLLoss"]
 
 
 class _Loss(Module):
@@ -260,3 +262,222 @@ class KLDivLoss(_Loss):
 
     def forward(self, input, target):  # noqa: A002
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
+
+
+class MarginRankingLoss(_Loss):
+    """max(0, -y (x1 - x2) + margin): x1 should rank above x2 where y = 1, below where
+    y = -1.
+
+    See Also
+    --------
+    torch.nn.MarginRankingLoss, glassbox.nn.functional.margin_ranking_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> MarginRankingLoss(margin=1.0)(gb.tensor([2.0]), gb.tensor([1.5]), gb.tensor([1.0]))
+    tensor(0.5)
+    """
+
+    def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input1, input2, target):
+        return F.margin_ranking_loss(input1, input2, target, self.margin,
+                                     reduction=self.reduction)
+
+
+class HingeEmbeddingLoss(_Loss):
+    """x where y = 1, max(0, margin - x) where y = -1 (x a distance between a pair).
+
+    See Also
+    --------
+    torch.nn.HingeEmbeddingLoss, glassbox.nn.functional.hinge_embedding_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> HingeEmbeddingLoss()(gb.tensor([0.5]), gb.tensor([-1.0]))
+    tensor(0.5)
+    """
+
+    def __init__(self, margin: float = 1.0, size_average=None, reduce=None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input, target):  # noqa: A002
+        return F.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
+
+
+class SoftMarginLoss(_Loss):
+    """log(1 + e^(-y x)) for targets y = ±1 (logistic loss).
+
+    See Also
+    --------
+    torch.nn.SoftMarginLoss, glassbox.nn.functional.soft_margin_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> SoftMarginLoss()(gb.tensor([0.0]), gb.tensor([-1.0]))
+    tensor(0.6931)
+    """
+
+    def forward(self, input, target):  # noqa: A002
+        return F.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class MultiLabelSoftMarginLoss(_WeightedLoss):
+    """Binary cross-entropy from logits of each of C labels, averaged over the labels.
+
+    Parameters
+    ----------
+    weight : Tensor of shape (C,), optional
+        A weight per label (a buffer, as in torch).
+
+    See Also
+    --------
+    torch.nn.MultiLabelSoftMarginLoss, glassbox.nn.functional.multilabel_soft_margin_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> MultiLabelSoftMarginLoss()(gb.zeros(2, 3), gb.ones(2, 3))
+    tensor(0.6931)
+    """
+
+    def forward(self, input, target):  # noqa: A002
+        return F.multilabel_soft_margin_loss(input, target, weight=self.weight,
+                                             reduction=self.reduction)
+
+
+class CosineEmbeddingLoss(_Loss):
+    """1 - cos(x1, x2) where y = 1, max(0, cos(x1, x2) - margin) where y = -1.
+
+    See Also
+    --------
+    torch.nn.CosineEmbeddingLoss, glassbox.nn.functional.cosine_embedding_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> CosineEmbeddingLoss()(gb.tensor([[1.0, 1.0]]), gb.tensor([[2.0, 2.0]]), gb.tensor([1.0]))
+    tensor(0.)
+    """
+
+    def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+
+    def forward(self, input1, input2, target):
+        return F.cosine_embedding_loss(input1, input2, target, self.margin,
+                                       reduction=self.reduction)
+
+
+class TripletMarginLoss(_Loss):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)), d the p-norm distance.
+
+    Parameters
+    ----------
+    margin : float, default=1.0
+    p : float, default=2.0
+    eps : float, default=1e-6
+    swap : bool, default=False
+        Use the harder of d(anchor, negative) and d(positive, negative).
+
+    See Also
+    --------
+    torch.nn.TripletMarginLoss, glassbox.nn.functional.triplet_margin_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> loss = TripletMarginLoss(margin=1.0, eps=0.0)
+    >>> loss(gb.tensor([[0.0]]), gb.tensor([[1.0]]), gb.tensor([[1.5]]))
+    tensor(0.5)
+    """
+
+    def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6,
+                 swap: bool = False, size_average=None, reduce=None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.margin = margin
+        self.p = p
+        self.eps = eps
+        self.swap = swap
+
+    def forward(self, anchor, positive, negative):
+        return F.triplet_margin_loss(anchor, positive, negative, margin=self.margin, p=self.p,
+                                     eps=self.eps, swap=self.swap, reduction=self.reduction)
+
+
+class GaussianNLLLoss(_Loss):
+    """Negative log-likelihood of the target under N(input, var), up to a constant:
+    0.5 (log var + (input - target)^2 / var).
+
+    Parameters
+    ----------
+    full : bool, default=False (keyword only)
+        Add the constant 0.5 log(2 pi).
+    eps : float, default=1e-6 (keyword only)
+        The smallest variance used (value only).
+
+    See Also
+    --------
+    torch.nn.GaussianNLLLoss, glassbox.nn.functional.gaussian_nll_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> GaussianNLLLoss()(gb.tensor([0.0]), gb.tensor([1.0]), gb.tensor([1.0]))
+    tensor(0.5)
+    """
+
+    def __init__(self, *, full: bool = False, eps: float = 1e-6,
+                 reduction: str = "mean") -> None:
+        super().__init__(None, None, reduction)
+        self.full = full
+        self.eps = eps
+
+    def forward(self, input, target, var):  # noqa: A002
+        return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps,
+                                   reduction=self.reduction)
+
+
+class PoissonNLLLoss(_Loss):
+    """Negative log-likelihood of counts under a Poisson rate: e^x - t x (``log_input``)
+    or x - t log(x + eps).
+
+    Parameters
+    ----------
+    log_input : bool, default=True
+        The input is the log of the rate.
+    full : bool, default=False
+        Add Stirling's approximation of log(t!).
+    eps : float, default=1e-8
+
+    See Also
+    --------
+    torch.nn.PoissonNLLLoss, glassbox.nn.functional.poisson_nll_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> PoissonNLLLoss()(gb.tensor([0.0]), gb.tensor([2.0]))
+    tensor(1.)
+    """
+
+    def __init__(self, log_input: bool = True, full: bool = False, size_average=None,
+                 eps: float = 1e-8, reduce=None, reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction)
+        self.log_input = log_input
+        self.full = full
+        self.eps = eps
+
+    def forward(self, log_input, target):
+        return F.poisson_nll_loss(log_input, target, log_input=self.log_input, full=self.full,
+                                  eps=self.eps, reduction=self.reduction)
