@@ -458,3 +458,24 @@ def test_tensor_methods_and_top_level_names_of_linalg():
     for lib in (gb, torch):
         assert np.isnan(lib.tensor(negative).logdet().item())
         assert lib.zeros(2, 2).logdet().item() == -INF
+
+
+def test_vecdot_and_multi_dot():
+    helper_test_op([(2, 3), (3,)], torch.linalg.vecdot, gb.linalg.vecdot)
+    helper_test_op([(2, 4), (2, 1)], lambda x, y: torch.linalg.vecdot(x, y, dim=0),
+                   lambda x, y: gb.linalg.vecdot(x, y, dim=0))
+    helper_test_op([(3,), (3, 4), (4, 2), (2,)], lambda *m: torch.linalg.multi_dot(m),
+                   lambda *m: gb.linalg.multi_dot(m))
+    helper_test_op([(2, 3), (3, 4)], lambda *m: torch.linalg.multi_dot(list(m)),
+                   lambda *m: gb.linalg.multi_dot(list(m)))
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match="multi_dot"):
+            lib.linalg.multi_dot([lib.ones(2, 2)])
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, -1, -3])
+def test_matrix_power(n):
+    helper_test_op(None, lambda A: torch.linalg.matrix_power(A, n),
+                   lambda A: gb.linalg.matrix_power(A, n),
+                   values=[well_conditioned((2, 3, 3)) / 3], rtol=1e-6,
+                   forward_only=n == 0)  # A^0 = I: a constant in glassbox

@@ -572,3 +572,89 @@ def test_randint_like_and_empty_like():
         assert set(np.unique(lib.randint_like(x, 2).numpy())) <= {0.0, 1.0}
         empty = lib.empty_like(x)
         assert tuple(empty.shape) == (2, 3) and str(empty.dtype).endswith("float64")
+
+
+@pytest.mark.parametrize("shapes, dims", [([(2, 3, 4), (3, 4, 5)], 2), ([(2, 3), (3, 2)], 1),
+                                          ([(2, 3), (4,)], 0),
+                                          ([(2, 3, 4), (4, 2)], ([2, 0], [0, 1]))])
+def test_tensordot(shapes, dims):
+    helper_test_op(shapes, lambda a, b: torch.tensordot(a, b, dims),
+                   lambda a, b: gb.tensordot(a, b, dims))
+
+
+def test_cross_product_free_function_method_and_linalg():
+    helper_test_op([(4, 3), (4, 3)], lambda a, b: torch.cross(a, b, dim=1),
+                   lambda a, b: gb.cross(a, b, dim=1))
+    helper_test_op([(3, 2), (3, 1)], lambda a, b: a.cross(b, dim=0))
+    helper_test_op([(2, 4, 3), (1, 1, 3)], torch.linalg.cross, gb.linalg.cross)
+    with pytest.warns(UserWarning, match="without specifying the dim"):
+        result = gb.cross(gb.eye(3), gb.ones(3, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = torch.cross(torch.eye(3), torch.ones(3, 3))
+    assert_close(result, expected, 0, 0, "cross without dim")
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match="must have length 3"):
+            lib.linalg.cross(lib.ones(2), lib.ones(2))
+        with pytest.raises(RuntimeError, match="same number of dimensions"):
+            lib.linalg.cross(lib.ones(2, 3), lib.ones(3))
+
+
+def test_block_diag_and_cartesian_prod():
+    helper_test_op([(2, 2), (3,), ()], torch.block_diag, gb.block_diag)
+    helper_test_op([(1, 3), (2, 1)], torch.block_diag, gb.block_diag)
+    helper_test_op([(2,), (3,), (2,)], torch.cartesian_prod, gb.cartesian_prod)
+    assert_close(gb.cartesian_prod(gb.tensor([1, 2]), gb.tensor([3, 4, 5])),
+                 torch.cartesian_prod(torch.tensor([1, 2]), torch.tensor([3, 4, 5])), 0, 0,
+                 "integers")
+
+
+def test_counting_and_searching_like_torch():
+    def case(lib):
+        sequence = lib.tensor([[1, 3, 5], [2, 4, 6]])
+        return [lib.bincount(lib.tensor([0, 2, 2, 5]), minlength=7),
+                lib.tensor([0, 2, 2]).bincount(lib.tensor([1.0, 2.0, 3.0])),
+                lib.bincount(lib.tensor([1, 1]), lib.tensor([0.5, 0.25], dtype=lib.float64)),
+                lib.searchsorted(sequence, lib.tensor([[3], [5]])),
+                lib.searchsorted(sequence[0], lib.tensor([3, 6, 0]), right=True),
+                lib.searchsorted(sequence[0], lib.tensor([3]), side="right", out_int32=True),
+                lib.bucketize(lib.tensor([3, 6, 9]), lib.tensor([1, 3, 5, 7, 9])),
+                lib.bucketize(lib.tensor([3.0, 6.0]), lib.tensor([1.0, 3.0, 5.0]), right=True),
+                lib.triu_indices(3, 4, 1), lib.tril_indices(3, 3), lib.tril_indices(4, 3, -1)]
+
+    for index, (mine, theirs) in enumerate(zip(case(gb), case(torch))):
+        assert_close(mine, theirs, 0, 0, f"result {index}")
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match="bincount only supports 1-d non-negative"):
+            lib.bincount(lib.tensor([-1, 2]))
+
+
+@pytest.mark.parametrize("k, dim, keepdim", [(1, -1, False), (2, 0, True), (3, 1, False)])
+def test_kthvalue(k, dim, keepdim):
+    helper_test_op([(3, 4)], lambda x: tuple(torch.kthvalue(x, k, dim, keepdim)),
+                   lambda x: tuple(gb.kthvalue(x, k, dim, keepdim)))
+    helper_test_op(None, lambda x: tuple(x.kthvalue(2)), values=[[3.0, 1.0, 2.0, 1.0]])
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match="out of range"):
+            lib.ones(3).kthvalue(4)
+
+
+@pytest.mark.parametrize("interpolation", ["linear", "lower", "higher", "nearest", "midpoint"])
+@pytest.mark.parametrize("q, dim, keepdim", [(0.4, None, False), (0.5, 1, True),
+                                             ([0.0, 0.25, 0.9, 1.0], 0, False),
+                                             ([0.3, 0.7], None, True), ([0.1, 0.5], -1, True)])
+def test_quantile(q, dim, keepdim, interpolation):
+    def call(lib, x):
+        levels = lib.tensor(q, dtype=x.dtype) if isinstance(q, list) else q
+        return lib.quantile(x, levels, dim, keepdim, interpolation=interpolation)
+
+    helper_test_op([(3, 5)], lambda x: call(torch, x), lambda x: call(gb, x))
+    helper_test_op([(2, 3, 4)], lambda x: call(torch, x), lambda x: call(gb, x))
+
+
+def test_quantile_errors_like_torch():
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match=r"q must be in the range \[0, 1\] but got 1.5"):
+            lib.quantile(lib.ones(3), 1.5)
+        with pytest.raises(RuntimeError, match="interpolation must be one of"):
+            lib.quantile(lib.ones(3), 0.5, interpolation="cubic")

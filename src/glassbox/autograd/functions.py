@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import builtins
 
+from glassbox.autograd.ops import counting as _counting
 from glassbox.autograd.ops import math as _math
 from glassbox.autograd.ops import sampling as _sampling
 from glassbox.autograd.ops import selection as _selection
@@ -37,7 +38,9 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "clamp_min", "clamp_max", "movedim", "moveaxis", "tile", "select", "unflatten",
            "ravel", "take_along_dim", "masked_select", "diff", "count_nonzero", "nansum",
            "nanmean", "cummax", "cummin", "isclose", "equal", "is_floating_point",
-           "std_mean", "var_mean", "normal",
+           "std_mean", "var_mean", "normal", "kthvalue", "quantile", "bincount",
+           "searchsorted", "bucketize", "triu_indices", "tril_indices", "tensordot", "cross",
+           "block_diag", "cartesian_prod",
            "polygamma", "logit", *_special.SPECIAL, *_math.UNARY]
 
 
@@ -172,6 +175,13 @@ isclose = _method("isclose")
 equal = _method("equal")
 is_floating_point = _method("is_floating_point")
 normal = _sampling.normal
+kthvalue = _method("kthvalue")
+quantile = _method("quantile")
+bincount = _method("bincount")
+searchsorted = _counting.searchsorted
+bucketize = _counting.bucketize
+triu_indices = _counting.triu_indices
+tril_indices = _counting.tril_indices
 std_mean = _summaries.std_mean  # torch has these as functions only
 var_mean = _summaries.var_mean
 logdet = _method("logdet")
@@ -408,3 +418,115 @@ def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode=None) -> Tensor:
     # every pair of rows: (..., P, 1, M) - (..., 1, R, M) -> (..., P, R, M)
     differences = x1.unsqueeze(-2) - x2.unsqueeze(-3)
     return VectorNorm.apply(differences, float(p), (differences.ndim - 1,), False)
+
+
+def tensordot(a: Tensor, b: Tensor, dims=2) -> Tensor:
+    """Sum over the last ``dims`` dimensions of ``a`` and the first ``dims`` of ``b`` (or
+    over the listed pairs ``dims=([a dims], [b dims])``), ``torch.tensordot``: one
+    einsum, so every gradient is an einsum too.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.tensordot(gb.ones(2, 3, 4), gb.ones(3, 4, 5)).shape
+    glassbox.Size([2, 5])
+    """
+    import string
+
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = ([d % a.ndim for d in dims[0]], [d % b.ndim for d in dims[1]])
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError(f"both dimension lists should have same length; received "
+                           f"{dims_a} and {dims_b}")
+    letters = iter(string.ascii_letters)
+    a_letters = [next(letters) for _ in range(a.ndim)]
+    b_letters = [next(letters) for _ in range(b.ndim)]
+    for d_a, d_b in zip(dims_a, dims_b):
+        if a.shape[d_a] != b.shape[d_b]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{a.shape[d_a]} in dim {d_a} and second has size "
+                               f"{b.shape[d_b]} in dim {d_b}")
+        b_letters[d_b] = a_letters[d_a]  # the same letter: summed over
+    kept = ([c for i, c in enumerate(a_letters) if i not in dims_a]
+            + [c for i, c in enumerate(b_letters) if i not in dims_b])
+    return einsum(f"{''.join(a_letters)},{''.join(b_letters)}->{''.join(kept)}", a, b)
+
+
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:  # noqa: A002
+    """The cross product of 3-vectors along ``dim``; without ``dim``, the first dimension
+    of size 3 with torch's deprecation warning (``glassbox.linalg.cross`` uses -1).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.cross(gb.tensor([0., 1., 0.]), gb.tensor([0., 0., 1.]), dim=0)
+    tensor([1., 0., 0.])
+    """
+    import warnings
+
+    from glassbox.linalg.products import cross as linalg_cross
+
+    if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated. "
+                      "Please either pass the dim explicitly or simply use "
+                      "torch.linalg.cross.", UserWarning, stacklevel=2)
+        shape = tuple(builtins.max(p, q) for p, q in zip(input.shape, other.shape))
+        dim = next((d for d, size in enumerate(shape) if size == 3), -1)
+    return linalg_cross(input, other, dim=dim)
+
+
+def block_diag(*tensors) -> Tensor:
+    """The matrices on the diagonal of one big matrix, zeros elsewhere (a 0-d Tensor is
+    a 1 x 1 block, a 1-D one a row), ``torch.block_diag``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.block_diag(gb.ones(1, 2), gb.tensor(3.))
+    tensor([[1., 1., 0.],
+            [0., 0., 3.]])
+    """
+    import numpy as np
+
+    from glassbox.autograd.factories import cat
+
+    blocks = [t.reshape(1, -1) if t.ndim < 2 else t for t in tensors]
+    for index, block in enumerate(blocks):
+        if block.ndim != 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer "
+                               f"dimensions. Input {index} has {block.ndim} dimensions")
+    dtype = np.result_type(*[block.dtype for block in blocks])
+    width = builtins.sum(block.shape[1] for block in blocks)
+    rows, start = [], 0
+    for block in blocks:
+        height, columns = block.shape
+        left = Tensor(np.zeros((height, start), dtype=dtype))
+        right = Tensor(np.zeros((height, width - start - columns), dtype=dtype))
+        rows.append(cat([left, block.to(dtype), right], 1))  # (height, width)
+        start += columns
+    return cat(rows, 0)
+
+
+def cartesian_prod(*tensors) -> Tensor:
+    """Every combination of one entry from each 1-D Tensor, as rows (itertools.product),
+    ``torch.cartesian_prod``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.cartesian_prod(gb.tensor([1, 2]), gb.tensor([3, 4]))
+    tensor([[1, 3],
+            [1, 4],
+            [2, 3],
+            [2, 4]])
+    """
+    from glassbox.autograd.factories import stack
+
+    if len(tensors) == 1:
+        return tensors[0]
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([grid.reshape(-1) for grid in grids], 1)

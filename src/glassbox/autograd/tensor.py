@@ -987,6 +987,25 @@ class Tensor:
         """The n-th forward difference x[i + 1] - x[i] along ``dim``."""
         return ops.rearrange.diff(self, n, dim, prepend, append)
 
+    def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False):
+        """(values, indices) of the k-th smallest entry along ``dim``."""
+        return ops.order_statistics.kthvalue(self, k, dim, keepdim)
+
+    def quantile(self, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear"):
+        """The q-quantile(s) along ``dim`` (see :mod:`glassbox.autograd.ops.order_statistics`)."""
+        return ops.order_statistics.quantile(self, q, dim, keepdim,
+                                             interpolation=interpolation)
+
+    def bincount(self, weights=None, minlength: int = 0):
+        """Counts of each non-negative integer (or sums of ``weights``)."""
+        return ops.counting.bincount(self, weights, minlength)
+
+    def cross(self, other, dim=None):
+        """The cross product of 3-vectors along ``dim`` (see :func:`glassbox.cross`)."""
+        from glassbox.autograd.functions import cross
+
+        return cross(self, other, dim)
+
     def count_nonzero(self, dim=None):
         """How many entries are not 0 (int64)."""
         return ops.summaries.count_nonzero(self, dim)
@@ -1597,6 +1616,7 @@ from glassbox.autograd import inplace, ops  # noqa: E402
 from glassbox.autograd.ops import activation as _activation  # noqa: E402, F401
 from glassbox.autograd.ops import arithmetic as _arithmetic  # noqa: E402, F401
 from glassbox.autograd.ops import binary_math as _binary_math  # noqa: E402, F401
+from glassbox.autograd.ops import counting as _counting  # noqa: E402, F401
 from glassbox.autograd.ops import diagonal as _diagonal  # noqa: E402, F401
 from glassbox.autograd.ops import elementwise as _elementwise  # noqa: E402, F401
 from glassbox.autograd.ops import indexing as _indexing  # noqa: E402, F401

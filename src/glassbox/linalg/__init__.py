@@ -38,8 +38,9 @@ from glassbox.linalg.cholesky import cholesky
 from glassbox.linalg.inverse import det, inv, slogdet, solve
 from glassbox.linalg.least_squares import lstsq, matrix_rank, pinv
 from glassbox.linalg.norms import matrix_norm, norm, vector_norm
+from glassbox.linalg.products import cross, matrix_power, multi_dot, vecdot
 from glassbox.linalg.spectral import eigh, eigvalsh, svd, svdvals
 
 __all__ = ["LinAlgError", "inv", "solve", "det", "slogdet", "eigh", "eigvalsh", "svd",
            "svdvals", "vector_norm", "matrix_norm", "norm", "cholesky", "pinv", "lstsq",
-           "matrix_rank"]
+           "matrix_rank", "vecdot", "cross", "multi_dot", "matrix_power"]

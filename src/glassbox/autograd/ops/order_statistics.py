@@ -1,5 +1,5 @@
-"""The median: the middle value once sorted (the lower of the two middles for an even
-count, as torch).
+"""Order statistics: the median (the lower of the two middles for an even count, as
+torch), the k-th smallest value (``kthvalue``) and quantiles (``quantile``).
 
 Along a dimension it is a sort followed by picking position (n - 1) // 2, so its
 gradient goes back to the one entry picked (the sort's gather). Over all elements torch
@@ -17,7 +17,7 @@ from glassbox.autograd.ops.reduction import values_indices
 from glassbox.autograd.ops.selection import gather
 from glassbox.autograd.tensor import Tensor
 
-__all__ = ["MedianAll", "median"]
+__all__ = ["MedianAll", "median", "kthvalue", "quantile"]
 
 
 def _middle(n: int) -> int:
@@ -80,3 +80,84 @@ def median(x: Tensor, dim: int | None = None, keepdim: bool = False):
     if not keepdim:
         values, indices = values.squeeze(dim), indices.squeeze(dim)
     return values_indices(values, indices)
+
+
+def kthvalue(x: Tensor, k: int, dim: int = -1, keepdim: bool = False):
+    """(values, indices) of the k-th smallest entry (k = 1 is the minimum) along ``dim``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.kthvalue(gb.tensor([3., 1., 2.]), 2)
+    values_indices(values=tensor(2.), indices=tensor(2))
+    """
+    if x.ndim == 0:
+        x = x.reshape(1)
+        dim = 0
+    dim = dim % x.ndim
+    size = x.shape[dim]
+    if not 1 <= k <= size:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension "
+                           f"{dim}: k={k}, size {size}")
+    order = np.argsort(x._data, axis=dim, kind="stable")
+    picked = np.take(order, [k - 1], axis=dim)  # (..., 1, ...)
+    values, indices = gather(x, dim, picked), Tensor(picked.astype(np.int64))
+    if not keepdim:
+        values, indices = values.squeeze(dim), indices.squeeze(dim)
+    return values_indices(values, indices)
+
+
+def quantile(x: Tensor, q, dim: int | None = None, keepdim: bool = False, *,
+             interpolation: str = "linear") -> Tensor:
+    """The q-quantile(s) along ``dim`` (of all elements when None): with the values
+    sorted, position q (n - 1), between two neighbours for ``interpolation="linear"``
+    (v_lo + (v_hi - v_lo) * fraction), else "lower", "higher", "nearest", "midpoint".
+    A 1-D ``q`` puts the quantiles in a new first dimension. The gradient goes to the
+    one or two neighbours used.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.quantile(gb.tensor([1., 2., 3., 4.]), 0.4)
+    tensor(2.2)
+    """
+    modes = ("linear", "lower", "higher", "nearest", "midpoint")
+    if interpolation not in modes:
+        raise RuntimeError(f"quantile() interpolation must be one of {', '.join(modes)}. "
+                           f"Got {interpolation}")
+    levels = q._data if isinstance(q, Tensor) else np.asarray(q, dtype=np.float64)
+    if levels.ndim > 1:
+        raise RuntimeError(f"quantile() q must be a scalar or 1D tensor; received "
+                           f"{levels.ndim}D")
+    if ((levels < 0) | (levels > 1)).any():
+        outside = levels[(levels < 0) | (levels > 1)].reshape(-1)[0]
+        raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {outside}")
+    reduce_all = dim is None
+    source = x.reshape(-1) if reduce_all else x
+    dim = 0 if reduce_all else dim % max(x.ndim, 1)
+    values = source.sort(dim).values
+    n = values.shape[dim]
+    position = levels.reshape(-1) * (n - 1)  # (Q,)
+    lower, upper = np.floor(position).astype(np.int64), np.ceil(position).astype(np.int64)
+    fraction = position - lower
+    if interpolation == "lower":
+        upper, fraction = lower, fraction * 0
+    elif interpolation == "higher":
+        lower, fraction = upper, fraction * 0
+    elif interpolation == "nearest":
+        # round half to even, as torch
+        lower = upper = np.round(position).astype(np.int64)
+        fraction = fraction * 0
+    elif interpolation == "midpoint":
+        fraction = np.where(upper > lower, 0.5, 0.0)
+    v_lower = values.index_select(dim, lower)  # (..., Q, ...)
+    v_upper = values.index_select(dim, upper)
+    weight_shape = [1] * values.ndim
+    weight_shape[dim] = -1
+    weight = Tensor(fraction.astype(x.dtype).reshape(weight_shape))
+    result = (v_lower + (v_upper - v_lower) * weight).movedim(dim, 0)  # (Q, ...)
+    if keepdim:
+        # the reduced dimension(s) kept with size 1, after the quantiles' dimension
+        result = (result.reshape(result.shape[:1] + (1,) * x.ndim) if reduce_all
+                  else result.unsqueeze(dim + 1))
+    return result if levels.ndim else result.squeeze(0)
