@@ -1075,3 +1075,97 @@ def test_more_loss_errors_match_torch():
         for lib in (gb, torch):
             with pytest.raises(error, match=message):
                 build(lib)
+
+
+# ---------------------------------------------------------------------------- more layers
+MORE_LAYERS = [
+    (lambda m: m.BatchNorm3d(3), (2, 3, 2, 3, 2)),
+    (lambda m: m.InstanceNorm3d(3, affine=True, track_running_stats=True), (2, 3, 2, 3, 2)),
+    (lambda m: m.RMSNorm(4), (2, 3, 4)), (lambda m: m.RMSNorm((3, 4), eps=1e-5), (2, 3, 4)),
+    (lambda m: m.RMSNorm(4, elementwise_affine=False), (3, 4)),
+    (lambda m: m.LocalResponseNorm(3), (2, 5, 3, 3)),
+    (lambda m: m.LocalResponseNorm(4, alpha=0.1, beta=0.5, k=2.0), (2, 6, 7)),
+    (lambda m: m.LocalResponseNorm(2), (1, 3, 2, 2, 2)),
+    (lambda m: m.ChannelShuffle(2), (2, 4, 3, 3)), (lambda m: m.ChannelShuffle(3), (1, 6, 5)),
+]
+
+
+@pytest.mark.parametrize("index", range(len(MORE_LAYERS)))
+def test_more_layers_match_torch(index):
+    build, shape = MORE_LAYERS[index]
+    mine, theirs = build(nn), build(torch.nn)
+    assert_same_module(mine, theirs)
+    with gb.no_grad():
+        for parameter in mine.parameters():
+            parameter.uniform_(0.5, 1.5)
+    helper_test_module(mine, theirs, [shape])
+
+
+def test_bilinear_matches_torch():
+    for bias in (True, False):
+        mine, theirs = nn.Bilinear(3, 4, 5, bias=bias), torch.nn.Bilinear(3, 4, 5, bias=bias)
+        assert_same_module(mine, theirs)
+        helper_test_module(mine, theirs, [(6, 3), (6, 4)])
+        helper_test_module(mine, theirs, [(2, 6, 3), (2, 6, 4)])
+    rng = np.random.default_rng(21)
+    assert_second_order_matches_torch(F.bilinear, TF.bilinear,
+                                      [rng.normal(size=(4, 3)), rng.normal(size=(4, 2)),
+                                       rng.normal(size=(5, 3, 2))])
+    # torch's initial weights: U(-1/sqrt(in1), 1/sqrt(in1))
+    weight = nn.Bilinear(16, 4, 200).weight.numpy()
+    assert np.abs(weight).max() <= 0.25 and np.abs(weight).max() > 0.24
+
+
+def test_rms_norm_and_local_response_norm_second_order():
+    rng = np.random.default_rng(22)
+    assert_second_order_matches_torch(lambda x, w: F.rms_norm(x, (4,), w),
+                                      lambda x, w: TF.rms_norm(x, (4,), w),
+                                      [rng.normal(size=(3, 4)), rng.uniform(0.5, 1.5, 4)])
+    assert_second_order_matches_torch(lambda x: F.local_response_norm(x, 3, 0.5),
+                                      lambda x: TF.local_response_norm(x, 3, 0.5),
+                                      [rng.normal(size=(2, 4, 3))])
+
+
+@pytest.mark.parametrize("name, shape", [("dropout1d", (30, 40, 5)),
+                                         ("dropout3d", (30, 40, 2, 2, 3))])
+def test_dropout1d_and_3d_drop_whole_channels(name, shape):
+    gb.manual_seed(1)
+    x = gb.tensor(np.random.default_rng(2).uniform(1, 2, size=shape))
+    y = getattr(F, name)(x, 0.4)
+    kept = (y.numpy() != 0).reshape(30, 40, -1)
+    assert np.all(kept == kept[..., :1])
+    assert abs((1 - kept[..., 0].mean()) - 0.4) < 4 * np.sqrt(0.24 / 1200)
+    assert_close(y, x.numpy() * np.where(y.numpy() != 0, 1 / 0.6, 0.0), 1e-15, 0, name)
+    unbatched = getattr(F, name)(x[0], 0.4)                     # one sample: (C, ...)
+    assert (unbatched.numpy() != 0).reshape(40, -1).std(axis=1).max() == 0
+    layer = nn.Dropout1d(0.4) if name == "dropout1d" else nn.Dropout3d(0.4)
+    twin = torch.nn.Dropout1d(0.4) if name == "dropout1d" else torch.nn.Dropout3d(0.4)
+    assert_same_module(layer, twin)
+    assert np.array_equal(layer.eval()(x).numpy(), x.numpy())
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match="dropout1d: Expected 2D or 3D input"):
+            lib.nn.functional.dropout1d(lib.ones(2, 3, 4, 4))
+        with pytest.warns(UserWarning, match="Received a 3-D input to dropout3d"):
+            lib.nn.functional.dropout3d(lib.ones(2, 3, 4))
+
+
+def test_more_layer_errors_match_torch():
+    cases = [
+        (lambda lib: lib.nn.BatchNorm3d(3)(lib.ones(2, 3, 4, 4)), ValueError,
+         r"expected 5D input \(got 4D input\)"),
+        (lambda lib: lib.nn.functional.channel_shuffle(lib.ones(2, 3, 4, 4), 2), RuntimeError,
+         "Number of channels must be divisible by groups. Got 3 channels and 2 groups."),
+        (lambda lib: lib.nn.ChannelShuffle(2)(lib.ones(2, 4)), RuntimeError,
+         r"channel_shuffle expects input with > 2 dims"),
+        (lambda lib: lib.nn.functional.rms_norm(lib.ones(2, 3), (4,)), RuntimeError,
+         r"Given normalized_shape=\[4\]"),
+        (lambda lib: lib.nn.functional.bilinear(lib.ones(2, 3), lib.ones(2, 5),
+                                                lib.ones(5, 3, 4)), RuntimeError,
+         "input2 size does not match weight size: got 5 but expected 4"),
+        (lambda lib: lib.nn.functional.local_response_norm(lib.ones(2, 3), 2), ValueError,
+         "Expected 3D or higher dimensionality"),
+    ]
+    for build, error, message in cases:
+        for lib in (gb, torch):
+            with pytest.raises(error, match=message):
+                build(lib)

@@ -11,7 +11,11 @@ elements share a mean and a variance:
   is normalised away (style transfer, GAN generators);
 - group norm: one sample, a group of ``C / G`` channels; G = 1 is layer norm over
   (C, *), G = C is instance norm. It does not depend on the batch, so it trains with
-  batches of any size (detection, small-batch training).
+  batches of any size (detection, small-batch training);
+- RMS norm: layer norm without the centring, y = x / sqrt(mean(x^2) + eps) * weight
+  (transformer language models);
+- local response norm (AlexNet): each value divided by the energy of its neighbours
+  across ``size`` channels.
 
 ``group_norm`` is written with Tensor operations (autograd derives its gradients, to
 every order). ``instance_norm`` is computed as torch does: a batch norm of the input seen
@@ -28,7 +32,7 @@ import numpy as np
 from glassbox.autograd.tensor import Tensor
 from glassbox.nn._conv import _ArgumentError
 
-__all__ = ["group_norm", "instance_norm"]
+__all__ = ["group_norm", "instance_norm", "rms_norm", "local_response_norm"]
 
 
 def _check_channel_vector(value: Tensor | None, name: str, C: int, shape) -> None:
@@ -167,3 +171,80 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,  # noqa: A0
             if stat is not None:
                 stat._data[...] = copies._data.reshape(N, C).mean(0)
     return y.reshape(input.shape)
+
+
+def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,  # noqa: A002
+             eps: float | None = None) -> Tensor:
+    """Divide by the root mean square over the last dimensions, then scale.
+
+    .. math:: y = \\frac{x}{\\sqrt{\\text{mean}(x^2) + \\epsilon}}\\, w
+
+    Parameters
+    ----------
+    input : Tensor of shape (*, *normalized_shape)
+    normalized_shape : int or tuple of int
+    weight : Tensor of shape normalized_shape, optional
+    eps : float, optional
+        Defaults to the machine epsilon of the input's dtype (torch's choice).
+
+    See Also
+    --------
+    torch.nn.functional.rms_norm
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> rms_norm(gb.tensor([[3.0, 4.0]]), (2,), eps=0.0)
+    tensor([[0.8485, 1.1314]])
+    """
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise _ArgumentError(f"Given normalized_shape={list(shape)}, expected input with shape "
+                             f"[*{', '.join(map(str, shape))}], but got input of size"
+                             f"{list(input.shape)}")
+    eps = float(np.finfo(input.dtype).eps) if eps is None else eps
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    y = input * ((input * input).mean(dims, keepdim=True) + eps).rsqrt()
+    return y * weight if weight is not None else y
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4,  # noqa: A002
+                        beta: float = 0.75, k: float = 1.0) -> Tensor:
+    """AlexNet's normalisation across channels: each value divided by
+    (k + alpha * mean of the squares of ``size`` neighbouring channels)^beta.
+
+    .. math:: b_c = a_c \\left(k + \\frac{\\alpha}{n} \\sum_{c'=c-\\lfloor n/2 \\rfloor}
+              ^{c+\\lfloor (n-1)/2 \\rfloor} a_{c'}^2\\right)^{-\\beta}
+
+    (channels beyond the edges count as 0).
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C, *)
+    size : int
+        n, the number of channels in each sum.
+    alpha, beta, k : float
+
+    See Also
+    --------
+    torch.nn.functional.local_response_norm
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> local_response_norm(gb.ones(1, 3, 1, 1), 3, alpha=3.0, beta=1.0, k=0.0).flatten()
+    tensor([0.5   , 0.3333, 0.5   ])
+    """
+    from glassbox.nn.functional import avg_pool2d, pad
+
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} "
+                         f"dimensions)")
+    if input.numel() == 0:
+        return input
+    N, C = input.shape[:2]
+    squares = (input * input).reshape(N, 1, C, -1)              # (N, 1, C, prod(*))
+    # zero channels before and after, then the mean over each window of `size` channels
+    squares = pad(squares, (0, 0, size // 2, (size - 1) // 2))
+    energy = avg_pool2d(squares, (size, 1), stride=1).reshape(input.shape)
+    return input / (energy * alpha + k) ** beta

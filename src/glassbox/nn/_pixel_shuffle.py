@@ -1,5 +1,6 @@
 """``pixel_shuffle`` / ``pixel_unshuffle``: trade channels for resolution, a reshape and a
-permutation (no arithmetic, so autograd's view rules give every gradient).
+permutation (no arithmetic, so autograd's view rules give every gradient); and
+``channel_shuffle`` (ShuffleNet), the same trick on channels alone.
 
 Sub-pixel convolution (ESPCN) upsamples by computing r^2 channels per output channel at
 low resolution and interleaving them into an r-times larger image:
@@ -12,7 +13,7 @@ from __future__ import annotations
 from glassbox.autograd.tensor import Tensor
 from glassbox.nn._conv import _ArgumentError, _check_tensor
 
-__all__ = ["pixel_shuffle", "pixel_unshuffle"]
+__all__ = ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
 
 
 def _check_factor(input: Tensor, factor, function: str, name: str) -> int:  # noqa: A002
@@ -98,3 +99,38 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:  # noqa: A0
     x = input.reshape(*batch, C, H, r, W, r)                        # (*, C, H, i, W, j)
     x = x.permute(*range(lead), lead, lead + 2, lead + 4, lead + 1, lead + 3)  # (*, C, i, j, H, W)
     return x.reshape(*batch, C * r * r, H, W)                      # (*, C r^2, H, W)
+
+
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:  # noqa: A002
+    """Interleave the channels of ``groups`` groups (ShuffleNet): channel g * (C / G) + i
+    moves to i * G + g, so the next grouped convolution sees every group.
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C, *)
+    groups : int
+        G, a divisor of C.
+
+    See Also
+    --------
+    torch.nn.functional.channel_shuffle
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> channel_shuffle(gb.arange(4.0).reshape(1, 4, 1), 2).flatten()
+    tensor([0., 2., 1., 3.])
+    """
+    _check_tensor(input, "input", "channel_shuffle")
+    if input.ndim <= 2:
+        raise _ArgumentError(f"channel_shuffle expects input with > 2 dims, but got input "
+                             f"with sizes {list(input.shape)}")
+    if groups <= 0:
+        raise _ArgumentError(f"Number of groups to divide channels in must be positive. "
+                             f"Value of groups:{groups}")
+    N, C, *spatial = input.shape
+    if C % groups:
+        raise _ArgumentError(f"Number of channels must be divisible by groups. Got {C} "
+                             f"channels and {groups} groups.")
+    x = input.reshape(N, groups, C // groups, *spatial)           # (N, G, C/G, *)
+    return x.transpose(1, 2).reshape(input.shape)                 # (N, C/G, G, *) -> (N, C, *)

@@ -33,6 +33,7 @@ import numpy as np
 from glassbox import _gemm, _random, _threads
 from glassbox.autograd import grad_mode
 from glassbox.autograd.function import Function
+from glassbox.autograd.functions import einsum
 from glassbox.autograd.ops.activation import (
     LeakyReLU,
     LogSoftmax,
@@ -93,7 +94,12 @@ from glassbox.nn._losses import (
     soft_margin_loss,
     triplet_margin_loss,
 )
-from glassbox.nn._normalization import group_norm, instance_norm
+from glassbox.nn._normalization import (
+    group_norm,
+    instance_norm,
+    local_response_norm,
+    rms_norm,
+)
 from glassbox.nn._one_dimensional import (
     adaptive_avg_pool1d,
     adaptive_max_pool1d,
@@ -104,7 +110,7 @@ from glassbox.nn._one_dimensional import (
     max_pool1d,
     max_pool1d_with_indices,
 )
-from glassbox.nn._pixel_shuffle import pixel_shuffle, pixel_unshuffle
+from glassbox.nn._pixel_shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 
 __all__ = [
     "linear", "dropout", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
@@ -115,14 +121,16 @@ __all__ = [
     "one_hot", "softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish",
     "normalize", "cosine_similarity", "pairwise_distance", "unfold", "fold",
     "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
-    "dropout2d", "adaptive_max_pool2d", "adaptive_max_pool2d_with_indices", "kl_div",
+    "dropout2d", "dropout1d", "dropout3d", "adaptive_max_pool2d",
+    "adaptive_max_pool2d_with_indices", "kl_div",
     "elu", "celu", "selu", "prelu", "logsigmoid", "softsign", "softmin", "tanhshrink",
     "threshold", "hardshrink", "softshrink", "glu", "upsample_bilinear", "conv1d",
     "conv_transpose1d", "max_pool1d", "max_pool1d_with_indices", "avg_pool1d",
     "adaptive_avg_pool1d", "adaptive_max_pool1d", "adaptive_max_pool1d_with_indices",
     "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
     "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
-    "gaussian_nll_loss", "poisson_nll_loss",
+    "gaussian_nll_loss", "poisson_nll_loss", "rms_norm", "local_response_norm",
+    "channel_shuffle", "bilinear",
 ]
 
 
@@ -250,6 +258,39 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     return _Linear.apply(input, weight, bias)
 
 
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor,
+             bias: Tensor | None = None) -> Tensor:
+    """y_o = x1^T A_o x2 + b_o: one bilinear form per output feature.
+
+    .. math:: y[..., o] = \\sum_{i, j} x_1[..., i]\\, A[o, i, j]\\, x_2[..., j] + b[o]
+
+    Parameters
+    ----------
+    input1 : Tensor of shape (*, in1)
+    input2 : Tensor of shape (*, in2)
+    weight : Tensor of shape (out, in1, in2)
+    bias : Tensor of shape (out,), optional
+
+    See Also
+    --------
+    torch.nn.functional.bilinear
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> bilinear(gb.tensor([[1.0, 2.0]]), gb.tensor([[3.0]]), gb.ones(1, 2, 1))
+    tensor([[9.]])
+    """
+    if input2.shape[-1] != weight.shape[2]:
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got "
+                           f"{input2.shape[-1]} but expected {weight.shape[2]}")
+    if input1.shape[-1] != weight.shape[1]:
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got "
+                           f"{input1.shape[-1]} but expected {weight.shape[1]}")
+    y = einsum("...i,oij,...j->...o", input1, weight, input2)
+    return y + bias if bias is not None else y
+
+
 # ---------------------------------------------------------------------------- activations
 def relu(input: Tensor, inplace: bool = False) -> Tensor:  # noqa: A002
     """max(x, 0) element-wise (``inplace`` is accepted for torch compatibility).
@@ -364,6 +405,24 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
     return input * Tensor(mask)
 
 
+def _feature_dropout(input: Tensor, p: float, training: bool) -> Tensor:  # noqa: A002
+    """Zero whole feature maps: one Bernoulli draw per (sample, channel), scaled 1/(1-p)."""
+    if not training or p == 0.0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
+    mask_shape = input.shape[:2] + (1,) * (input.ndim - 2)   # (N, C, 1, ...): one per map
+    keep = _random.default_generator().random(mask_shape, dtype=np.float32) >= p
+    mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
+    return input * Tensor(mask)
+
+
+def _check_probability(p: float) -> None:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
 def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
               inplace: bool = False) -> Tensor:
     """Zero whole channels with probability ``p`` and scale the rest by 1/(1-p) (training).
@@ -395,8 +454,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A00
     >>> sorted(set(y.numpy().ravel().tolist()))  # whole maps zeroed, the others doubled
     [0.0, 2.0]
     """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    _check_probability(p)
     if input.ndim not in (3, 4):
         warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is "
                       f"deprecated and will result in an error in a future release. To "
@@ -415,15 +473,61 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A00
     if input.ndim < 2:
         raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input, "
                            f"received shape {list(input.shape)}")
-    if not training or p == 0.0:
-        return input
-    if p == 1.0:
-        return input * 0.0
-    dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
-    mask_shape = input.shape[:2] + (1,) * (input.ndim - 2)   # (N, C, 1, 1): one per map
-    keep = _random.default_generator().random(mask_shape, dtype=np.float32) >= p
-    mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
-    return input * Tensor(mask)
+    return _feature_dropout(input, p, training)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
+              inplace: bool = False) -> Tensor:
+    """Zero whole channels of a sequence, (N, C, L) or (C, L), with probability ``p``;
+    scale the rest by 1/(1-p) (training).
+
+    See Also
+    --------
+    torch.nn.functional.dropout1d, dropout2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> dropout1d(gb.ones(2, 3, 4), training=False).shape
+    glassbox.Size([2, 3, 4])
+    """
+    _check_probability(p)
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D "
+                           f"input. Note that dropout1d exists to provide channel-wise dropout "
+                           f"on inputs with 1 spatial dimension, a channel dimension, and an "
+                           f"optional batch dimension (i.e. 2D or 3D inputs).")
+    if input.ndim == 2:  # unbatched (C, L)
+        return _feature_dropout(input.unsqueeze(0), p, training).squeeze(0)
+    return _feature_dropout(input, p, training)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
+              inplace: bool = False) -> Tensor:
+    """Zero whole channels of a volume, (N, C, D, H, W) or (C, D, H, W), with probability
+    ``p``; scale the rest by 1/(1-p) (training).
+
+    See Also
+    --------
+    torch.nn.functional.dropout3d, dropout2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> dropout3d(gb.ones(1, 2, 2, 2, 2), training=False).shape
+    glassbox.Size([1, 2, 2, 2, 2])
+    """
+    _check_probability(p)
+    if input.ndim not in (4, 5):
+        warnings.warn(f"dropout3d: Received a {input.ndim}-D input to dropout3d, which is "
+                      f"deprecated and will result in an error in a future release. To "
+                      f"retain the behavior and silence this warning, please use dropout "
+                      f"instead. Note that dropout3d exists to provide channel-wise dropout "
+                      f"on inputs with 3 spatial dimensions, a channel dimension, and an "
+                      f"optional batch dimension (i.e. 4D or 5D inputs).", stacklevel=2)
+    if input.ndim == 4:  # unbatched (C, D, H, W), as torch reads it
+        return _feature_dropout(input.unsqueeze(0), p, training).squeeze(0)
+    return _feature_dropout(input, p, training)
 
 
 # ---------------------------------------------------------------------------- losses

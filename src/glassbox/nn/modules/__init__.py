@@ -29,7 +29,7 @@ from glassbox.nn.modules.activation import (
     Tanhshrink,
     Threshold,
 )
-from glassbox.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d
+from glassbox.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
 from glassbox.nn.modules.container import (
     ModuleDict,
     ModuleList,
@@ -39,11 +39,11 @@ from glassbox.nn.modules.container import (
 )
 from glassbox.nn.modules.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from glassbox.nn.modules.distance import CosineSimilarity, PairwiseDistance
-from glassbox.nn.modules.dropout import Dropout, Dropout2d
+from glassbox.nn.modules.dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
 from glassbox.nn.modules.flatten import Flatten, Unflatten
 from glassbox.nn.modules.fold import Fold, Unfold
-from glassbox.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d
-from glassbox.nn.modules.linear import Identity, Linear
+from glassbox.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from glassbox.nn.modules.linear import Bilinear, Identity, Linear
 from glassbox.nn.modules.loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -64,7 +64,7 @@ from glassbox.nn.modules.loss import (
     TripletMarginLoss,
 )
 from glassbox.nn.modules.module import Module
-from glassbox.nn.modules.normalization import GroupNorm, LayerNorm
+from glassbox.nn.modules.normalization import GroupNorm, LayerNorm, LocalResponseNorm, RMSNorm
 from glassbox.nn.modules.padding import (
     CircularPad1d,
     CircularPad2d,
@@ -82,7 +82,7 @@ from glassbox.nn.modules.padding import (
     ZeroPad2d,
     ZeroPad3d,
 )
-from glassbox.nn.modules.pixelshuffle import PixelShuffle, PixelUnshuffle
+from glassbox.nn.modules.pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle
 from glassbox.nn.modules.pooling import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
@@ -114,7 +114,8 @@ __all__ += [  # more activations
     "UpsamplingBilinear2d", "Conv1d", "ConvTranspose1d", "MaxPool1d", "AvgPool1d",
     "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "MarginRankingLoss", "HingeEmbeddingLoss",
     "SoftMarginLoss", "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
-    "GaussianNLLLoss", "PoissonNLLLoss",
+    "GaussianNLLLoss", "PoissonNLLLoss", "BatchNorm3d", "Dropout1d", "Dropout3d",
+    "InstanceNorm3d", "Bilinear", "LocalResponseNorm", "RMSNorm", "ChannelShuffle",
 ]
 __all__ += [  # the padding layers
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",

@@ -16,7 +16,7 @@ from glassbox.nn import init
 from glassbox.nn.modules.module import Module
 from glassbox.nn.parameter import Parameter
 
-__all__ = ["BatchNorm1d", "BatchNorm2d"]
+__all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d"]
 
 
 class _BatchNorm(Module):
@@ -153,3 +153,22 @@ class BatchNorm2d(_BatchNorm):
     """
 
     expected_dims = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation over a (N, C, D, H, W) input, per channel C (volumes, video).
+
+    Same parameters and attributes as :class:`BatchNorm1d`.
+
+    See Also
+    --------
+    torch.nn.BatchNorm3d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> BatchNorm3d(2)(gb.randn(2, 2, 3, 3, 3)).shape
+    glassbox.Size([2, 2, 3, 3, 3])
+    """
+
+    expected_dims = (5,)

@@ -1,4 +1,4 @@
-"""``Dropout``, ``Dropout2d``: randomly zero activations, or whole channels, during
+"""``Dropout``, ``Dropout1d/2d/3d``: randomly zero activations, or whole channels, during
 training (inverted dropout)."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from glassbox.nn import functional as F
 from glassbox.nn.modules.module import Module
 
-__all__ = ["Dropout", "Dropout2d"]
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d"]
 
 
 class Dropout(Module):
@@ -67,3 +67,41 @@ class Dropout2d(Dropout):
 
     def forward(self, input):  # noqa: A002
         return F.dropout2d(input, self.p, self.training)
+
+
+class Dropout1d(Dropout):
+    """Zero each whole channel of an (N, C, L) or (C, L) input with probability ``p`` in
+    training, scaling the rest by 1/(1-p); the identity in evaluation.
+
+    See Also
+    --------
+    torch.nn.Dropout1d, glassbox.nn.functional.dropout1d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Dropout1d(0.3).eval()(gb.ones(1, 2, 3)).shape
+    glassbox.Size([1, 2, 3])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.dropout1d(input, self.p, self.training)
+
+
+class Dropout3d(Dropout):
+    """Zero each whole channel of an (N, C, D, H, W) or (C, D, H, W) input with probability
+    ``p`` in training, scaling the rest by 1/(1-p); the identity in evaluation.
+
+    See Also
+    --------
+    torch.nn.Dropout3d, glassbox.nn.functional.dropout3d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Dropout3d(0.3).eval()(gb.ones(1, 2, 1, 1, 1)).shape
+    glassbox.Size([1, 2, 1, 1, 1])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.dropout3d(input, self.p, self.training)

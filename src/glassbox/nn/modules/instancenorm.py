@@ -13,7 +13,7 @@ import warnings
 from glassbox.nn import functional as F
 from glassbox.nn.modules.batchnorm import _BatchNorm
 
-__all__ = ["InstanceNorm1d", "InstanceNorm2d"]
+__all__ = ["InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d"]
 
 
 class _InstanceNorm(_BatchNorm):
@@ -101,3 +101,22 @@ class InstanceNorm2d(_InstanceNorm):
     """
 
     no_batch_dims = 3
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalisation of a (N, C, D, H, W) or (C, D, H, W) input.
+
+    Same parameters and attributes as :class:`InstanceNorm1d`.
+
+    See Also
+    --------
+    torch.nn.InstanceNorm3d, glassbox.nn.functional.instance_norm
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> InstanceNorm3d(2)(gb.randn(1, 2, 3, 3, 3)).shape
+    glassbox.Size([1, 2, 3, 3, 3])
+    """
+
+    no_batch_dims = 4

@@ -1,4 +1,4 @@
-"""``Linear`` (y = x W^T + b) and ``Identity``."""
+"""``Linear`` (y = x W^T + b), ``Bilinear`` (y = x1^T A x2 + b) and ``Identity``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from glassbox.nn import init
 from glassbox.nn.modules.module import Module
 from glassbox.nn.parameter import Parameter
 
-__all__ = ["Linear", "Identity"]
+__all__ = ["Linear", "Identity", "Bilinear"]
 
 
 class Identity(Module):
@@ -103,3 +103,57 @@ class Linear(Module):
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
                 f"bias={self.bias is not None}")
+
+
+class Bilinear(Module):
+    """y_o = x1^T A_o x2 + b_o: one bilinear form of the two inputs per output feature.
+
+    Parameters
+    ----------
+    in1_features, in2_features, out_features : int
+    bias : bool, default=True
+
+    Attributes
+    ----------
+    weight : Parameter of shape (out_features, in1_features, in2_features)
+    bias : Parameter of shape (out_features,) or None
+
+    See Also
+    --------
+    torch.nn.Bilinear, glassbox.nn.functional.bilinear
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Bilinear(3, 4, 5)(gb.randn(8, 3), gb.randn(8, 4)).shape
+    glassbox.Size([8, 5])
+    """
+
+    def __init__(self, in1_features: int, in2_features: int, out_features: int,
+                 bias: bool = True, device=None, dtype=None) -> None:
+        super().__init__()
+        self.in1_features = in1_features
+        self.in2_features = in2_features
+        self.out_features = out_features
+        dtype = np.dtype(dtype or get_default_dtype())
+        self.weight = Parameter(np.empty((out_features, in1_features, in2_features),
+                                         dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        # NOTE: torch's rule: U(-1/sqrt(in1), 1/sqrt(in1)) for the weight and the bias
+        bound = 1 / math.sqrt(self.weight.shape[1])
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

@@ -1,5 +1,5 @@
-"""Layer and group normalisation: each sample normalised over its last dimensions, or
-over groups of channels (``torch.nn.LayerNorm``, ``torch.nn.GroupNorm``)."""
+"""Layer, group, RMS and local response normalisation (``torch.nn.LayerNorm``,
+``GroupNorm``, ``RMSNorm``, ``LocalResponseNorm``): statistics of each sample alone."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from glassbox.nn import init
 from glassbox.nn.modules.module import Module
 from glassbox.nn.parameter import Parameter
 
-__all__ = ["LayerNorm", "GroupNorm"]
+__all__ = ["LayerNorm", "GroupNorm", "RMSNorm", "LocalResponseNorm"]
 
 
 class LayerNorm(Module):
@@ -138,3 +138,90 @@ class GroupNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
                 f"affine={self.affine}, bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """y = x / sqrt(mean(x^2) + eps) * weight over the last dimensions (layer norm without
+    the centring: transformer language models).
+
+    Parameters
+    ----------
+    normalized_shape : int or tuple of int
+    eps : float, optional
+        Defaults to the machine epsilon of the input's dtype.
+    elementwise_affine : bool, default=True
+        Learn ``weight`` (ones) of ``normalized_shape``.
+
+    See Also
+    --------
+    torch.nn.RMSNorm, glassbox.nn.functional.rms_norm
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> RMSNorm(4)(gb.randn(2, 3, 4)).shape
+    glassbox.Size([2, 3, 4])
+    """
+
+    def __init__(self, normalized_shape, eps: float | None = None,
+                 elementwise_affine: bool = True, device=None, dtype=None) -> None:
+        super().__init__()
+        self.normalized_shape = ((int(normalized_shape),)
+                                 if isinstance(normalized_shape, (int, np.integer))
+                                 else tuple(int(size) for size in normalized_shape))
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = Parameter(np.empty(self.normalized_shape,
+                                             dtype=np.dtype(dtype or get_default_dtype())))
+        else:
+            self.register_parameter("weight", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        if self.weight is not None:
+            init.ones_(self.weight)
+
+    def forward(self, input):  # noqa: A002
+        return F.rms_norm(input, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, "
+                f"elementwise_affine={self.elementwise_affine}")
+
+
+class LocalResponseNorm(Module):
+    """AlexNet's normalisation: each value divided by (k + alpha * mean of squares over
+    ``size`` neighbouring channels)^beta.
+
+    Parameters
+    ----------
+    size : int
+    alpha : float, default=1e-4
+    beta : float, default=0.75
+    k : float, default=1.0
+
+    See Also
+    --------
+    torch.nn.LocalResponseNorm, glassbox.nn.functional.local_response_norm
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> LocalResponseNorm(5)(gb.randn(2, 8, 4, 4)).shape
+    glassbox.Size([2, 8, 4, 4])
+    """
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                 k: float = 1.0) -> None:
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):  # noqa: A002
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
