@@ -119,8 +119,10 @@ __all__ = [
     "randperm", "is_tensor", "int8", "int16", "FloatTensor", "DoubleTensor", "LongTensor",
     "IntTensor", "BoolTensor", "ByteTensor",
     "get_num_threads", "set_num_threads", "det", "inverse", "slogdet", "Generator",
-    # (max, min, pow, round stay out: ``from glassbox import *`` keeps Python's builtins)
-    *(name for name in _function_names if name not in ("max", "min", "pow", "round")),
+    # (max, min, pow, round, any, all stay out: ``from glassbox import *`` keeps Python's
+    # builtins)
+    *(name for name in _function_names
+      if name not in ("max", "min", "pow", "round", "any", "all")),
 ]
 
 # imported on first use (``gb.nn``, ``gb.cuda.is_available()``)

@@ -658,3 +658,92 @@ def test_quantile_errors_like_torch():
             lib.quantile(lib.ones(3), 1.5)
         with pytest.raises(RuntimeError, match="interpolation must be one of"):
             lib.quantile(lib.ones(3), 0.5, interpolation="cubic")
+
+
+@pytest.mark.parametrize("name", ["any", "all"])
+def test_any_all_with_dims(name):
+    values = np.array([[0, 1, 2], [0, 0, 3]])
+    for args in [(), (0,), (1, True), ((0, 1),)]:
+        assert_close(getattr(gb, name)(gb.tensor(values), *args),
+                     getattr(torch, name)(torch.tensor(values), *args), 0, 0, f"{name}{args}")
+        assert_close(getattr(gb.tensor(values), name)(*args),
+                     getattr(torch.tensor(values), name)(*args), 0, 0, f"Tensor.{name}{args}")
+    assert "any" not in gb.__all__ and "all" not in gb.__all__  # builtins stay builtins
+
+
+def test_logic_comparisons_and_special_values():
+    a = [0.0, 1.0, float("inf"), -float("inf"), float("nan"), 2.0]
+    b = [1.0, 1.0, 0.0, -float("inf"), 0.0, 3.0]
+
+    def case(lib):
+        x, y = lib.tensor(a), lib.tensor(b)
+        return [lib.logical_and(x, y), lib.logical_or(x, y), x.logical_xor(y),
+                lib.logical_not(x), lib.isinf(x), x.isposinf(), lib.isneginf(x),
+                lib.isin(x, lib.tensor([1.0, 2.0])), lib.isin(y, lib.tensor([1.0]), invert=True),
+                lib.eq(x, y), lib.ne(x, y), lib.lt(x, y), lib.le(x, 1.0), lib.gt(x, y),
+                lib.ge(x, y), lib.greater(x, y), lib.less(x, y), lib.greater_equal(x, y),
+                lib.less_equal(x, y), lib.not_equal(x, y), lib.nan_to_num(x),
+                x.nan_to_num(nan=-1.0, posinf=9.0, neginf=-9.0), lib.sgn(x)]
+
+    for index, (mine, theirs) in enumerate(zip(case(gb), case(torch))):
+        assert_close(mine, theirs, 0, 0, f"result {index}")
+    helper_test_op(None, lambda x: torch.nan_to_num(x, nan=0.5),
+                   lambda x: gb.nan_to_num(x, nan=0.5),
+                   values=[[1.0, float("nan"), float("inf"), -2.0]])
+
+
+def test_clamp_with_tensor_bounds():
+    helper_test_op([(3, 4), (4,), (3, 1)], lambda x, lo, hi: torch.clamp(x, lo, hi + 2),
+                   lambda x, lo, hi: gb.clamp(x, lo, hi + 2))
+    helper_test_op([(3, 4), (4,)], lambda x, lo: x.clamp(min=lo))
+    helper_test_op([(3, 4), (4,)], lambda x, hi: x.clamp(max=hi))
+
+
+def test_sum_and_mean_with_dtype():
+    helper_test_op([(3, 4)],
+                   lambda x: (x.sum(dtype=torch.float64), torch.mean(x, 1, dtype=torch.float64)),
+                   lambda x: (x.sum(dtype=gb.float64), gb.mean(x, 1, dtype=gb.float64)),
+                   dtypes=("float32",))
+    for lib in (gb, torch):
+        assert lib.tensor([1, 2]).mean(dtype=lib.float32).item() == 1.5
+
+
+@pytest.mark.parametrize("name", ["asinh", "acosh", "atanh", "arcsin", "arccos", "arctan",
+                                  "arcsinh", "arccosh", "arctanh"])
+def test_inverse_trigonometric_and_hyperbolic_names(name):
+    low, high = {"acosh": (1.2, 3.0), "arccosh": (1.2, 3.0)}.get(name, (-0.9, 0.9))
+    helper_test_op([(3, 4)], lambda x: getattr(torch, name)(x), lambda x: getattr(gb, name)(x),
+                   low=low, high=high)
+    helper_test_op([(4,)], lambda x: getattr(x, name)(), low=low, high=high)
+
+
+def test_shape_aliases_and_broadcasting_helpers():
+    helper_test_op([(2, 3, 4)], lambda x: (torch.swapdims(x, 0, 2), torch.fliplr(x), x.flipud(),
+                                           torch.broadcast_to(x[:, :1], (2, 3, 4)),
+                                           torch.absolute(x), torch.negative(x), x.positive()),
+                   lambda x: (gb.swapdims(x, 0, 2), gb.fliplr(x), x.flipud(),
+                              gb.broadcast_to(x[:, :1], (2, 3, 4)), gb.absolute(x),
+                              gb.negative(x), x.positive()))
+    helper_test_op([(2, 1), (3,)], torch.broadcast_tensors, gb.broadcast_tensors)
+    assert gb.broadcast_shapes((2, 1), (1, 3), (3,)) == torch.broadcast_shapes((2, 1), (1, 3), (3,))
+    helper_test_op([(2,), (3, 1)], lambda a, b: (*torch.atleast_3d(a, b), torch.atleast_2d(a),
+                                                 torch.atleast_1d(a)),
+                   lambda a, b: (*gb.atleast_3d(a, b), gb.atleast_2d(a), gb.atleast_1d(a)))
+    helper_test_op([()], lambda a: (torch.atleast_1d(a), torch.atleast_2d(a), torch.atleast_3d(a)),
+                   lambda a: (gb.atleast_1d(a), gb.atleast_2d(a), gb.atleast_3d(a)))
+
+
+def test_concat_clone_detach_dist_inner_fmax_fmin():
+    helper_test_op([(2, 3), (1, 3)],
+                   lambda a, b: (torch.concat([a, b]), torch.concatenate((a, b), 0),
+                                 torch.clone(a), torch.dist(a, b), torch.dist(a, b, 1),
+                                 torch.inner(a, b)),
+                   lambda a, b: (gb.concat([a, b]), gb.concatenate((a, b), 0), gb.clone(a),
+                                 gb.dist(a, b), gb.dist(a, b, 1), gb.inner(a, b)))
+    nan = float("nan")
+    values = [[1.0, nan, nan, -2.0, 3.0], [nan, 2.0, nan, -1.0, 0.5]]
+    helper_test_op(None, lambda a, b: (torch.fmax(a, b), torch.fmin(a, b)),
+                   lambda a, b: (gb.fmax(a, b), gb.fmin(a, b)), values=values)
+    for lib in (gb, torch):
+        x = lib.ones(2, requires_grad=True)
+        assert not lib.detach(x).requires_grad

@@ -41,7 +41,14 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "std_mean", "var_mean", "normal", "kthvalue", "quantile", "bincount",
            "searchsorted", "bucketize", "triu_indices", "tril_indices", "tensordot", "cross",
            "block_diag", "cartesian_prod",
-           "polygamma", "logit", *_special.SPECIAL, *_math.UNARY]
+           "polygamma", "logit", *_special.SPECIAL, *_math.UNARY, *_math.INVERSE_HYPERBOLIC,
+           "arcsin", "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "any", "all",
+           "logical_and", "logical_or", "logical_xor", "logical_not", "isinf", "isposinf",
+           "isneginf", "nan_to_num", "isin", "eq", "ne", "lt", "le", "gt", "ge", "greater",
+           "less", "greater_equal", "less_equal", "not_equal", "clone", "detach", "concat",
+           "concatenate", "swapdims", "fliplr", "flipud", "broadcast_to", "broadcast_tensors",
+           "broadcast_shapes", "absolute", "negative", "positive", "sgn", "atleast_1d",
+           "atleast_2d", "atleast_3d", "dist", "inner", "fmax", "fmin"]
 
 
 def _method(name: str):
@@ -108,7 +115,10 @@ isnan = _method("isnan")
 isfinite = _method("isfinite")
 # sin, cos, tan, log1p, expm1, erf, floor, ... (the Functions of ops.math)
 globals().update({name: _method(name) for name in _math.UNARY})
-# lgamma, digamma, erfinv, exp2 (ops.special)
+# asinh, acosh, atanh; lgamma, digamma, erfinv, exp2 (ops.special)
+globals().update({name: _method(name) for name in _math.INVERSE_HYPERBOLIC})
+arcsin, arccos, arctan = _method("asin"), _method("acos"), _method("atan")
+arcsinh, arccosh, arctanh = _method("asinh"), _method("acosh"), _method("atanh")
 globals().update({name: _method(name) for name in _special.SPECIAL})
 logit = _method("logit")
 
@@ -530,3 +540,188 @@ def cartesian_prod(*tensors) -> Tensor:
         return tensors[0]
     grids = meshgrid(*tensors, indexing="ij")
     return stack([grid.reshape(-1) for grid in grids], 1)
+
+
+any = _method("any")  # noqa: A001
+all = _method("all")  # noqa: A001
+logical_and = _method("logical_and")
+logical_or = _method("logical_or")
+logical_xor = _method("logical_xor")
+logical_not = _method("logical_not")
+isinf = _method("isinf")
+isposinf = _method("isposinf")
+isneginf = _method("isneginf")
+nan_to_num = _method("nan_to_num")
+isin = _method("isin")
+eq, ne, lt, le, gt, ge = (_method(name) for name in ("eq", "ne", "lt", "le", "gt", "ge"))
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+clone = _method("clone")
+detach = _method("detach")
+swapdims = _method("swapdims")
+fliplr = _method("fliplr")
+flipud = _method("flipud")
+broadcast_to = _method("broadcast_to")
+absolute = _method("absolute")
+negative = _method("negative")
+positive = _method("positive")
+sgn = _method("sgn")
+
+
+def concat(tensors, dim: int = 0) -> Tensor:
+    """Same as :func:`glassbox.cat` (torch's other names: concat, concatenate).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.concat([gb.ones(1), gb.zeros(2)])
+    tensor([1., 0., 0.])
+    """
+    from glassbox.autograd.factories import cat
+
+    return cat(tensors, dim)
+
+
+concatenate = concat
+
+
+def broadcast_shapes(*shapes):
+    """The shape that ``shapes`` broadcast to, as a :class:`glassbox.Size`.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.broadcast_shapes((2, 1), (3,))
+    glassbox.Size([2, 3])
+    """
+    import numpy as np
+
+    from glassbox.autograd.tensor import Size
+
+    try:
+        return Size(np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise RuntimeError(f"Shape mismatch: objects cannot be broadcast to a single shape; "
+                           f"received {list(shapes)}") from None
+
+
+def broadcast_tensors(*tensors) -> tuple[Tensor, ...]:
+    """The Tensors expanded to their common broadcast shape (views).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> [t.shape for t in gb.broadcast_tensors(gb.ones(2, 1), gb.ones(3))]
+    [glassbox.Size([2, 3]), glassbox.Size([2, 3])]
+    """
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(t.expand(shape) for t in tensors)
+
+
+def _at_least(ndim: int, tensors):
+    def lift(t: Tensor) -> Tensor:
+        if t.ndim >= ndim:
+            return t
+        if t.ndim == 0:
+            return t.reshape((1,) * ndim)
+        if t.ndim == 1:  # (n,) -> (1, n), or (1, n, 1) for 3-D (NumPy's placement)
+            return t.reshape((1, -1) if ndim == 2 else (1, -1, 1))
+        return t.unsqueeze(-1)  # (m, n) -> (m, n, 1)
+
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    lifted = tuple(lift(t) for t in tensors)
+    return lifted[0] if len(lifted) == 1 else lifted
+
+
+def atleast_1d(*tensors):
+    """Each Tensor with at least 1 dimension (a 0-d one becomes (1,)).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.atleast_1d(gb.tensor(3.0))
+    tensor([3.])
+    """
+    return _at_least(1, tensors)
+
+
+def atleast_2d(*tensors):
+    """Each Tensor with at least 2 dimensions ((n,) becomes (1, n)).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.atleast_2d(gb.tensor([1, 2])).shape
+    glassbox.Size([1, 2])
+    """
+    return _at_least(2, tensors)
+
+
+def atleast_3d(*tensors):
+    """Each Tensor with at least 3 dimensions ((n,) -> (1, n, 1), (m, n) -> (m, n, 1)).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.atleast_3d(gb.ones(2, 3)).shape
+    glassbox.Size([2, 3, 1])
+    """
+    return _at_least(3, tensors)
+
+
+def dist(input: Tensor, other: Tensor, p: float = 2) -> Tensor:  # noqa: A002
+    """The p-norm of ``input - other`` (broadcast), ``torch.dist``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.dist(gb.tensor([0., 0.]), gb.tensor([3., 4.]))
+    tensor(5.)
+    """
+    return (input - other).norm(p)
+
+
+def inner(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """The sum of products over the last dimension of both (a dot product for vectors;
+    a scalar times a Tensor for 0-d inputs), ``torch.inner``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.inner(gb.tensor([1., 2.]), gb.tensor([3., 4.]))
+    tensor(11.)
+    """
+    if input.ndim == 0 or other.ndim == 0:
+        return input * other
+    return tensordot(input, other, ([-1], [-1]))
+
+
+def fmax(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """Element-wise maximum that ignores NaN (NaN only where both are NaN).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.fmax(gb.tensor([1., float("nan")]), gb.tensor([float("nan"), 2.]))
+    tensor([1., 2.])
+    """
+    other = input._operand(other)
+    # where one side is NaN take the other, then the ordinary maximum
+    a = input.where(~input.isnan(), other)
+    b = other.where(~other.isnan(), input)
+    return a.maximum(b)
+
+
+def fmin(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
+    """Element-wise minimum that ignores NaN (NaN only where both are NaN).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.fmin(gb.tensor([1., float("nan")]), gb.tensor([float("nan"), 2.]))
+    tensor([1., 2.])
+    """
+    other = input._operand(other)
+    a = input.where(~input.isnan(), other)
+    b = other.where(~other.isnan(), input)
+    return a.minimum(b)

@@ -608,13 +608,60 @@ class Tensor:
         return self._compare(np.logical_or if self.dtype == np.bool_ else np.bitwise_or,
                              other)
 
-    def any(self) -> Tensor:
-        """True if any element is non-zero (a 0-d bool Tensor)."""
-        return Tensor(np.asarray(self._data.any()))
+    def any(self, dim=None, keepdim: bool = False) -> Tensor:
+        """True where any element (over ``dim``; all of them when None) is non-zero."""
+        if dim is None:
+            return Tensor(np.asarray(self._data.any()))
+        dims = ops.reduction.normalize_dims(dim, self.ndim)
+        return Tensor(np.asarray(self._data.any(axis=dims, keepdims=keepdim)))
 
-    def all(self) -> Tensor:
-        """True if every element is non-zero (a 0-d bool Tensor)."""
-        return Tensor(np.asarray(self._data.all()))
+    def all(self, dim=None, keepdim: bool = False) -> Tensor:
+        """True where every element (over ``dim``; all of them when None) is non-zero."""
+        if dim is None:
+            return Tensor(np.asarray(self._data.all()))
+        dims = ops.reduction.normalize_dims(dim, self.ndim)
+        return Tensor(np.asarray(self._data.all(axis=dims, keepdims=keepdim)))
+
+    def logical_and(self, other) -> Tensor:
+        """Element-wise ``self and other`` (non-zero is True), a bool Tensor."""
+        return self._compare(np.logical_and, other)
+
+    def logical_or(self, other) -> Tensor:
+        """Element-wise ``self or other``, a bool Tensor."""
+        return self._compare(np.logical_or, other)
+
+    def logical_xor(self, other) -> Tensor:
+        """Element-wise exclusive or, a bool Tensor."""
+        return self._compare(np.logical_xor, other)
+
+    def logical_not(self) -> Tensor:
+        """Element-wise ``not self``, a bool Tensor."""
+        return Tensor(np.logical_not(self._data))
+
+    def isinf(self) -> Tensor:
+        """True where the value is +inf or -inf."""
+        return Tensor(np.isinf(self._data))
+
+    def isposinf(self) -> Tensor:
+        """True where the value is +inf."""
+        return Tensor(np.isposinf(self._data))
+
+    def isneginf(self) -> Tensor:
+        """True where the value is -inf."""
+        return Tensor(np.isneginf(self._data))
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None,
+                   neginf: float | None = None) -> Tensor:
+        """NaN, +inf and -inf replaced (by 0 and the largest / smallest finite value by
+        default); the gradient is 1 where the value was finite, 0 where replaced."""
+        replaced = np.nan_to_num(self._data, nan=nan, posinf=posinf, neginf=neginf)
+        return self.where(Tensor(np.isfinite(self._data)), Tensor(replaced))
+
+    def isin(self, test_elements, *, invert: bool = False) -> Tensor:
+        """True where the value is one of ``test_elements``."""
+        values = (test_elements._data if isinstance(test_elements, Tensor)
+                  else np.asarray(test_elements))
+        return Tensor(np.isin(self._data, values, invert=invert))
 
     # ------------------------------------------------------------------ element-wise
     def exp(self):
@@ -634,7 +681,20 @@ class Tensor:
         return ops.elementwise.Abs.apply(self)
 
     def clamp(self, min=None, max=None):  # noqa: A002 (torch's argument names)
-        """Limit the values to [min, max]; the gradient passes inside (bounds included)."""
+        """Limit the values to [min, max]; the gradient passes inside (bounds included).
+
+        ``min`` / ``max`` may be Tensors (broadcast): the result then takes the bound's
+        value, and its gradient, where x is outside.
+        """
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            result = self
+            if min is not None:
+                low = self._operand(min)
+                result = result.where(result >= low, low)  # ties keep x, as torch
+            if max is not None:
+                high = self._operand(max)
+                result = result.where(result <= high, high)
+            return result
         return ops.elementwise.Clamp.apply(self, min, max)
 
     clip = clamp
@@ -652,8 +712,11 @@ class Tensor:
         return ops.elementwise.Where.apply(condition, self, self._operand(other))
 
     def sign(self):
-        """-1, 0 or 1 element-wise (no gradient: piecewise constant)."""
-        return Tensor(np.sign(self._data))
+        """-1, 0 or 1 element-wise, 0 for NaN as torch (no gradient: piecewise constant)."""
+        signs = np.sign(self._data)
+        if signs.dtype.kind == "f":
+            signs = np.nan_to_num(signs, nan=0.0, copy=False)
+        return Tensor(signs)
 
     def square(self):
         """x * x."""
@@ -953,6 +1016,38 @@ class Tensor:
 
     # torch's rearranging and summarising methods, written in ops.rearrange and
     # ops.summaries from the basic Functions
+    def swapdims(self, dim0: int, dim1: int):
+        """Same as :meth:`transpose`."""
+        return self.transpose(dim0, dim1)
+
+    def fliplr(self):
+        """The columns in reverse order (dimension 1)."""
+        return self.flip(1)
+
+    def flipud(self):
+        """The rows in reverse order (dimension 0)."""
+        return self.flip(0)
+
+    def broadcast_to(self, size):
+        """A broadcast view of shape ``size`` (as :meth:`expand`)."""
+        return self.expand(*_shape_argument((size,)))
+
+    def absolute(self):
+        """Same as :meth:`abs`."""
+        return self.abs()
+
+    def negative(self):
+        """Same as :meth:`neg`."""
+        return -self
+
+    def positive(self):
+        """self (torch.positive)."""
+        return self
+
+    def sgn(self):
+        """The sign of each value (real Tensors: as :meth:`sign`)."""
+        return self.sign()
+
     def movedim(self, source, destination):
         """Dimension(s) ``source`` moved to ``destination`` (the others keep their order)."""
         return ops.rearrange.movedim(self, source, destination)
@@ -1196,12 +1291,18 @@ class Tensor:
         return result if keepdim else result.squeeze(dim)
 
     # ------------------------------------------------------------------ reductions
-    def sum(self, dim=None, keepdim: bool = False):
-        """The sum over ``dim`` (an int, a tuple, or None for all elements)."""
+    def sum(self, dim=None, keepdim: bool = False, *, dtype=None):
+        """The sum over ``dim`` (an int, a tuple, or None for all elements); ``dtype``
+        casts the values first (torch's keyword)."""
+        if dtype is not None:
+            return self.to(dtype).sum(dim, keepdim)
         return ops.reduction.Sum.apply(self, dim, keepdim)
 
-    def mean(self, dim=None, keepdim: bool = False):
-        """The mean over ``dim`` (an int, a tuple, or None for all elements)."""
+    def mean(self, dim=None, keepdim: bool = False, *, dtype=None):
+        """The mean over ``dim`` (an int, a tuple, or None for all elements); ``dtype``
+        casts the values first."""
+        if dtype is not None:
+            return self.to(dtype).mean(dim, keepdim)
         if self.dtype.kind != "f":
             raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be "
                                f"floating point, received {self.dtype}; use x.float().mean()")
@@ -1645,11 +1746,16 @@ def _math_method(function: type):
 
 # sin, cos, tan, log1p, expm1, erf, floor, ... as methods (each a Function in ops.math),
 # and lgamma, digamma, erfinv, exp2 (ops.special)
-for _name, _function in {**ops.math.UNARY, **ops.special.SPECIAL}.items():
+_MORE_UNARY = {**ops.math.UNARY, **ops.math.INVERSE_HYPERBOLIC, **ops.special.SPECIAL}
+for _name, _function in _MORE_UNARY.items():
     setattr(Tensor, _name, _math_method(_function))
 for _name in ("relu", "sigmoid", "tanh", "exp", "log", "sqrt", "abs", "neg", "square",
-              *ops.math.UNARY, *ops.special.SPECIAL):
+              *_MORE_UNARY):
     setattr(Tensor, f"{_name}_", _unary_inplace(_name))
+# NumPy's names, which torch also accepts
+for _alias, _name in {"arcsin": "asin", "arccos": "acos", "arctan": "atan",
+                      "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh"}.items():
+    setattr(Tensor, _alias, getattr(Tensor, _name))
 
 
 def _polygamma(self, n: int) -> Tensor:

@@ -95,3 +95,14 @@ UNARY = {
     "frac": _unary("Frac", lambda a: a - np.trunc(a), lambda x, y: x.new_ones(()),
                    "FracBackward0"),
 }
+
+
+# the inverse hyperbolic functions, wired like UNARY (methods, free functions, in place)
+INVERSE_HYPERBOLIC = {
+    # d asinh(x)/dx = 1 / sqrt(x^2 + 1)
+    "asinh": _unary("Asinh", np.arcsinh, lambda x, y: (x * x + 1).rsqrt(), "AsinhBackward0"),
+    # d acosh(x)/dx = 1 / sqrt(x^2 - 1), x > 1
+    "acosh": _unary("Acosh", np.arccosh, lambda x, y: (x * x - 1).rsqrt(), "AcoshBackward0"),
+    # d atanh(x)/dx = 1 / (1 - x^2), |x| < 1
+    "atanh": _unary("Atanh", np.arctanh, lambda x, y: 1 / (1 - x * x), "AtanhBackward0"),
+}
