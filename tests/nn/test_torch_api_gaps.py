@@ -1169,3 +1169,154 @@ def test_more_layer_errors_match_torch():
         for lib in (gb, torch):
             with pytest.raises(error, match=message):
                 build(lib)
+
+
+# ---------------------------------------------------------------------------- recurrent layers
+def _compare_recurrent(build, inputs, *, rtol=1e-7, atol=1e-9, dtype="float64"):
+    """Run glassbox's and torch's layer from the same weights on the same inputs (input,
+    and optional initial states); compare every output, the input/state gradients and
+    every parameter gradient."""
+    mine, theirs = build(nn), build(torch.nn)
+    assert_same_module(mine, theirs)
+    mine.to(np.dtype(dtype))
+    theirs.to(getattr(torch, dtype))
+    theirs.load_state_dict({k: torch.from_numpy(v.numpy().copy())
+                            for k, v in mine.state_dict().items()})
+    flat = {}
+    for lib, module in ((gb, mine), (torch, theirs)):
+        tensors = [None if a is None else lib.tensor(a.astype(dtype), requires_grad=True)
+                   for a in inputs]
+        state = tensors[1] if len(tensors) == 2 else (
+            None if tensors[1] is None else (tensors[1], tensors[2]))
+        output, final = module(tensors[0]) if state is None else module(tensors[0], state)
+        finals = list(final) if isinstance(final, tuple) else [final]
+        results = [output, *finals]
+        rng = np.random.default_rng(23)
+        loss = sum((r * lib.tensor(rng.uniform(-1, 1, tuple(r.shape)).astype(dtype))).sum()
+                   for r in results)
+        loss.backward()
+        flat[lib] = ([r.detach() for r in results] + [t.grad for t in tensors if t is not None]
+                     + [p.grad for _, p in module.named_parameters()])
+    assert len(flat[gb]) == len(flat[torch])
+    for index, (a, b) in enumerate(zip(flat[gb], flat[torch])):
+        assert_close(a, b, rtol, atol, f"result {index}")
+
+
+RECURRENT = [
+    (lambda m: m.RNN(3, 5), (4, 2, 3)),
+    (lambda m: m.RNN(3, 5, 2, "relu", bias=False, bidirectional=True), (4, 2, 3)),
+    (lambda m: m.LSTM(3, 5), (4, 2, 3)),
+    (lambda m: m.LSTM(3, 5, num_layers=2, batch_first=True, bidirectional=True), (2, 4, 3)),
+    (lambda m: m.LSTM(3, 5, proj_size=2, num_layers=2), (4, 2, 3)),
+    (lambda m: m.GRU(3, 5), (4, 2, 3)),
+    (lambda m: m.GRU(3, 5, num_layers=3, batch_first=True, bidirectional=True), (2, 4, 3)),
+]
+
+
+@pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")
+@pytest.mark.parametrize("index", range(len(RECURRENT)))
+def test_recurrent_layers_match_torch(index):
+    build, shape = RECURRENT[index]
+    rng = np.random.default_rng(24)
+    x = rng.normal(size=shape)
+    _compare_recurrent(build, [x, None])                        # zero initial state
+    module = build(nn)
+    layers = module.num_layers * (2 if module.bidirectional else 1)
+    batch = shape[0] if module.batch_first else shape[1]
+    h0 = rng.normal(size=(layers, batch, module.proj_size or module.hidden_size))
+    if isinstance(module, nn.LSTM):
+        c0 = rng.normal(size=(layers, batch, module.hidden_size))
+        _compare_recurrent(build, [x, h0, c0])
+        _compare_recurrent(build, [x[:, 0] if module.batch_first else x[:, 0], h0[:, 0],
+                                   c0[:, 0]])                   # unbatched
+    else:
+        _compare_recurrent(build, [x, h0])
+        _compare_recurrent(build, [x[0] if module.batch_first else x[:, 0], h0[:, 0]])
+    _compare_recurrent(build, [x, None], rtol=1e-4, atol=1e-5, dtype="float32")
+
+
+def _compare_cell(mine, theirs, values, dtype="float64", rtol=1e-7, atol=1e-9):
+    """One step of a cell, both engines, same weights: outputs and every gradient."""
+    mine.zero_grad()
+    theirs.zero_grad()
+    mine.to(np.dtype(dtype))
+    theirs.to(getattr(torch, dtype))
+    theirs.load_state_dict({k: torch.from_numpy(v.numpy().copy())
+                            for k, v in mine.state_dict().items()})
+    flat = {}
+    for lib, module in ((gb, mine), (torch, theirs)):
+        tensors = [lib.tensor(v.astype(dtype), requires_grad=True) for v in values]
+        state = None if len(tensors) == 1 else (
+            tensors[1] if len(tensors) == 2 else (tensors[1], tensors[2]))
+        out = module(tensors[0]) if state is None else module(tensors[0], state)
+        outs = list(out) if isinstance(out, tuple) else [out]
+        rng = np.random.default_rng(27)
+        sum((o * lib.tensor(rng.uniform(-1, 1, tuple(o.shape)).astype(dtype))).sum()
+            for o in outs).backward()
+        flat[lib] = ([o.detach() for o in outs] + [t.grad for t in tensors]
+                     + [p.grad for _, p in module.named_parameters()])
+    for index, (a, b) in enumerate(zip(flat[gb], flat[torch], strict=True)):
+        assert_close(a, b, rtol, atol, f"{type(mine).__name__} result {index}")
+
+
+@pytest.mark.parametrize("name", ["RNNCell", "LSTMCell", "GRUCell"])
+@pytest.mark.parametrize("bias", [True, False])
+def test_recurrent_cells_match_torch(name, bias):
+    mine, theirs = getattr(nn, name)(3, 4, bias=bias), getattr(torch.nn, name)(3, 4, bias=bias)
+    assert_same_module(mine, theirs)
+    rng = np.random.default_rng(25)
+    x, h, c = rng.normal(size=(5, 3)), rng.normal(size=(5, 4)), rng.normal(size=(5, 4))
+    states = [[], [h, c]] if name == "LSTMCell" else [[], [h]]
+    for state in states:
+        _compare_cell(mine, theirs, [x, *state])
+        _compare_cell(mine, theirs, [x[0], *(s[0] for s in state)])     # unbatched
+        _compare_cell(mine, theirs, [x, *state], "float32", 1e-4, 1e-5)
+
+
+def test_rnn_relu_cell_and_reprs():
+    for build in (lambda m: m.RNNCell(3, 4, False, "relu"), lambda m: m.RNN(3, 4, 2, "relu"),
+                  lambda m: m.GRU(3, 4, num_layers=2, dropout=0.1),
+                  lambda m: m.LSTM(3, 4, proj_size=2, bias=False, batch_first=True)):
+        assert_same_module(build(nn), build(torch.nn))
+    helper_test_module(nn.RNNCell(3, 4, nonlinearity="relu"),
+                       torch.nn.RNNCell(3, 4, nonlinearity="relu"), [(5, 3)])
+
+
+def test_recurrent_dropout_between_layers():
+    layer = nn.GRU(3, 4, num_layers=2, dropout=0.5)
+    x = gb.tensor(np.random.default_rng(26).normal(size=(6, 2, 3)))
+    gb.manual_seed(0)
+    first = layer(x)[0].numpy()
+    gb.manual_seed(1)
+    assert not np.allclose(first, layer(x)[0].numpy())         # training: dropout is random
+    layer.eval()
+    assert np.allclose(layer(x)[0].numpy(), layer(x)[0].numpy())
+    with pytest.warns(UserWarning, match="non-zero dropout expects num_layers greater than 1"):
+        nn.LSTM(3, 4, dropout=0.5)
+
+
+def test_recurrent_errors_match_torch():
+    cases = [
+        (lambda lib: lib.nn.GRU(3, 4, 2)(lib.ones(2, 3, 3, 3)), ValueError,
+         "GRU: Expected input to be 2D or 3D, got 4D instead"),
+        (lambda lib: lib.nn.GRU(3, 4, 2)(lib.ones(5, 2, 4)), RuntimeError,
+         "input.size.-1. must be equal to input_size. Expected 3, got 4"),
+        (lambda lib: lib.nn.GRU(3, 4, 2)(lib.ones(5, 2, 3), lib.ones(1, 2, 4)), RuntimeError,
+         r"Expected hidden size \(2, 2, 4\), got \[1, 2, 4\]"),
+        (lambda lib: lib.nn.GRU(3, 4, 2)(lib.ones(5, 3), lib.ones(2, 1, 4)), RuntimeError,
+         "For unbatched 2-D input, hx should also be 2-D but got 3-D tensor"),
+        (lambda lib: lib.nn.GRU(3, 4, 2)(lib.ones(5, 2, 3), lib.ones(2, 4)), RuntimeError,
+         "For batched 3-D input, hx should also be 3-D but got 2-D tensor"),
+        (lambda lib: lib.nn.GRUCell(3, 4)(lib.ones(2, 5)), RuntimeError,
+         "input has inconsistent input_size: got 5 expected 3"),
+        (lambda lib: lib.nn.GRUCell(3, 4)(lib.ones(2, 2, 3)), ValueError,
+         "GRUCell: Expected input to be 1D or 2D, got 3D instead"),
+        (lambda lib: lib.nn.RNN(3, 4, nonlinearity="sigmoid"), ValueError,
+         "Unknown nonlinearity 'sigmoid'"),
+        (lambda lib: lib.nn.LSTM(3, 4, proj_size=4), ValueError,
+         "proj_size has to be smaller than hidden_size"),
+    ]
+    for build, error, message in cases:
+        for lib in (gb, torch):
+            with pytest.raises(error, match=message):
+                build(lib)

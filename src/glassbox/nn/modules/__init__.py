@@ -93,6 +93,7 @@ from glassbox.nn.modules.pooling import (
     MaxPool1d,
     MaxPool2d,
 )
+from glassbox.nn.modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from glassbox.nn.modules.sparse import Embedding
 from glassbox.nn.modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
@@ -116,6 +117,7 @@ __all__ += [  # more activations
     "SoftMarginLoss", "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
     "GaussianNLLLoss", "PoissonNLLLoss", "BatchNorm3d", "Dropout1d", "Dropout3d",
     "InstanceNorm3d", "Bilinear", "LocalResponseNorm", "RMSNorm", "ChannelShuffle",
+    "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
 ]
 __all__ += [  # the padding layers
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
