@@ -479,3 +479,28 @@ def test_matrix_power(n):
                    lambda A: gb.linalg.matrix_power(A, n),
                    values=[well_conditioned((2, 3, 3)) / 3], rtol=1e-6,
                    forward_only=n == 0)  # A^0 = I: a constant in glassbox
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 3), (2, 5, 3), (3, 5), (2, 2, 4)])
+def test_qr_reduced_values_and_gradients(shape):
+    # NumPy and torch both use LAPACK's Householder QR: the same signs, compared directly
+    helper_test_op([shape], lambda x: tuple(torch.linalg.qr(x)),
+                   lambda x: tuple(gb.linalg.qr(x)))
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (3, 5)])
+def test_qr_complete_mode_gradients(shape):
+    helper_test_op([shape], lambda x: tuple(torch.linalg.qr(x, mode="complete")),
+                   lambda x: tuple(gb.linalg.qr(x, mode="complete")))
+
+
+@pytest.mark.parametrize("mode", ["complete", "r"])
+def test_qr_modes_without_gradient_raise_like_torch(mode):
+    helper_test_op([(4, 3)], lambda x: tuple(torch.linalg.qr(x, mode=mode)),
+                   lambda x: tuple(gb.linalg.qr(x, mode=mode)), forward_only=True)
+    for lib in (gb, torch):
+        x = lib.ones(4, 3, requires_grad=True) + lib.eye(4, 3)
+        with pytest.raises(RuntimeError, match="linalg.qr|not differentiable"):
+            lib.linalg.qr(x, mode=mode).R.sum().backward()
+        with pytest.raises(RuntimeError, match="unrecognized mode"):
+            lib.linalg.qr(lib.eye(2), mode="full")

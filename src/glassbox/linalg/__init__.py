@@ -13,6 +13,7 @@ function            computes                         gradient (dL/dA)
 :func:`eigh`        L, V with A = V diag(L) V^T      V diag(g_L) V^T + eigenvector part
 :func:`svd`         U, S, Vh with A = U diag(S) Vh   U diag(g_S) Vh + singular vector part
 :func:`cholesky`    L with A = L L^T                 L^-T Phi(L^T G) L^-1
+:func:`qr`          Q, R with A = Q R                (G_Q + Q S(triu(X))) R^-T (see qr)
 :func:`pinv`        A^+ = V diag(1/s) U^T            Golub-Pereyra (see least_squares)
 :func:`lstsq`       A^+ B (least squares)            through A^+ and the product
 :func:`vector_norm` (sum |x_i|^p)^(1/p)              sign(x) |x|^(p-1) / ||x||^(p-1)
@@ -39,8 +40,9 @@ from glassbox.linalg.inverse import det, inv, slogdet, solve
 from glassbox.linalg.least_squares import lstsq, matrix_rank, pinv
 from glassbox.linalg.norms import matrix_norm, norm, vector_norm
 from glassbox.linalg.products import cross, matrix_power, multi_dot, vecdot
+from glassbox.linalg.qr import qr
 from glassbox.linalg.spectral import eigh, eigvalsh, svd, svdvals
 
 __all__ = ["LinAlgError", "inv", "solve", "det", "slogdet", "eigh", "eigvalsh", "svd",
            "svdvals", "vector_norm", "matrix_norm", "norm", "cholesky", "pinv", "lstsq",
-           "matrix_rank", "vecdot", "cross", "multi_dot", "matrix_power"]
+           "matrix_rank", "vecdot", "cross", "multi_dot", "matrix_power", "qr"]
