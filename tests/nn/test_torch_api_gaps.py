@@ -729,12 +729,11 @@ def test_parameter_list_and_dict_follow_torch():
 
 
 # ---------------------------------------------------------------------------- a real program
-PROGRAM = (Path(__file__).parents[1] / "torch_programs" / "programs"
-           / "conv_norms_pixelshuffle.py")
+PROGRAMS = Path(__file__).parents[1] / "torch_programs" / "programs"
 
 
-def _run_program(engine: str, dtype: str) -> dict:
-    """Run the program with ``import torch`` meaning torch or glassbox; its parameters."""
+def _run_program(name: str, engine: str, dtype: str) -> dict:
+    """Run a program with ``import torch`` meaning torch or glassbox; its parameters."""
     import contextlib
     import io
     import runpy
@@ -742,29 +741,36 @@ def _run_program(engine: str, dtype: str) -> dict:
 
     from glassbox.torch_run import torch_is_glassbox
 
-    sys.path.insert(0, str(PROGRAM.parent))
+    sys.path.insert(0, str(PROGRAMS))
     lib = gb if engine == "glassbox" else torch
     saved_dtype = lib.get_default_dtype()
     lib.set_default_dtype(getattr(lib, dtype))
     try:
         with contextlib.redirect_stdout(io.StringIO()), (
                 torch_is_glassbox() if engine == "glassbox" else contextlib.nullcontext()):
-            return runpy.run_path(str(PROGRAM), run_name="__main__")["parameters"]
+            return runpy.run_path(str(PROGRAMS / name), run_name="__main__")["parameters"]
     finally:
         lib.set_default_dtype(saved_dtype)
-        sys.path.remove(str(PROGRAM.parent))
+        sys.path.remove(str(PROGRAMS))
 
 
+@pytest.mark.parametrize("program, count", [
+    # GroupNorm, InstanceNorm2d, SiLU, Mish, Softplus, Hardswish, PixelShuffle,
+    # AdaptiveMaxPool2d, unfold/fold, cosine_similarity, KLDivLoss, ParameterList:
+    # 4 convolutions, 2 norms, the linear head (14) and 2 gains
+    ("conv_norms_pixelshuffle.py", 16),
+    # Embedding, a 2-layer LSTM (batch_first, carried state), Linear, clipping, Adam
+    ("char_lstm.py", 11),
+])
 @pytest.mark.parametrize("dtype, rtol, atol", [("float64", 1e-10, 1e-12),
                                                 ("float32", 1e-4, 1e-6)])
-def test_program_with_the_new_layers_trains_to_the_same_parameters(dtype, rtol, atol):
-    # GroupNorm, InstanceNorm2d, SiLU, Mish, Softplus, Hardswish, PixelShuffle,
-    # AdaptiveMaxPool2d, unfold/fold, cosine_similarity, KLDivLoss, ParameterList: three
-    # SGD steps from the same weights, every parameter compared
-    theirs = _run_program("torch", dtype)
-    mine = _run_program("glassbox", dtype)
+def test_programs_with_the_new_layers_train_to_the_same_parameters(program, count, dtype,
+                                                                   rtol, atol):
+    # a few optimiser steps from the same weights, every parameter compared
+    theirs = _run_program(program, "torch", dtype)
+    mine = _run_program(program, "glassbox", dtype)
     assert list(mine) == list(theirs)
-    assert len(mine) == 16  # 4 convolutions, 2 norms, the linear head: 14; 2 gains
+    assert len(mine) == count
     for name, value in theirs.items():
         assert mine[name].dtype == value.dtype == np.dtype(dtype), name
         assert_close(mine[name], value, rtol, atol, name)
