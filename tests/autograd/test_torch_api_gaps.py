@@ -747,3 +747,80 @@ def test_concat_clone_detach_dist_inner_fmax_fmin():
     for lib in (gb, torch):
         x = lib.ones(2, requires_grad=True)
         assert not lib.detach(x).requires_grad
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_logcumsumexp_values_gradients_and_second_order(dim):
+    helper_test_op([(3, 4)], lambda x: torch.logcumsumexp(x, dim),
+                   lambda x: gb.logcumsumexp(x, dim), low=-5.0, high=5.0)
+    # far apart values (exp would overflow / underflow) stay finite
+    helper_test_op(None, lambda x: x.logcumsumexp(0),
+                   values=[[0.0, 1000.0, -1000.0, 2.0, 999.0]])
+
+    def second_order(lib):
+        x = lib.tensor([[0.5, -1.0, 2.0], [1.0, 0.0, -0.5]], dtype=lib.float64,
+                       requires_grad=True)
+        upstream = lib.tensor([[1.0, -2.0, 0.5], [0.0, 1.0, -1.0]], dtype=lib.float64)
+        first = lib.autograd.grad((x.logcumsumexp(dim) * upstream).sum(), [x],
+                                  create_graph=True)[0]
+        return first, lib.autograd.grad((first * first).sum(), [x])[0]
+
+    for mine, theirs in zip(second_order(gb), second_order(torch)):
+        assert_close(mine.detach(), theirs.detach(), 1e-9, 1e-12, "logcumsumexp second order")
+
+
+def test_mode_like_torch():
+    helper_test_op(None, lambda x: tuple(torch.mode(x)), lambda x: tuple(gb.mode(x)),
+                   values=[[3.0, 1.0, 3.0, 1.0, 2.0]])
+    helper_test_op(None, lambda x: tuple(x.mode(1, keepdim=True)),
+                   values=[[[1.0, 2.0, 2.0], [5.0, 5.0, 4.0]]])
+    helper_test_op(None, lambda x: tuple(x.mode(0)),
+                   values=[[[1.0, 2.0, 2.0], [1.0, 5.0, 4.0], [3.0, 5.0, 4.0]]])
+
+
+def test_index_add_copy_fill_and_in_place():
+    index = np.array([0, 2, 0])
+    helper_test_op([(3, 2), (3, 2)],
+                   lambda x, s: (torch.index_add(x, 0, torch.tensor(index), s, alpha=2),
+                                 x.index_copy(0, torch.tensor([2, 0, 1]), s),
+                                 x.index_fill(1, torch.tensor([1]), 5.0)),
+                   lambda x, s: (gb.index_add(x, 0, gb.tensor(index), s, alpha=2),
+                                 x.index_copy(0, gb.tensor([2, 0, 1]), s),
+                                 x.index_fill(1, gb.tensor([1]), 5.0)))
+    for lib in (gb, torch):
+        x = lib.zeros(3, 2)
+        assert x.index_add_(0, lib.tensor([0, 0]), lib.ones(2, 2)) is x
+        x.index_fill_(1, lib.tensor([0]), -1.0).index_copy_(0, lib.tensor([2]), lib.ones(1, 2))
+        assert x.tolist() == [[-1.0, 2.0], [-1.0, 0.0], [1.0, 1.0]]
+
+
+@pytest.mark.parametrize("sections", [3, [1, 5], (2, 2, 9)])
+def test_tensor_split(sections):
+    helper_test_op([(7, 2)], lambda x: torch.tensor_split(x, sections),
+                   lambda x: gb.tensor_split(x, sections))
+
+
+def test_hsplit_vsplit_dsplit():
+    helper_test_op([(2, 4, 6)], lambda x: (*torch.hsplit(x, 2), *torch.vsplit(x, [1]),
+                                           *torch.dsplit(x, 3)),
+                   lambda x: (*gb.hsplit(x, 2), *gb.vsplit(x, [1]), *gb.dsplit(x, 3)))
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match="not divisible"):
+            lib.hsplit(lib.ones(2, 5), 2)
+
+
+@pytest.mark.parametrize("bins, low, high", [(4, 0, 3), (3, 0, 0), (5, -1, 10)])
+def test_histc(bins, low, high):
+    values = [1.0, 2.0, 1.0, 4.0, -3.0, 3.0]
+    assert_close(gb.histc(gb.tensor(values), bins, low, high),
+                 torch.histc(torch.tensor(values), bins, low, high), 0, 0, "histc")
+
+
+def test_trapezoid():
+    helper_test_op([(3, 5)], lambda y: (torch.trapezoid(y), torch.trapz(y, dim=0),
+                                        torch.trapezoid(y, dx=0.5)),
+                   lambda y: (gb.trapezoid(y), gb.trapz(y, dim=0), gb.trapezoid(y, dx=0.5)))
+    helper_test_op([(3, 5), (5,)], lambda y, x: torch.trapezoid(y, x.cumsum(0)),
+                   lambda y, x: gb.trapezoid(y, x.cumsum(0)))
+    helper_test_op([(3, 5), (3, 5)], lambda y, x: torch.trapezoid(y, x, dim=1),
+                   lambda y, x: gb.trapezoid(y, x, dim=1))

@@ -48,7 +48,9 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "less", "greater_equal", "less_equal", "not_equal", "clone", "detach", "concat",
            "concatenate", "swapdims", "fliplr", "flipud", "broadcast_to", "broadcast_tensors",
            "broadcast_shapes", "absolute", "negative", "positive", "sgn", "atleast_1d",
-           "atleast_2d", "atleast_3d", "dist", "inner", "fmax", "fmin"]
+           "atleast_2d", "atleast_3d", "dist", "inner", "fmax", "fmin", "logcumsumexp",
+           "mode", "index_add", "index_copy", "index_fill", "tensor_split", "hsplit",
+           "vsplit", "dsplit", "histc", "trapezoid", "trapz"]
 
 
 def _method(name: str):
@@ -725,3 +727,41 @@ def fmin(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     a = input.where(~input.isnan(), other)
     b = other.where(~other.isnan(), input)
     return a.minimum(b)
+
+
+logcumsumexp = _method("logcumsumexp")
+mode = _method("mode")
+index_add = _method("index_add")
+index_copy = _method("index_copy")
+index_fill = _method("index_fill")
+tensor_split = _method("tensor_split")
+hsplit = _method("hsplit")
+vsplit = _method("vsplit")
+dsplit = _method("dsplit")
+histc = _method("histc")
+
+
+def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
+              dim: int = -1) -> Tensor:
+    """The trapezoidal rule along ``dim``: sum of (y_i + y_{i+1}) / 2 * (x_{i+1} - x_i),
+    spacing ``dx`` (default 1) when no ``x`` is given, ``torch.trapezoid``.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.trapezoid(gb.tensor([1., 2., 3.]), gb.tensor([0., 1., 3.]))
+    tensor(6.5)
+    """
+    length = y.shape[dim]
+    middles = (y.narrow(dim, 1, length - 1) + y.narrow(dim, 0, length - 1)) * 0.5
+    if x is None:
+        return middles.sum(dim) * (1.0 if dx is None else dx)
+    spacing = x.diff(dim=-1 if x.ndim == 1 else dim)
+    if x.ndim == 1 and y.ndim > 1:  # a 1-D x runs along dim
+        shape = [1] * y.ndim
+        shape[dim] = length - 1
+        spacing = spacing.reshape(shape)
+    return (middles * spacing).sum(dim)
+
+
+trapz = trapezoid

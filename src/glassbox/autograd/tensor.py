@@ -1082,6 +1082,101 @@ class Tensor:
         """The n-th forward difference x[i + 1] - x[i] along ``dim``."""
         return ops.rearrange.diff(self, n, dim, prepend, append)
 
+    def logcumsumexp(self, dim: int):
+        """log(cumsum(exp(x))) along ``dim``, computed stably."""
+        dim = ops.reduction.normalize_dims(dim, self.ndim)[0] if self.ndim else 0
+        if self.ndim == 0:
+            return self.clone()
+        return ops.selection.LogCumSumExp.apply(self, dim)
+
+    def mode(self, dim: int = -1, keepdim: bool = False):
+        """(values, indices) of the most frequent value along ``dim`` (the smallest among
+        ties; the index of its last occurrence, as torch)."""
+        return ops.order_statistics.mode(self, dim, keepdim)
+
+    def _along(self, dim: int, index) -> tuple:
+        """The NumPy index of positions ``index`` along ``dim`` (all of every other dim)."""
+        positions = index._data if isinstance(index, Tensor) else np.asarray(index)
+        return (slice(None),) * (dim % max(self.ndim, 1)) + (positions.reshape(-1),)
+
+    def index_add(self, dim: int, index, source, *, alpha=1):
+        """A copy with ``alpha * source`` added at positions ``index`` along ``dim``
+        (repeated positions add up)."""
+        source = self._operand(source)
+        added = ops.indexing.IndexAdd.apply(source * alpha if alpha != 1 else source,
+                                            self.shape, self._along(dim, index))
+        return self + added
+
+    def index_copy(self, dim: int, index, source):
+        """A copy with ``source`` written at positions ``index`` along ``dim``."""
+        return ops.indexing.SetItem.apply(self, self._operand(source), self._along(dim, index))
+
+    def index_fill(self, dim: int, index, value):
+        """A copy with ``value`` at positions ``index`` along ``dim``."""
+        mask = np.zeros(self.shape, dtype=np.bool_)
+        mask[self._along(dim, index)] = True
+        return self.masked_fill(Tensor(mask), value)
+
+    def index_add_(self, dim: int, index, source, *, alpha=1):
+        """:meth:`index_add` in place; returns self."""
+        return inplace.apply_inplace(self, "index_add_", lambda x, s: x.index_add(
+            dim, index, s, alpha=alpha), self._operand(source))
+
+    def index_copy_(self, dim: int, index, source):
+        """:meth:`index_copy` in place; returns self."""
+        return inplace.apply_inplace(self, "index_copy_", lambda x, s: x.index_copy(
+            dim, index, s), self._operand(source), arithmetic=False)
+
+    def index_fill_(self, dim: int, index, value):
+        """:meth:`index_fill` in place; returns self."""
+        return inplace.apply_inplace(self, "index_fill_", lambda x: x.index_fill(
+            dim, index, value), arithmetic=False)
+
+    def tensor_split(self, indices_or_sections, dim: int = 0):
+        """Pieces along ``dim``: ``n`` sections of sizes differing by at most one (the
+        first ones larger), or the pieces between the given indices (np.array_split)."""
+        size = self.shape[dim]
+        if isinstance(indices_or_sections, (int, np.integer)):
+            sections = int(indices_or_sections)
+            if sections <= 0:
+                raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+            sizes = [size // sections + (1 if i < size % sections else 0)
+                     for i in range(sections)]
+            bounds = np.concatenate([[0], np.cumsum(sizes)])
+        else:
+            points = (indices_or_sections.tolist() if isinstance(indices_or_sections, Tensor)
+                      else list(indices_or_sections))
+            bounds = [0, *points, size]
+        pieces = []
+        for start, stop in zip(bounds[:-1], bounds[1:]):
+            start, stop = min(int(start), size), min(max(int(stop), int(start)), size)
+            pieces.append(self.narrow(dim, start, max(stop - start, 0)))
+        return tuple(pieces)
+
+    def _split_evenly(self, sections, dim: int, name: str):
+        if isinstance(sections, (int, np.integer)) and self.shape[dim] % sections:
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but "
+                               f"the size of the dimension {self.shape[dim]} is not divisible "
+                               f"by the split_size {sections}!")
+        return self.tensor_split(sections, dim)
+
+    def hsplit(self, sections):
+        """Split along dimension 1 (0 for 1-D), evenly for an int."""
+        return self._split_evenly(sections, 1 if self.ndim > 1 else 0, "hsplit")
+
+    def vsplit(self, sections):
+        """Split along dimension 0, evenly for an int."""
+        return self._split_evenly(sections, 0, "vsplit")
+
+    def dsplit(self, sections):
+        """Split along dimension 2, evenly for an int."""
+        return self._split_evenly(sections, 2, "dsplit")
+
+    def histc(self, bins: int = 100, min: float = 0, max: float = 0):  # noqa: A002
+        """Counts of the values in ``bins`` equal bins over [min, max] (the data's range
+        when min == max); values outside are ignored."""
+        return ops.counting.histc(self, bins, min, max)
+
     def kthvalue(self, k: int, dim: int = -1, keepdim: bool = False):
         """(values, indices) of the k-th smallest entry along ``dim``."""
         return ops.order_statistics.kthvalue(self, k, dim, keepdim)

@@ -16,7 +16,7 @@ import numpy as np
 
 from glassbox.autograd.tensor import Tensor
 
-__all__ = ["bincount", "searchsorted", "bucketize", "triu_indices", "tril_indices"]
+__all__ = ["bincount", "searchsorted", "bucketize", "triu_indices", "tril_indices", "histc"]
 
 
 def _array(value) -> np.ndarray:
@@ -88,3 +88,24 @@ def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None
     """The (2, N) row and column indices of the lower triangle (up to diagonal ``offset``)."""
     rows, columns = np.tril_indices(row, offset, col)
     return Tensor(np.stack([rows, columns]).astype(dtype or np.int64))
+
+
+def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+    """How many values fall in each of ``bins`` equal bins over [min, max] (the data's
+    range when min == max; values outside are left out), in the input's dtype."""
+    values = _array(input)
+    if values.dtype.kind != "f":
+        raise RuntimeError(f"torch.histc: input tensor and hist tensor should have the same "
+                           f"dtype, but got input {values.dtype} and hist float")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histc(): bins must be > 0, but got {bins} for dim 0")
+    low, high = (float(min), float(max))
+    if low == high and values.size:
+        low, high = float(values.min()), float(values.max())
+    if low == high:  # torch widens an empty range by 1 on each side
+        low, high = low - 1, high + 1
+    if low > high:
+        raise RuntimeError(f"torch.histc(): max must be larger than min; received min={min}, "
+                           f"max={max}")
+    counts, _ = np.histogram(values, bins=bins, range=(low, high))
+    return Tensor(counts.astype(values.dtype))

@@ -17,7 +17,7 @@ from glassbox.autograd.ops.reduction import values_indices
 from glassbox.autograd.ops.selection import gather
 from glassbox.autograd.tensor import Tensor
 
-__all__ = ["MedianAll", "median", "kthvalue", "quantile"]
+__all__ = ["MedianAll", "median", "kthvalue", "quantile", "mode"]
 
 
 def _middle(n: int) -> int:
@@ -161,3 +161,30 @@ def quantile(x: Tensor, q, dim: int | None = None, keepdim: bool = False, *,
         result = (result.reshape(result.shape[:1] + (1,) * x.ndim) if reduce_all
                   else result.unsqueeze(dim + 1))
     return result if levels.ndim else result.squeeze(0)
+
+
+def mode(x: Tensor, dim: int = -1, keepdim: bool = False):
+    """(values, indices) of the most frequent value along ``dim``: the smallest one among
+    equally frequent values, at the index of its last occurrence (torch's choices).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.mode(gb.tensor([3., 1., 3., 1., 2.]))
+    values_indices(values=tensor(1.), indices=tensor(3))
+    """
+    if x.ndim == 0:
+        return values_indices(x, Tensor(np.zeros((), dtype=np.int64)))
+    dim = dim % x.ndim
+    data = np.moveaxis(x._data, dim, -1)  # (..., n)
+    rows = data.reshape(-1, data.shape[-1])
+    picked = np.empty(rows.shape[0], dtype=np.int64)
+    for r, row in enumerate(rows):
+        values, counts = np.unique(row, return_counts=True)  # sorted: ties -> smallest
+        winner = values[np.argmax(counts)]
+        picked[r] = np.flatnonzero(row == winner)[-1]
+    index = np.moveaxis(picked.reshape(data.shape[:-1] + (1,)), -1, dim)
+    values, indices = gather(x, dim, index), Tensor(index)
+    if not keepdim:
+        values, indices = values.squeeze(dim), indices.squeeze(dim)
+    return values_indices(values, indices)

@@ -20,7 +20,7 @@ from glassbox.autograd.ops.reduction import values_indices
 from glassbox.autograd.tensor import Tensor
 
 __all__ = ["along", "gather", "scatter", "scatter_add", "sort", "topk", "Cumsum", "Flip", "Roll",
-           "Einsum", "multinomial"]
+           "Einsum", "multinomial", "LogCumSumExp"]
 
 
 def along(index: np.ndarray, dim: int) -> tuple:
@@ -181,6 +181,40 @@ class Cumsum(Function):
         # x_i feeds every y_j with j >= i: dL/dx_i = sum_{j >= i} dL/dy_j, a reversed cumsum
         dim = ctx.dim
         return Flip.apply(Cumsum.apply(Flip.apply(grad_output, (dim,)), dim), (dim,)), None
+
+
+class LogCumSumExp(Function):
+    """y_i = log(e^x_0 + ... + e^x_i) along ``dim``, computed stably (NumPy's
+    ``logaddexp.accumulate``)."""
+
+    backward_name = "LogcumsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        result = np.logaddexp.accumulate(x._data, axis=dim)
+        ctx.save_for_backward(x, result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        x, y = ctx.saved_tensors
+        dim = ctx.dim
+        # dy_j/dx_i = e^(x_i - y_j) for j >= i, so dL/dx_i = sum_{j>=i} g_j e^(x_i - y_j)
+        # = e^(x_i + log sum_{j>=i} g_j e^(-y_j)): a reversed logcumsumexp of log g - y,
+        # taken separately for the positive and the negative parts of g (logs need > 0)
+        # NOTE: log 0 is taken as a huge negative finite number, not -inf: e^it is still
+        # exactly 0, and the second derivative never meets -inf - (-inf)
+        log_zero = np.finfo(x.dtype).min / 4
+
+        def part(weights: Tensor) -> Tensor:
+            positive = Tensor(weights._data > 0)
+            log_weights = weights.where(positive, 1.0).log().where(positive, log_zero)
+            reversed_sums = Flip.apply(
+                LogCumSumExp.apply(Flip.apply(log_weights - y, (dim,)), dim), (dim,))
+            return (x + reversed_sums).exp()
+
+        return part(grad_output.clamp(min=0)) - part((-grad_output).clamp(min=0)), None
 
 
 class Einsum(Function):
