@@ -504,3 +504,17 @@ def test_qr_modes_without_gradient_raise_like_torch(mode):
             lib.linalg.qr(x, mode=mode).R.sum().backward()
         with pytest.raises(RuntimeError, match="unrecognized mode"):
             lib.linalg.qr(lib.eye(2), mode="full")
+
+
+@pytest.mark.parametrize("upper", [True, False])
+@pytest.mark.parametrize("left", [True, False])
+@pytest.mark.parametrize("unitriangular", [False, True])
+def test_solve_triangular_reads_one_triangle(upper, left, unitriangular):
+    # A full matrix: only the triangle named is read, and gets a gradient (as torch)
+    A = well_conditioned((2, 3, 3), seed=1)
+    B = RNG.uniform(-1, 1, (2, 3, 2) if left else (2, 2, 3))
+    helper_test_op(None, lambda a, b: torch.linalg.solve_triangular(
+                       a, b, upper=upper, left=left, unitriangular=unitriangular),
+                   lambda a, b: gb.linalg.solve_triangular(
+                       a, b, upper=upper, left=left, unitriangular=unitriangular),
+                   values=[A, B])

@@ -36,7 +36,7 @@ tensor([1., 2.])
 
 from glassbox.linalg._checks import LinAlgError
 from glassbox.linalg.cholesky import cholesky
-from glassbox.linalg.inverse import det, inv, slogdet, solve
+from glassbox.linalg.inverse import det, inv, slogdet, solve, solve_triangular
 from glassbox.linalg.least_squares import lstsq, matrix_rank, pinv
 from glassbox.linalg.norms import matrix_norm, norm, vector_norm
 from glassbox.linalg.products import cross, matrix_power, multi_dot, vecdot
@@ -45,4 +45,4 @@ from glassbox.linalg.spectral import eigh, eigvalsh, svd, svdvals
 
 __all__ = ["LinAlgError", "inv", "solve", "det", "slogdet", "eigh", "eigvalsh", "svd",
            "svdvals", "vector_norm", "matrix_norm", "norm", "cholesky", "pinv", "lstsq",
-           "matrix_rank", "vecdot", "cross", "multi_dot", "matrix_power", "qr"]
+           "matrix_rank", "vecdot", "cross", "multi_dot", "matrix_power", "qr", "solve_triangular"]

@@ -27,7 +27,8 @@ from glassbox.autograd.ops.arithmetic import unbroadcast
 from glassbox.autograd.tensor import Tensor
 from glassbox.linalg._checks import LinAlgError, check_floating, check_square, singular_error
 
-__all__ = ["inv", "solve", "det", "slogdet", "Inv", "Solve", "Det", "LogAbsDet"]
+__all__ = ["inv", "solve", "solve_triangular", "det", "slogdet", "Inv", "Solve", "Det",
+           "LogAbsDet"]
 
 slogdet_result = namedtuple("slogdet", ["sign", "logabsdet"])
 
@@ -293,3 +294,44 @@ def slogdet(A: Tensor):
     check_square(A, "slogdet")
     sign = Tensor(np.asarray(np.linalg.slogdet(A._data)[0], dtype=A.dtype))
     return slogdet_result(sign, LogAbsDet.apply(A))
+
+
+def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
+                     unitriangular: bool = False) -> Tensor:
+    """X with A X = B (X A = B when ``left=False``) for a triangular A: only its upper
+    (``upper=True``) or lower triangle is read, and its diagonal is taken as ones with
+    ``unitriangular``.
+
+    Gradient: :func:`solve`'s, restricted to the triangle that was read (the other
+    entries of A do not take part).
+
+    Parameters
+    ----------
+    A : Tensor of shape (..., n, n)
+    B : Tensor of shape (..., n, k) (``left``) or (..., k, n)
+    upper : bool (keyword, required as in torch)
+    left, unitriangular : bool
+
+    See Also
+    --------
+    torch.linalg.solve_triangular, cholesky
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> L = gb.tensor([[2., 0.], [1., 1.]])
+    >>> gb.linalg.solve_triangular(L, gb.tensor([[4.], [3.]]), upper=False)
+    tensor([[2.],
+            [1.]])
+    """
+    check_square(A, "solve_triangular")
+    check_floating(B, "solve_triangular")
+    if B.ndim < 2:
+        raise RuntimeError(f"linalg.solve_triangular: The input tensor B must have at least "
+                           f"2 dimensions; received shape {B.shape}.")
+    # the triangle that is read (the rest of A plays no part, so gets no gradient)
+    triangle = A.triu(1 if unitriangular else 0) if upper else A.tril(-1 if unitriangular
+                                                                       else 0)
+    if unitriangular:
+        triangle = triangle + Tensor(np.eye(A.shape[-1], dtype=A.dtype))
+    return solve(triangle, B, left=left)
