@@ -1326,3 +1326,154 @@ def test_recurrent_errors_match_torch():
         for lib in (gb, torch):
             with pytest.raises(error, match=message):
                 build(lib)
+
+
+# ---------------------------------------------------------------------------- attention
+def test_scaled_dot_product_attention_matches_torch():
+    rng = np.random.default_rng(28)
+    shapes = [(2, 3, 5, 4), (2, 3, 6, 4), (2, 3, 6, 2)]
+    helper_test_op(shapes, TF.scaled_dot_product_attention, F.scaled_dot_product_attention)
+    helper_test_op([(2, 5, 4), (2, 5, 4), (2, 5, 3)],
+                   lambda q, k, v: TF.scaled_dot_product_attention(q, k, v, is_causal=True,
+                                                                   scale=0.3),
+                   lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True,
+                                                                  scale=0.3))
+    allowed = rng.random((5, 6)) < 0.7
+    allowed[:, 0] = True                                        # every query sees a key
+    float_mask = rng.normal(size=(5, 6))
+    for mask in (allowed, float_mask):
+        helper_test_op(shapes, lambda q, k, v, m=mask: TF.scaled_dot_product_attention(
+                           q, k, v, attn_mask=torch.tensor(m).to(
+                               q.dtype if m.dtype != bool else torch.bool)),
+                       lambda q, k, v, m=mask: F.scaled_dot_product_attention(
+                           q, k, v, attn_mask=gb.tensor(m).to(
+                               q.dtype if m.dtype != bool else gb.bool)))
+    assert_second_order_matches_torch(
+        lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
+        lambda q, k, v: TF.scaled_dot_product_attention(q, k, v, is_causal=True),
+        [rng.normal(size=(2, 4, 3)) for _ in range(3)])
+
+
+def _copy_weights(mine, theirs):
+    theirs.load_state_dict({k: torch.from_numpy(v.numpy().copy())
+                            for k, v in mine.state_dict().items()})
+
+
+def _compare_outputs(mine, theirs, arrays, call, dtype="float64", rtol=1e-7, atol=1e-9):
+    """call(module, lib, tensors) -> Tensor or tuple; outputs and every gradient compared."""
+    mine.to(np.dtype(dtype))
+    theirs.to(getattr(torch, dtype))
+    _copy_weights(mine, theirs)
+    flat = {}
+    for lib, module in ((gb, mine), (torch, theirs)):
+        tensors = [lib.tensor(a.astype(dtype), requires_grad=True) for a in arrays]
+        out = call(module, lib, tensors)
+        outs = [o for o in (out if isinstance(out, tuple) else (out,)) if o is not None]
+        rng = np.random.default_rng(29)
+        sum((o * lib.tensor(rng.uniform(-1, 1, tuple(o.shape)).astype(dtype))).sum()
+            for o in outs).backward()
+        flat[lib] = ([o.detach() for o in outs] + [t.grad for t in tensors]
+                     + [p.grad for _, p in module.named_parameters()])
+    for index, (a, b) in enumerate(zip(flat[gb], flat[torch], strict=True)):
+        assert_close(a, b, rtol, atol, f"{type(mine).__name__} result {index}")
+
+
+@pytest.mark.filterwarnings("ignore:Support for mismatched key_padding_mask and attn_mask")
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_multihead_attention_matches_torch(batch_first):
+    rng = np.random.default_rng(30)
+    shape = (3, 5, 8) if batch_first else (5, 3, 8)
+    builds = [lambda m: m.MultiheadAttention(8, 2, batch_first=batch_first),
+              lambda m: m.MultiheadAttention(8, 4, bias=False, batch_first=batch_first)]
+    for build in builds:
+        mine, theirs = build(nn), build(torch.nn)
+        assert_same_module(mine, theirs)
+        x = rng.normal(size=shape)
+        _compare_outputs(mine, theirs, [x], lambda m, lib, t: m(t[0], t[0], t[0]))
+        # cross-attention over a memory of 6 steps, a causal-like float mask, padding
+        memory = rng.normal(size=(3, 6, 8) if batch_first else (6, 3, 8))
+        padding = np.zeros((3, 6), dtype=bool)
+        padding[0, -2:] = True
+        mask = np.triu(np.full((5, 6), -np.inf), 2)
+
+        def call(m, lib, t, padding=padding, mask=mask):
+            return m(t[0], t[1], t[1], key_padding_mask=lib.tensor(padding),
+                     attn_mask=lib.tensor(mask).to(t[0].dtype), average_attn_weights=False)
+        _compare_outputs(mine, theirs, [x, memory], call)
+        _compare_outputs(mine, theirs, [x], lambda m, lib, t: m(t[0], t[0], t[0],
+                                                                need_weights=False))
+        _compare_outputs(mine, theirs, [x], lambda m, lib, t: m(t[0], t[0], t[0]),
+                         "float32", 1e-4, 1e-5)
+    # separate key and value sizes, unbatched input, a bool attention mask
+    mine = nn.MultiheadAttention(8, 2, kdim=3, vdim=5)
+    theirs = torch.nn.MultiheadAttention(8, 2, kdim=3, vdim=5)
+    assert list(mine.state_dict()) == list(theirs.state_dict())
+    blocked = np.triu(np.ones((4, 6), dtype=bool), 1)
+    _compare_outputs(mine, theirs, [rng.normal(size=(4, 8)), rng.normal(size=(6, 3)),
+                                    rng.normal(size=(6, 5))],
+                     lambda m, lib, t: m(t[0], t[1], t[2], attn_mask=lib.tensor(blocked)))
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+@pytest.mark.parametrize("activation", ["relu", "gelu"])
+def test_transformer_layers_match_torch(norm_first, activation):
+    rng = np.random.default_rng(31)
+    options = dict(dim_feedforward=16, dropout=0.0, activation=activation,
+                   norm_first=norm_first)
+    mine = nn.TransformerEncoderLayer(8, 2, **options)
+    theirs = torch.nn.TransformerEncoderLayer(8, 2, **options)
+    assert_same_module(mine, theirs)
+    src = rng.normal(size=(5, 3, 8))
+    causal = nn.Transformer.generate_square_subsequent_mask(5).numpy().astype(np.float64)
+    _compare_outputs(mine, theirs, [src], lambda m, lib, t: m(
+        t[0], src_mask=lib.tensor(causal)))
+    mine = nn.TransformerDecoderLayer(8, 2, batch_first=True, **options)
+    theirs = torch.nn.TransformerDecoderLayer(8, 2, batch_first=True, **options)
+    assert_same_module(mine, theirs)
+    _compare_outputs(mine, theirs, [rng.normal(size=(3, 4, 8)), rng.normal(size=(3, 6, 8))],
+                     lambda m, lib, t: m(t[0], t[1]))
+
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor is True")
+def test_transformer_stacks_match_torch():
+    rng = np.random.default_rng(32)
+    options = dict(d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=2,
+                   dim_feedforward=16, dropout=0.0)
+    mine, theirs = nn.Transformer(**options), torch.nn.Transformer(**options)
+    assert list(mine.state_dict()) == list(theirs.state_dict())
+    assert repr(mine) == repr(theirs)
+    assert_close(nn.Transformer.generate_square_subsequent_mask(4),
+                 torch.nn.Transformer.generate_square_subsequent_mask(4), 0, 0, "mask")
+    tgt_mask = torch.nn.Transformer.generate_square_subsequent_mask(4).double().numpy()
+    _compare_outputs(mine, theirs, [rng.normal(size=(6, 2, 8)), rng.normal(size=(4, 2, 8))],
+                     lambda m, lib, t: m(t[0], t[1], tgt_mask=lib.tensor(tgt_mask)))
+    layer = nn.TransformerEncoderLayer(8, 2, 16, 0.0, batch_first=True)
+    encoder = nn.TransformerEncoder(layer, 3, norm=nn.LayerNorm(8))
+    twin = torch.nn.TransformerEncoder(torch.nn.TransformerEncoderLayer(8, 2, 16, 0.0,
+                                                                        batch_first=True),
+                                       3, norm=torch.nn.LayerNorm(8))
+    assert list(encoder.state_dict()) == list(twin.state_dict())
+    assert encoder.layers[0].linear1.weight is not encoder.layers[1].linear1.weight
+    padding = np.zeros((2, 5), dtype=bool)
+    padding[1, 3:] = True
+    twin.eval()
+    encoder.eval()
+    _compare_outputs(encoder, twin, [rng.normal(size=(2, 5, 8))],
+                     lambda m, lib, t: m(t[0], src_key_padding_mask=lib.tensor(padding)))
+
+
+def test_attention_errors_match_torch():
+    cases = [
+        (lambda lib: lib.nn.MultiheadAttention(5, 2), AssertionError,
+         "embed_dim must be divisible by num_heads"),
+        (lambda lib: lib.nn.MultiheadAttention(4, 2)(lib.ones(3, 2, 5), lib.ones(3, 2, 5),
+                                                      lib.ones(3, 2, 5)),
+         AssertionError, "was expecting embedding dimension of 4, but got 5"),
+        (lambda lib: lib.nn.MultiheadAttention(4, 2)(lib.ones(3, 2, 4), lib.ones(3, 2, 4),
+                                                      lib.ones(3, 2, 4), is_causal=True),
+         RuntimeError, "Need attn_mask if specifying the is_causal hint"),
+    ]
+    for build, error, message in cases:
+        for lib in (gb, torch):
+            with pytest.raises(error, match=message):
+                build(lib)

@@ -70,6 +70,7 @@ from glassbox.nn._adaptive_max_pool import (
     adaptive_max_pool2d,
     adaptive_max_pool2d_with_indices,
 )
+from glassbox.nn._attention import scaled_dot_product_attention
 from glassbox.nn._conv import (  # the spatial operations, written in their own file
     _ArgumentError,
     adaptive_avg_pool2d,
@@ -130,7 +131,7 @@ __all__ = [
     "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
     "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
     "gaussian_nll_loss", "poisson_nll_loss", "rms_norm", "local_response_norm",
-    "channel_shuffle", "bilinear",
+    "channel_shuffle", "bilinear", "scaled_dot_product_attention",
 ]
 
 

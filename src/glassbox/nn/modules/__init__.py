@@ -29,6 +29,7 @@ from glassbox.nn.modules.activation import (
     Tanhshrink,
     Threshold,
 )
+from glassbox.nn.modules.attention import MultiheadAttention
 from glassbox.nn.modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
 from glassbox.nn.modules.container import (
     ModuleDict,
@@ -95,6 +96,13 @@ from glassbox.nn.modules.pooling import (
 )
 from glassbox.nn.modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from glassbox.nn.modules.sparse import Embedding
+from glassbox.nn.modules.transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 from glassbox.nn.modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
@@ -117,7 +125,9 @@ __all__ += [  # more activations
     "SoftMarginLoss", "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss", "TripletMarginLoss",
     "GaussianNLLLoss", "PoissonNLLLoss", "BatchNorm3d", "Dropout1d", "Dropout3d",
     "InstanceNorm3d", "Bilinear", "LocalResponseNorm", "RMSNorm", "ChannelShuffle",
-    "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell",
+    "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "MultiheadAttention",
+    "TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder",
+    "TransformerDecoder", "Transformer",
 ]
 __all__ += [  # the padding layers
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",

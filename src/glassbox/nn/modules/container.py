@@ -146,6 +146,24 @@ class ModuleList(Module):
         self._modules.clear()
         self.extend(modules)
 
+    def __repr__(self) -> str:
+        # torch's format: runs of identical children print once, as "(0-5): 6 x Block(...)"
+        reprs = [repr(module) for module in self]
+        if not reprs:
+            return f"{self._get_name()}()"
+        runs = []                                    # [start, end, repr] of each run
+        for index, text in enumerate(reprs):
+            if runs and runs[-1][2] == text:
+                runs[-1][1] = index
+            else:
+                runs.append([index, index, text])
+        lines = []
+        for start, end, text in runs:
+            label = f"({start})" if start == end else f"({start}-{end}): {end - start + 1} x"
+            line = f"{label}: {text}" if start == end else f"{label} {text}"
+            lines.append(line.replace("\n", "\n  "))
+        return f"{self._get_name()}(\n  " + "\n  ".join(lines) + "\n)"
+
 
 class ModuleDict(Module):
     """A dict of modules whose parameters are registered under their keys.
