@@ -42,7 +42,14 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
 
 
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:  # noqa: A002
-    """The cross product of 3-vectors along ``dim`` (shapes broadcast)."""
+    """The cross product of 3-vectors along ``dim`` (shapes broadcast).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.linalg.cross(gb.tensor([[1., 0., 0.]]), gb.tensor([[0., 0., 1.]]))
+    tensor([[ 0., -1.,  0.]])
+    """
     if input.ndim != other.ndim:
         raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions; "
                            f"received shapes {input.shape} and {other.shape}")
@@ -57,7 +64,14 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:  # noqa: A0
 
 
 def multi_dot(tensors) -> Tensor:
-    """A @ B @ C @ ... of a list of matrices (the first and last may be vectors)."""
+    """A @ B @ C @ ... of a list of matrices (the first and last may be vectors).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.linalg.multi_dot([gb.ones(3), gb.ones(3, 2), gb.tensor([1., 2.])])
+    tensor(9.)
+    """
     tensors = list(tensors)
     if len(tensors) < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got "
@@ -77,7 +91,15 @@ def multi_dot(tensors) -> Tensor:
 def matrix_power(A: Tensor, n: int) -> Tensor:
     """A^n for square matrices (batches too): repeated squaring; A^0 = I, A^-n = (A^-1)^n.
 
-    NOTE: A^0 is the constant I (torch's result is also I, with a zero gradient)."""
+    NOTE: A^0 is the constant I (torch's result is also I, with a zero gradient).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.linalg.matrix_power(gb.tensor([[2., 0.], [0., 4.]]), -1)
+    tensor([[0.5 , 0.  ],
+            [0.  , 0.25]])
+    """
     check_square(A, "matrix_power")
     check_floating(A, "matrix_power")
     if n == 0:

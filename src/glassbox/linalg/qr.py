@@ -110,6 +110,14 @@ def qr(A: Tensor, mode: str = "reduced"):
     See Also
     --------
     torch.linalg.qr
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> Q, R = gb.linalg.qr(gb.tensor([[3., 0.], [4., 5.]]))
+    >>> R.abs()                      # |R|: the signs are LAPACK's choice
+    tensor([[5., 4.],
+            [0., 3.]])
     """
     check_floating(A, "qr")
     if A.ndim < 2:
