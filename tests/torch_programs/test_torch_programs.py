@@ -107,12 +107,12 @@ def test_the_command_in_its_own_process_and_a_missing_api(tmp_path):
     assert final_loss(done.stdout) == pytest.approx(
         final_loss(run_with_torch(PROGRAMS / "custom_function.py")), rel=RTOL)
 
-    script = tmp_path / "transformer.py"
-    script.write_text("import torch\nx = torch.ones(2)\nlayer = torch.nn.Transformer()\n")
+    script = tmp_path / "ctc.py"
+    script.write_text("import torch\nx = torch.ones(2)\nloss = torch.nn.CTCLoss()\n")
     done = subprocess.run(command + [str(script)], env=env, capture_output=True, text=True,
                           timeout=300)
     assert done.returncode == 2
-    assert "needs torch.nn.Transformer, which glassbox lacks (line 3:" in done.stderr
+    assert "needs torch.nn.CTCLoss, which glassbox lacks (line 3:" in done.stderr
     assert "Traceback" not in done.stderr
 
     script.write_text("import torch.distributions\n")
