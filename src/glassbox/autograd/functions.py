@@ -117,42 +117,14 @@ isnan = _method("isnan")
 isfinite = _method("isfinite")
 # sin, cos, tan, log1p, expm1, erf, floor, ... (the Functions of ops.math)
 globals().update({name: _method(name) for name in _math.UNARY})
-# asinh, acosh, atanh; lgamma, digamma, erfinv, exp2 (ops.special)
+# asinh, acosh, atanh and NumPy's arc* names for the inverse functions
 globals().update({name: _method(name) for name in _math.INVERSE_HYPERBOLIC})
 arcsin, arccos, arctan = _method("asin"), _method("acos"), _method("atan")
 arcsinh, arccosh, arctanh = _method("asinh"), _method("acosh"), _method("atanh")
+# lgamma, digamma, erfinv, exp2 (ops.special)
 globals().update({name: _method(name) for name in _special.SPECIAL})
 logit = _method("logit")
-
-
-def einsum(equation: str, *operands) -> Tensor:
-    """Sums of products named by subscripts, ``torch.einsum`` (and NumPy's).
-
-    Examples
-    --------
-    >>> import glassbox as gb
-    >>> a, b = gb.ones(2, 3), gb.ones(3, 4)
-    >>> einsum("ij,jk->ik", a, b).shape
-    glassbox.Size([2, 4])
-    """
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = tuple(operands[0])
-    return _selection.Einsum.apply(equation, *operands)
-
-
-def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,  # noqa: A002
-             equal_nan: bool = False) -> bool:
-    """True when every |input - other| <= atol + rtol |other|.
-
-    Examples
-    --------
-    >>> import glassbox as gb
-    >>> gb.allclose(gb.tensor([1., 2.]), gb.tensor([1., 2.000001]))
-    True
-    """
-    import numpy as np
-
-    return bool(np.allclose(input.numpy(), other.numpy(), rtol, atol, equal_nan))
+# diagonals, arithmetic, rearranging, summaries, sampling
 diag = _method("diag")
 diagonal = _method("diagonal")
 diag_embed = _method("diag_embed")
@@ -210,6 +182,71 @@ unique = _method("unique")
 lerp = _method("lerp")
 amin = _method("amin")
 dot = _method("dot")
+# logic, comparisons and special values
+any = _method("any")  # noqa: A001
+all = _method("all")  # noqa: A001
+logical_and = _method("logical_and")
+logical_or = _method("logical_or")
+logical_xor = _method("logical_xor")
+logical_not = _method("logical_not")
+isinf = _method("isinf")
+isposinf = _method("isposinf")
+isneginf = _method("isneginf")
+nan_to_num = _method("nan_to_num")
+isin = _method("isin")
+eq, ne, lt, le, gt, ge = (_method(name) for name in ("eq", "ne", "lt", "le", "gt", "ge"))
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+clone = _method("clone")
+detach = _method("detach")
+swapdims = _method("swapdims")
+fliplr = _method("fliplr")
+flipud = _method("flipud")
+broadcast_to = _method("broadcast_to")
+absolute = _method("absolute")
+negative = _method("negative")
+positive = _method("positive")
+sgn = _method("sgn")
+# running reductions, order statistics, indexing and splitting
+logcumsumexp = _method("logcumsumexp")
+mode = _method("mode")
+index_add = _method("index_add")
+index_copy = _method("index_copy")
+index_fill = _method("index_fill")
+tensor_split = _method("tensor_split")
+hsplit = _method("hsplit")
+vsplit = _method("vsplit")
+dsplit = _method("dsplit")
+histc = _method("histc")
+
+
+def einsum(equation: str, *operands) -> Tensor:
+    """Sums of products named by subscripts, ``torch.einsum`` (and NumPy's).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> a, b = gb.ones(2, 3), gb.ones(3, 4)
+    >>> einsum("ij,jk->ik", a, b).shape
+    glassbox.Size([2, 4])
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return _selection.Einsum.apply(equation, *operands)
+
+
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,  # noqa: A002
+             equal_nan: bool = False) -> bool:
+    """True when every |input - other| <= atol + rtol |other|.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.allclose(gb.tensor([1., 2.]), gb.tensor([1., 2.000001]))
+    True
+    """
+    import numpy as np
+
+    return bool(np.allclose(input.numpy(), other.numpy(), rtol, atol, equal_nan))
 
 
 def outer(input: Tensor, vec2: Tensor) -> Tensor:  # noqa: A002
@@ -544,31 +581,6 @@ def cartesian_prod(*tensors) -> Tensor:
     return stack([grid.reshape(-1) for grid in grids], 1)
 
 
-any = _method("any")  # noqa: A001
-all = _method("all")  # noqa: A001
-logical_and = _method("logical_and")
-logical_or = _method("logical_or")
-logical_xor = _method("logical_xor")
-logical_not = _method("logical_not")
-isinf = _method("isinf")
-isposinf = _method("isposinf")
-isneginf = _method("isneginf")
-nan_to_num = _method("nan_to_num")
-isin = _method("isin")
-eq, ne, lt, le, gt, ge = (_method(name) for name in ("eq", "ne", "lt", "le", "gt", "ge"))
-greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
-clone = _method("clone")
-detach = _method("detach")
-swapdims = _method("swapdims")
-fliplr = _method("fliplr")
-flipud = _method("flipud")
-broadcast_to = _method("broadcast_to")
-absolute = _method("absolute")
-negative = _method("negative")
-positive = _method("positive")
-sgn = _method("sgn")
-
-
 def concat(tensors, dim: int = 0) -> Tensor:
     """Same as :func:`glassbox.cat` (torch's other names: concat, concatenate).
 
@@ -727,18 +739,6 @@ def fmin(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
     a = input.where(~input.isnan(), other)
     b = other.where(~other.isnan(), input)
     return a.minimum(b)
-
-
-logcumsumexp = _method("logcumsumexp")
-mode = _method("mode")
-index_add = _method("index_add")
-index_copy = _method("index_copy")
-index_fill = _method("index_fill")
-tensor_split = _method("tensor_split")
-hsplit = _method("hsplit")
-vsplit = _method("vsplit")
-dsplit = _method("dsplit")
-histc = _method("histc")
 
 
 def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
