@@ -761,6 +761,9 @@ def _run_program(name: str, engine: str, dtype: str) -> dict:
     ("conv_norms_pixelshuffle.py", 16),
     # Embedding, a 2-layer LSTM (batch_first, carried state), Linear, clipping, Adam
     ("char_lstm.py", 11),
+    # Embedding, a positional Parameter, a 2-layer pre-norm TransformerEncoder with a
+    # padding mask, a Linear head, SGD with a cosine schedule: 2 + 2 * 12 + 2 + 2
+    ("transformer_classifier.py", 30),
 ])
 @pytest.mark.parametrize("dtype, rtol, atol", [("float64", 1e-10, 1e-12),
                                                 ("float32", 1e-4, 1e-6)])
