@@ -549,3 +549,23 @@ def test_linalg_diagonal_and_matmul():
     helper_test_op([(2, 3, 4)], lambda a: torch.linalg.diagonal(a, offset=1),
                    lambda a: gb.linalg.diagonal(a, offset=1))
     helper_test_op([(2, 3), (3,)], torch.linalg.matmul, gb.linalg.matmul)
+
+
+@pytest.mark.parametrize("N", [None, 2, 4])
+def test_linalg_vander_including_zero_entries(N):
+    values = [[0.0, 1.5, -2.0], [0.5, 0.0, 3.0]]   # x = 0: the gradient of x^0 is 0
+    helper_test_op(None, lambda x: torch.linalg.vander(x, N=N),
+                   lambda x: gb.linalg.vander(x, N=N), values=[values])
+    for lib in (gb, torch):
+        with pytest.raises(RuntimeError, match="N must be greater than 1"):
+            lib.linalg.vander(lib.ones(3), N=1)
+
+
+@pytest.mark.parametrize("N", [None, 0, 1, 4])
+@pytest.mark.parametrize("increasing", [False, True])
+def test_vander(N, increasing):
+    # torch 2.13's own torch.vander backward fails (an in-place error): values only
+    helper_test_op(None, lambda x: torch.vander(x, N, increasing),
+                   lambda x: gb.vander(x, N, increasing), values=[[0.0, 1.5, -2.0]],
+                   forward_only=True)
+    assert_close(gb.vander(gb.tensor([2, 3])), torch.vander(torch.tensor([2, 3])), 0, 0, "ints")

@@ -50,7 +50,7 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "broadcast_shapes", "absolute", "negative", "positive", "sgn", "atleast_1d",
            "atleast_2d", "atleast_3d", "dist", "inner", "fmax", "fmin", "logcumsumexp",
            "mode", "index_add", "index_copy", "index_fill", "tensor_split", "hsplit",
-           "vsplit", "dsplit", "histc", "trapezoid", "trapz"]
+           "vsplit", "dsplit", "histc", "trapezoid", "trapz", "vander"]
 
 
 def _method(name: str):
@@ -765,3 +765,27 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
 
 
 trapz = trapezoid
+
+
+def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:  # noqa: N803
+    """The Vandermonde matrix of a 1-D ``x``, powers decreasing from x^(N-1) to x^0 (or
+    increasing), ``torch.vander``; see :func:`glassbox.linalg.vander`.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.vander(gb.tensor([2, 3]))
+    tensor([[2, 1],
+            [3, 1]])
+    """
+    from glassbox.linalg.products import vander as increasing_powers
+
+    if x.ndim != 1:
+        raise RuntimeError(f"x must be a one-dimensional tensor; received {x.ndim}-D")
+    N = x.shape[0] if N is None else N
+    if N < 0:
+        raise RuntimeError(f"N must be non-negative; received N={N}")
+    if N <= 1:  # no powers above x^0: a column of ones, or nothing
+        return x.new_ones((x.shape[0], N))
+    powers = increasing_powers(x, N=N)
+    return powers if increasing else powers.flip(-1)

@@ -42,7 +42,7 @@ from glassbox.linalg.inverse import det, inv, slogdet, solve, solve_triangular
 from glassbox.linalg.least_squares import lstsq, matrix_rank, pinv
 from glassbox.linalg.matrix_functions import cond, matrix_exp
 from glassbox.linalg.norms import matrix_norm, norm, vector_norm
-from glassbox.linalg.products import cross, matrix_power, multi_dot, vecdot
+from glassbox.linalg.products import cross, matrix_power, multi_dot, vander, vecdot
 from glassbox.linalg.qr import qr
 from glassbox.linalg.spectral import eigh, eigvalsh, svd, svdvals
 
@@ -75,4 +75,4 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:  # noqa: A002
 __all__ = ["LinAlgError", "inv", "solve", "det", "slogdet", "eigh", "eigvalsh", "svd",
            "svdvals", "vector_norm", "matrix_norm", "norm", "cholesky", "pinv", "lstsq",
            "matrix_rank", "vecdot", "cross", "multi_dot", "matrix_power", "qr",
-           "solve_triangular", "matrix_exp", "cond", "diagonal", "matmul"]
+           "solve_triangular", "matrix_exp", "cond", "diagonal", "matmul", "vander"]

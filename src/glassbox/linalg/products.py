@@ -26,7 +26,7 @@ import numpy as np
 from glassbox.autograd.tensor import Tensor
 from glassbox.linalg._checks import check_floating, check_square
 
-__all__ = ["vecdot", "cross", "multi_dot", "matrix_power"]
+__all__ = ["vecdot", "cross", "multi_dot", "matrix_power", "vander"]
 
 
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
@@ -117,3 +117,27 @@ def matrix_power(A: Tensor, n: int) -> Tensor:
         if n:
             square = square @ square
     return result
+
+
+def vander(x: Tensor, *, N: int | None = None) -> Tensor:  # noqa: N803 (torch's name)
+    """The Vandermonde matrix: row i is 1, x_i, x_i^2, ..., x_i^(N-1) (N = len(x) by
+    default), the design matrix of a polynomial fit.
+
+    The powers are running products (``cumprod``), so the gradient is right at x = 0
+    too (x^0 = 1 has derivative 0 there, where pow's rule would give 0 * inf).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.linalg.vander(gb.tensor([2., 3.]), N=3)
+    tensor([[1., 2., 4.],
+            [1., 3., 9.]])
+    """
+    from glassbox.autograd.factories import cat
+
+    N = x.shape[-1] if N is None else N
+    if N <= 1:
+        raise RuntimeError(f"N must be greater than 1; received N={N}")
+    ones = x.new_ones(x.shape + (1,))
+    repeated = x.unsqueeze(-1).expand(x.shape + (N - 1,))  # (..., n, N - 1)
+    return cat([ones, repeated.cumprod(-1)], -1)  # (..., n, N)
