@@ -1480,3 +1480,50 @@ def test_attention_errors_match_torch():
         for lib in (gb, torch):
             with pytest.raises(error, match=message):
                 build(lib)
+
+
+# ---------------------------------------------------------------------------- max unpooling
+@pytest.mark.parametrize("pool, size, output_size", [
+    (dict(kernel_size=2), (2, 3, 4, 6), None), (dict(kernel_size=2), (1, 2, 5, 5), (5, 5)),
+    (dict(kernel_size=3, stride=2, padding=1), (2, 2, 7, 5), None),
+    (dict(kernel_size=3, stride=2, padding=1), (2, 2, 7, 6), [2, 2, 7, 6]),
+])
+def test_max_unpool2d_matches_torch(pool, size, output_size):
+    x = np.random.default_rng(33).normal(size=size)
+    _, indices = TF.max_pool2d(torch.tensor(x), return_indices=True, **pool)
+    values = TF.max_pool2d(torch.tensor(x), **pool).numpy()
+    helper_test_op(None, lambda v, i: TF.max_unpool2d(v, i, output_size=output_size, **pool),
+                   lambda v, i: F.max_unpool2d(v, i, output_size=output_size, **pool),
+                   values=[values, indices.numpy()])
+    mine, theirs = nn.MaxUnpool2d(**pool), torch.nn.MaxUnpool2d(**pool)
+    assert_same_module(mine, theirs)
+    # a whole pool / unpool round trip in glassbox: the maxima where they were
+    values_gb, indices_gb = F.max_pool2d(gb.tensor(x), return_indices=True, **pool)
+    assert_close(indices_gb, indices, 0, 0, "max_pool2d indices")
+    assert_close(mine(values_gb, indices_gb, output_size),
+                 theirs(torch.tensor(values), indices, output_size), 0, 0, "unpooled")
+
+
+def test_max_unpool1d_and_errors_match_torch():
+    x = np.random.default_rng(34).normal(size=(2, 3, 9))
+    values, indices = TF.max_pool1d(torch.tensor(x), 3, 2, return_indices=True)
+    helper_test_op(None, lambda v, i: TF.max_unpool1d(v, i, 3, 2),
+                   lambda v, i: F.max_unpool1d(v, i, 3, 2),
+                   values=[values.numpy(), indices.numpy()])
+    assert_same_module(nn.MaxUnpool1d(3, 2), torch.nn.MaxUnpool1d(3, 2))
+    # the maxima of a 4 x 5 ramp sit at flat positions 6, 8, 16, 18: beyond a 4 x 4 plane
+    y, i = TF.max_pool2d(torch.arange(20.0).reshape(1, 1, 4, 5), 2, return_indices=True)
+    cases = [
+        (lambda lib, f: f.max_unpool2d(lib.tensor(y.numpy()), lib.tensor(i.numpy()), 2,
+                                       output_size=(7, 7)), ValueError,
+         r"invalid output_size \"\(7, 7\)\" \(dim 0 must be between 2 and 6\)"),
+        (lambda lib, f: f.max_unpool2d(lib.tensor(y.numpy()), lib.tensor(i.numpy()[..., :1]),
+                                       2), RuntimeError,
+         "Expected shape of indices to be same as that of the input tensor"),
+        (lambda lib, f: f.max_unpool2d(lib.tensor(y.numpy()), lib.tensor(i.numpy()), 2),
+         RuntimeError, r"Found an invalid max index: \d+ \(output volumes are of size 4x4\)"),
+    ]
+    for build, error, message in cases:
+        for lib, functional in ((gb, F), (torch, TF)):
+            with pytest.raises(error, match=message):
+                build(lib, functional)

@@ -83,6 +83,8 @@ from glassbox.nn.modules import (
     MarginRankingLoss,
     MaxPool1d,
     MaxPool2d,
+    MaxUnpool1d,
+    MaxUnpool2d,
     Mish,
     Module,
     ModuleDict,
@@ -162,5 +164,5 @@ __all__ = [
     "InstanceNorm3d", "Bilinear", "LocalResponseNorm", "RMSNorm", "ChannelShuffle",
     "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "MultiheadAttention",
     "TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder",
-    "TransformerDecoder", "Transformer",
+    "TransformerDecoder", "Transformer", "MaxUnpool1d", "MaxUnpool2d",
 ]

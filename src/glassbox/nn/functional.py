@@ -95,6 +95,7 @@ from glassbox.nn._losses import (
     soft_margin_loss,
     triplet_margin_loss,
 )
+from glassbox.nn._max_unpool import max_unpool1d, max_unpool2d
 from glassbox.nn._normalization import (
     group_norm,
     instance_norm,
@@ -131,7 +132,8 @@ __all__ = [
     "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
     "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
     "gaussian_nll_loss", "poisson_nll_loss", "rms_norm", "local_response_norm",
-    "channel_shuffle", "bilinear", "scaled_dot_product_attention",
+    "channel_shuffle", "bilinear", "scaled_dot_product_attention", "max_unpool1d",
+    "max_unpool2d",
 ]
 
 

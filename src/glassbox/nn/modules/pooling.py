@@ -7,7 +7,7 @@ from glassbox.nn import functional as F
 from glassbox.nn.modules.module import Module
 
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "MaxPool1d",
-           "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d"]
+           "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "MaxUnpool1d", "MaxUnpool2d"]
 
 
 class MaxPool2d(Module):
@@ -260,3 +260,73 @@ class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
 
     def forward(self, input):  # noqa: A002
         return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
+
+
+def _pair_of(value):
+    """torch's ``_pair``: an int as a 2-tuple."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+
+class MaxUnpool2d(Module):
+    """Put each max-pooled value back at its recorded position (zeros elsewhere).
+
+    Parameters
+    ----------
+    kernel_size : int or (int, int)
+    stride : int or (int, int), optional
+        Defaults to ``kernel_size``.
+    padding : int or (int, int), default=0
+
+    See Also
+    --------
+    torch.nn.MaxUnpool2d, glassbox.nn.functional.max_unpool2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> pool, unpool = MaxPool2d(2, return_indices=True), MaxUnpool2d(2)
+    >>> unpool(*pool(gb.randn(1, 3, 4, 4))).shape
+    glassbox.Size([1, 3, 4, 4])
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0) -> None:
+        super().__init__()
+        self.kernel_size = _pair_of(kernel_size)
+        self.stride = _pair_of(stride if stride is not None else kernel_size)
+        self.padding = _pair_of(padding)
+
+    def forward(self, input, indices, output_size=None):  # noqa: A002
+        return F.max_unpool2d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(Module):
+    """Put each max-pooled value of a sequence back at its recorded position.
+
+    See Also
+    --------
+    torch.nn.MaxUnpool1d, glassbox.nn.functional.max_unpool1d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> pool, unpool = MaxPool1d(2, return_indices=True), MaxUnpool1d(2)
+    >>> unpool(*pool(gb.randn(1, 3, 6))).shape
+    glassbox.Size([1, 3, 6])
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0) -> None:
+        super().__init__()
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
+
+    def forward(self, input, indices, output_size=None):  # noqa: A002
+        return F.max_unpool1d(input, indices, self.kernel_size, self.stride, self.padding,
+                              output_size)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
