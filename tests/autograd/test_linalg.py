@@ -401,6 +401,34 @@ RESULT = [nll.detach(), log_lengthscale.detach(), log_noise.detach(), mean.detac
 """
 
 
+POISSON_MAP = """
+import torch
+
+X = torch.tensor(DATA)                                   # (n, 3)
+X = (X - X.mean(0)) / X.std(0)                           # standardised features
+counts = torch.round(2 * torch.exp(X @ torch.tensor([0.3, -0.2, 0.1], dtype=X.dtype)))
+w = torch.zeros(3, dtype=X.dtype, requires_grad=True)
+optimizer = torch.optim.SGD([w], lr=0.02, momentum=0.5)
+for _ in range(60):
+    optimizer.zero_grad()
+    log_rate = X @ w
+    # Poisson negative log-likelihood, log k! = lgamma(k + 1), and a Gaussian prior (MAP)
+    nll = -(counts * log_rate - log_rate.exp() - torch.lgamma(counts + 1)).mean()
+    loss = nll + 0.5 * torch.linalg.vector_norm(w) ** 2 / len(X)
+    loss.backward()
+    optimizer.step()
+residual = counts - torch.exp(X @ w).detach()
+edges = torch.quantile(residual, torch.tensor([0.25, 0.5, 0.75], dtype=X.dtype))
+histogram = torch.bincount(torch.bucketize(residual, edges), minlength=4)
+correlation = torch.corrcoef(torch.stack([residual, X[:, 0]]))
+entropy_term = torch.xlogy(counts, counts).sum()
+running = torch.cumprod(1 + X[:6, 0].abs() / 10, 0)
+top = torch.topk(torch.cdist(X[:5], X[5:10]).flatten(), 3).values
+RESULT = [w.detach(), nll.detach(), edges, histogram, correlation, entropy_term, running,
+          top, torch.diag(torch.cov(X.T)), torch.trace(torch.cov(X.T))]
+"""
+
+
 def _run(program: str, data: np.ndarray, as_glassbox: bool) -> list:
     namespace = {"DATA": data.tolist()}
     if as_glassbox:
@@ -412,8 +440,8 @@ def _run(program: str, data: np.ndarray, as_glassbox: bool) -> list:
             for t in namespace["RESULT"]]
 
 
-@pytest.mark.parametrize("program", [PCA, LEAST_SQUARES, GAUSSIAN_PROCESS],
-                         ids=["pca", "least squares", "gaussian process"])
+@pytest.mark.parametrize("program", [PCA, LEAST_SQUARES, GAUSSIAN_PROCESS, POISSON_MAP],
+                         ids=["pca", "least squares", "gaussian process", "poisson map"])
 def test_real_programs_run_with_glassbox_as_torch(program):
     data = np.random.default_rng(11).standard_normal((40, 3)) * [3.0, 1.0, 0.2]
     mine = _run(program, data, as_glassbox=True)

@@ -824,3 +824,15 @@ def test_trapezoid():
                    lambda y, x: gb.trapezoid(y, x.cumsum(0)))
     helper_test_op([(3, 5), (3, 5)], lambda y, x: torch.trapezoid(y, x, dim=1),
                    lambda y, x: gb.trapezoid(y, x, dim=1))
+
+
+def test_cov_and_corrcoef():
+    helper_test_op([(3, 6)], lambda x: (torch.cov(x), x.cov(correction=0), torch.corrcoef(x)),
+                   lambda x: (gb.cov(x), x.cov(correction=0), gb.corrcoef(x)))
+    helper_test_op([(6,)], torch.cov, gb.cov)
+    frequency, reliability = [1, 2, 1, 3, 1, 1], [0.5, 1.0, 2.0, 1.0, 0.3, 0.9]
+    helper_test_op([(3, 6)],
+                   lambda x: torch.cov(x, fweights=torch.tensor(frequency),
+                                       aweights=torch.tensor(reliability, dtype=x.dtype)),
+                   lambda x: gb.cov(x, fweights=gb.tensor(frequency),
+                                    aweights=gb.tensor(reliability, dtype=x.dtype)))

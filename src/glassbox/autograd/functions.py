@@ -50,7 +50,8 @@ __all__ = ["abs", "argmax", "argmin", "clamp", "exp", "flatten", "log", "log_sof
            "broadcast_shapes", "absolute", "negative", "positive", "sgn", "atleast_1d",
            "atleast_2d", "atleast_3d", "dist", "inner", "fmax", "fmin", "logcumsumexp",
            "mode", "index_add", "index_copy", "index_fill", "tensor_split", "hsplit",
-           "vsplit", "dsplit", "histc", "trapezoid", "trapz", "vander"]
+           "vsplit", "dsplit", "histc", "trapezoid", "trapz", "vander", "cov",
+           "corrcoef"]
 
 
 def _method(name: str):
@@ -217,6 +218,8 @@ hsplit = _method("hsplit")
 vsplit = _method("vsplit")
 dsplit = _method("dsplit")
 histc = _method("histc")
+cov = _method("cov")
+corrcoef = _method("corrcoef")
 
 
 def einsum(equation: str, *operands) -> Tensor:

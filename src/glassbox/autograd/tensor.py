@@ -1216,6 +1216,15 @@ class Tensor:
         """(values, indices) of the running minimum along ``dim``."""
         return ops.summaries.cummin(self, dim)
 
+    def cov(self, *, correction: int = 1, fweights=None, aweights=None):
+        """The covariance matrix of the rows (variables) over the columns (observations)."""
+        return ops.summaries.cov(self, correction=correction, fweights=fweights,
+                                 aweights=aweights)
+
+    def corrcoef(self):
+        """Pearson correlation coefficients between the rows."""
+        return ops.summaries.corrcoef(self)
+
     def isclose(self, other, rtol: float = 1e-05, atol: float = 1e-08,
                 equal_nan: bool = False) -> Tensor:
         """|self - other| <= atol + rtol |other| element-wise (a bool Tensor)."""

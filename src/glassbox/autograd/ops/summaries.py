@@ -24,7 +24,7 @@ from glassbox.autograd.ops.selection import gather
 from glassbox.autograd.tensor import Tensor
 
 __all__ = ["count_nonzero", "nansum", "nanmean", "std_mean", "var_mean", "cummax",
-           "cummin"]
+           "cummin", "cov", "corrcoef"]
 
 
 def count_nonzero(x: Tensor, dim=None) -> Tensor:
@@ -85,3 +85,66 @@ def cummax(x: Tensor, dim: int):
 def cummin(x: Tensor, dim: int):
     """(values, indices) of the running minimum along ``dim``."""
     return _running_extreme(x, dim, False)
+
+
+def cov(x: Tensor, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
+    """The covariance matrix of the variables in the rows of ``x`` (observations in the
+    columns), as NumPy's ``cov``: with weights w (frequency x reliability),
+    C = (x - mean_w) diag(w) (x - mean_w)^T / (sum w - correction * (sum w a / sum w)).
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.cov(gb.tensor([[0., 1., 2.], [2., 1., 0.]]))
+    tensor([[ 1., -1.],
+            [-1.,  1.]])
+    """
+    if x.ndim > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got "
+                           f"an input with {x.ndim} dimensions")
+    rows = x.reshape(1, -1) if x.ndim < 2 else x  # (variables, observations)
+    if rows.dtype.kind != "f":
+        rows = rows.float()
+    n = rows.shape[1]
+    weights = None
+    for given in (fweights, aweights):
+        if given is not None:
+            array = given._data if isinstance(given, Tensor) else np.asarray(given)
+            if array.ndim != 1 or array.shape[0] != n:
+                raise RuntimeError(f"cov(): expected weights to be a 1-D tensor with {n} "
+                                   f"entries (one per observation); received shape "
+                                   f"{array.shape}")
+            if (array < 0).any():
+                raise RuntimeError("cov(): weights cannot be negative")
+            weights = array if weights is None else weights * array
+    if weights is None:
+        weights = np.ones(n)
+    total = weights.sum()
+    if aweights is None:
+        factor = total - correction
+    else:
+        a = aweights._data if isinstance(aweights, Tensor) else np.asarray(aweights)
+        factor = total - correction * (weights * a).sum() / total
+    w = Tensor(weights.astype(rows.dtype))
+    mean = (rows * w).sum(1, keepdim=True) / float(total)  # (variables, 1)
+    centered = rows - mean
+    result = (centered * w) @ centered.mT / float(max(factor, 0))
+    return result.reshape(()) if x.ndim < 2 else result
+
+
+def corrcoef(x: Tensor) -> Tensor:
+    """Pearson correlations between the rows of ``x``: cov_ij / sqrt(cov_ii cov_jj),
+    clipped to [-1, 1] as torch.
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.corrcoef(gb.tensor([[0., 1., 2.], [2., 1., 0.]]))
+    tensor([[ 1., -1.],
+            [-1.,  1.]])
+    """
+    c = cov(x)
+    if c.ndim == 0:
+        return c / c
+    spread = c.diagonal().sqrt()
+    return (c / spread.unsqueeze(1) / spread.unsqueeze(0)).clamp(-1, 1)
