@@ -1527,3 +1527,74 @@ def test_max_unpool1d_and_errors_match_torch():
         for lib, functional in ((gb, F), (torch, TF)):
             with pytest.raises(error, match=message):
                 build(lib, functional)
+
+
+# ------------------------------------------------------------------------- spectral / weight norm
+def _train_both(mine, theirs, shape, steps=3, dtype="float64"):
+    """A few SGD steps on both modules from the same state; the states compared."""
+    rng = np.random.default_rng(35)
+    for lib, module in ((gb, mine), (torch, theirs)):
+        optimizer = lib.optim.SGD(module.parameters(), lr=0.1)
+        for step in range(steps):
+            x = lib.tensor(np.random.default_rng(step).normal(size=shape).astype(dtype))
+            optimizer.zero_grad()
+            (module(x) ** 2).mean().backward()
+            optimizer.step()
+    state, reference = mine.state_dict(), theirs.state_dict()
+    assert list(state) == list(reference)
+    for name in reference:
+        assert_close(state[name], reference[name], 1e-9, 1e-12, name)
+    x = rng.normal(size=shape).astype(dtype)
+    mine.eval()
+    theirs.eval()
+    assert_close(mine(gb.tensor(x)), theirs(torch.tensor(x)), 1e-9, 1e-12, "eval output")
+
+
+@pytest.mark.parametrize("build, shape", [
+    (lambda m: m.Linear(5, 4), (3, 5)), (lambda m: m.Conv2d(2, 3, 3), (2, 2, 5, 5)),
+    (lambda m: m.ConvTranspose2d(3, 2, 2, stride=2), (2, 3, 3, 3)),
+])
+def test_spectral_norm_matches_torch(build, shape):
+    theirs = torch.nn.utils.spectral_norm(build(torch.nn).double(), n_power_iterations=2)
+    mine = gb.nn.utils.spectral_norm(build(nn).double(), n_power_iterations=2)
+    assert list(mine.state_dict()) == list(theirs.state_dict())
+    assert mine.weight_u.shape == tuple(theirs.weight_u.shape)  # dim=1 for transposed
+    mine.load_state_dict(theirs.state_dict())                    # the same u, v
+    _train_both(mine, theirs, shape)
+    # the normalised weight's largest singular value is about 1
+    matrix = mine.weight.numpy().reshape(mine.weight.shape[0], -1)
+    if isinstance(mine, nn.ConvTranspose2d):
+        matrix = np.moveaxis(mine.weight.numpy(), 1, 0).reshape(mine.weight.shape[1], -1)
+    assert abs(np.linalg.svd(matrix, compute_uv=False)[0] - 1) < 0.2
+    removed = gb.nn.utils.remove_spectral_norm(mine)
+    assert list(removed.state_dict()) == list(torch.nn.utils.remove_spectral_norm(
+        theirs).state_dict())
+    assert_close(removed.weight, theirs.weight, 1e-9, 1e-12, "removed weight")
+
+
+@pytest.mark.filterwarnings("ignore:`torch.nn.utils.weight_norm` is deprecated")
+@pytest.mark.parametrize("dim", [0, 1, None])
+def test_weight_norm_matches_torch(dim):
+    theirs = torch.nn.utils.weight_norm(torch.nn.Conv2d(2, 3, 3).double(), dim=dim)
+    mine = gb.nn.utils.weight_norm(nn.Conv2d(2, 3, 3).double(), dim=dim)
+    assert list(mine.state_dict()) == list(theirs.state_dict())
+    assert mine.weight_g.shape == tuple(theirs.weight_g.shape)
+    mine.load_state_dict(theirs.state_dict())
+    _train_both(mine, theirs, (2, 2, 5, 5))
+    removed = gb.nn.utils.remove_weight_norm(mine)
+    assert list(removed.state_dict()) == list(torch.nn.utils.remove_weight_norm(
+        theirs).state_dict())
+    assert_close(removed.weight, theirs.weight, 1e-9, 1e-12, "removed weight")
+    with pytest.warns(FutureWarning, match="weight_norm` is deprecated"):
+        gb.nn.utils.weight_norm(nn.Linear(2, 2))
+
+
+def test_reparametrisation_errors_match_torch():
+    for lib in (gb, torch):
+        layer = lib.nn.utils.spectral_norm(lib.nn.Linear(2, 2))
+        with pytest.raises(RuntimeError, match="Cannot register two spectral_norm hooks"):
+            lib.nn.utils.spectral_norm(layer)
+        with pytest.raises(ValueError, match="Expected n_power_iterations to be positive"):
+            lib.nn.utils.spectral_norm(lib.nn.Linear(2, 2), n_power_iterations=0)
+        with pytest.raises(ValueError, match="spectral_norm of 'bias' not found"):
+            lib.nn.utils.remove_spectral_norm(layer, "bias")
