@@ -19,7 +19,6 @@ tensor([[1., 1.],
 from __future__ import annotations
 
 import numpy as np
-from scipy import linalg as scipy_linalg
 
 from glassbox.autograd.function import Function
 from glassbox.autograd.tensor import Tensor
@@ -35,6 +34,9 @@ class MatrixExp(Function):
 
     @staticmethod
     def forward(ctx, A):
+        # NOTE: imported here: scipy.linalg would add ~70 ms to every `import glassbox`
+        from scipy import linalg as scipy_linalg
+
         ctx.save_for_backward(A)
         data = A._data
         if data.ndim == 2:
