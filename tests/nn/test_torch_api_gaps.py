@@ -1598,3 +1598,83 @@ def test_reparametrisation_errors_match_torch():
             lib.nn.utils.spectral_norm(lib.nn.Linear(2, 2), n_power_iterations=0)
         with pytest.raises(ValueError, match="spectral_norm of 'bias' not found"):
             lib.nn.utils.remove_spectral_norm(layer, "bias")
+
+
+# ---------------------------------------------------------------------------- packed sequences
+def test_padding_and_packing_match_torch():
+    from torch.nn.utils import rnn as trnn
+
+    from glassbox.nn.utils import rnn as grnn
+
+    rng = np.random.default_rng(36)
+    arrays = [rng.normal(size=(n, 2)) for n in (3, 5, 1, 5)]
+    for batch_first in (False, True):
+        for side in ("right", "left"):
+            helper_test_op(None, lambda *s, first=batch_first, side=side: trnn.pad_sequence(
+                               list(s), first, -1.0, side),
+                           lambda *s, first=batch_first, side=side: grnn.pad_sequence(
+                               list(s), first, -1.0, side),
+                           values=arrays)
+    lengths = [n.shape[0] for n in arrays]
+    padded = trnn.pad_sequence([torch.tensor(a) for a in arrays]).numpy()
+    for enforce_sorted, order in ((False, [0, 1, 2, 3]), (True, [1, 3, 0, 2])):
+        ours = grnn.pack_padded_sequence(gb.tensor(padded[:, order]),
+                                         [lengths[i] for i in order],
+                                         enforce_sorted=enforce_sorted)
+        theirs = trnn.pack_padded_sequence(torch.tensor(padded[:, order]),
+                                           [lengths[i] for i in order],
+                                           enforce_sorted=enforce_sorted)
+        for mine, reference, what in zip(ours, theirs, ours._fields):
+            assert (mine is None) == (reference is None), what
+            if mine is not None:
+                assert_close(mine, reference, 0, 0, what)
+        for batch_first in (False, True):
+            for a, b in zip(grnn.pad_packed_sequence(ours, batch_first, -2.0, total_length=6),
+                            trnn.pad_packed_sequence(theirs, batch_first, -2.0,
+                                                     total_length=6)):
+                assert_close(a, b, 0, 0, "pad_packed_sequence")
+    packed = grnn.pack_sequence([gb.tensor(a) for a in arrays], enforce_sorted=False)
+    assert_close(packed.data, trnn.pack_sequence([torch.tensor(a) for a in arrays],
+                                                 enforce_sorted=False).data, 0, 0, "pack")
+    for lib, utils in ((gb, grnn), (torch, trnn)):
+        with pytest.raises(RuntimeError, match="must be sorted in decreasing order"):
+            utils.pack_padded_sequence(lib.tensor(padded), lengths)
+        with pytest.raises(RuntimeError, match="Length of all samples has to be greater than 0"):
+            utils.pack_padded_sequence(lib.tensor(padded), [3, 0, 1, 1], enforce_sorted=False)
+
+
+@pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")
+@pytest.mark.parametrize("index", range(len(RECURRENT)))
+def test_recurrent_layers_on_packed_sequences_match_torch(index):
+    from torch.nn.utils import rnn as trnn
+
+    from glassbox.nn.utils import rnn as grnn
+
+    build, _ = RECURRENT[index]
+    mine, theirs = build(nn).double(), build(torch.nn).double()
+    _copy_weights(mine, theirs)
+    rng = np.random.default_rng(37)
+    lengths = [3, 5, 1, 4]
+    arrays = [rng.normal(size=(n, 3)) for n in lengths]
+    directions = 2 if mine.bidirectional else 1
+    h0 = rng.normal(size=(mine.num_layers * directions, 4, mine.proj_size or mine.hidden_size))
+    c0 = rng.normal(size=(mine.num_layers * directions, 4, mine.hidden_size))
+    results = {}
+    for lib, module, utils in ((gb, mine, grnn), (torch, theirs, trnn)):
+        sequences = [lib.tensor(a, requires_grad=True) for a in arrays]
+        h, c = lib.tensor(h0, requires_grad=True), lib.tensor(c0, requires_grad=True)
+        packed = utils.pack_sequence(sequences, enforce_sorted=False)
+        state = (h, c) if isinstance(module, (nn.LSTM, torch.nn.LSTM)) else h
+        output, final = module(packed, state)
+        padded, out_lengths = utils.pad_packed_sequence(output, batch_first=True)
+        finals = list(final) if isinstance(final, tuple) else [final]
+        weights = np.random.default_rng(38)
+        loss = sum((t * lib.tensor(weights.uniform(-1, 1, tuple(t.shape)))).sum()
+                   for t in [padded, *finals])
+        loss.backward()
+        inputs = [*sequences, h] + ([c] if isinstance(state, tuple) else [])
+        results[lib] = ([padded.detach(), out_lengths, *[t.detach() for t in finals]]
+                        + [t.grad for t in inputs]
+                        + [p.grad for _, p in module.named_parameters()])
+    for index_, (a, b) in enumerate(zip(results[gb], results[torch], strict=True)):
+        assert_close(a, b, 1e-7, 1e-9, f"packed result {index_}")

@@ -15,9 +15,10 @@ graph (and second-order gradients come for free):
 
 A multi-layer network feeds each layer's outputs to the next (with dropout between
 layers in training); a bidirectional one also runs every layer from the last step to the
-first and concatenates both directions' outputs. Parameter names, shapes, order and
-initialisation (U(-1/sqrt(hidden_size), 1/sqrt(hidden_size))) are torch's, so a state
-dict moves between the two.
+first and concatenates both directions' outputs. A ``PackedSequence`` input
+(``nn.utils.rnn``) runs step t on the sequences that have a step t only. Parameter
+names, shapes, order and initialisation (U(-1/sqrt(hidden_size), 1/sqrt(hidden_size)))
+are torch's, so a state dict moves between the two.
 """
 
 from __future__ import annotations
@@ -152,9 +153,6 @@ class _RNNBase(Module):
         return _rnn_cell(x, state, *weights, "tanh" if self.mode == "RNN_TANH" else "relu")
 
     def _check_input(self, input: Tensor) -> bool:  # noqa: A002
-        if isinstance(input, tuple):
-            raise NotImplementedError("glassbox's recurrent layers take padded Tensors; "
-                                      "PackedSequence is not supported")
         if input.ndim not in (2, 3):
             raise ValueError(f"{type(self).__name__}: Expected input to be 2D or 3D, got "
                              f"{input.ndim}D instead")
@@ -180,48 +178,93 @@ class _RNNBase(Module):
             raise RuntimeError(f"Expected {what} size {expected}, got {list(hx.shape)}")
         return hx
 
+    def _run_direction(self, steps: list, state, weights, reverse: bool):
+        """The cell over the time steps (``steps[t]`` of shape (b_t, H_in), b_t
+        non-increasing: a packed batch has fewer rows as sequences end). Rows beyond b_t
+        keep their state: a finished sequence its last one, and, running backwards, a
+        sequence that has not started yet its initial one. Returns the outputs per step
+        and the final state."""
+        lstm = self.mode == "LSTM"
+        outputs = [None] * len(steps)
+        for t in (reversed(range(len(steps))) if reverse else range(len(steps))):
+            rows = steps[t].shape[0]
+            full = rows == (state[0] if lstm else state).shape[0]
+            active = state if full else (
+                (state[0][:rows], state[1][:rows]) if lstm else state[:rows])
+            new = self._step(steps[t], active, weights)
+            outputs[t] = new[0] if lstm else new
+            if full:
+                state = new
+            elif lstm:
+                state = (cat([new[0], state[0][rows:]], 0), cat([new[1], state[1][rows:]], 0))
+            else:
+                state = cat([new, state[rows:]], 0)
+        return outputs, state
+
     def forward(self, input, hx=None):  # noqa: A002
-        batched = self._check_input(input)
-        x = input if batched else input.unsqueeze(1 if not self.batch_first else 0)
-        if self.batch_first:
-            x = x.transpose(0, 1)                                  # (L, N, H_in)
-        length, batch = x.shape[:2]
+        from glassbox.nn.utils.rnn import PackedSequence
+
+        packed = isinstance(input, PackedSequence)
+        if packed:  # the steps of a packed batch: b_t rows each
+            sizes = input.batch_sizes.numpy().tolist()
+            offsets = np.concatenate([[0], np.cumsum(sizes)])
+            steps = [input.data[offsets[t]:offsets[t + 1]] for t in range(len(sizes))]
+            batched, batch, like = True, sizes[0], input.data
+            order = input.sorted_indices
+        else:
+            batched = self._check_input(input)
+            x = input if batched else input.unsqueeze(1 if not self.batch_first else 0)
+            if self.batch_first:
+                x = x.transpose(0, 1)                              # (L, N, H_in)
+            steps = [x[t] for t in range(x.shape[0])]
+            batch, like, order = x.shape[1], x, None
         output_size = self.proj_size or self.hidden_size
         if self.mode == "LSTM":
             h0, c0 = (None, None) if hx is None else hx
-            h0 = self._initial_state(h0, batched, batch, output_size, x)
-            c0 = self._initial_state(c0, batched, batch, self.hidden_size, x, "cell")
+            h0 = self._initial_state(h0, batched, batch, output_size, like)
+            c0 = self._initial_state(c0, batched, batch, self.hidden_size, like, "cell")
+            if order is not None and hx is not None:  # the states follow the sorted batch
+                h0, c0 = h0[:, order.numpy()], c0[:, order.numpy()]
         else:
-            h0 = self._initial_state(hx, batched, batch, self.hidden_size, x)
+            h0 = self._initial_state(hx, batched, batch, self.hidden_size, like)
+            if order is not None and hx is not None:
+                h0 = h0[:, order.numpy()]
         directions = ("", "_reverse") if self.bidirectional else ("",)
         final_h, final_c = [], []
-        layer_input = x
         for layer in range(self.num_layers):
-            outputs = []
+            per_direction = []
             for direction, suffix in enumerate(directions):
                 index = layer * len(directions) + direction
                 state = (h0[index], c0[index]) if self.mode == "LSTM" else h0[index]
-                weights = self._layer_weights(layer, suffix)
-                steps = range(length) if suffix == "" else range(length - 1, -1, -1)
-                per_step = [None] * length
-                for t in steps:                                    # through time
-                    state = self._step(layer_input[t], state, weights)
-                    per_step[t] = state[0] if self.mode == "LSTM" else state
-                outputs.append(stack(per_step, 0))              # (L, N, H_out)
+                outputs, state = self._run_direction(steps, state,
+                                                     self._layer_weights(layer, suffix),
+                                                     reverse=suffix == "_reverse")
+                per_direction.append(outputs)
                 final_h.append(state[0] if self.mode == "LSTM" else state)
                 if self.mode == "LSTM":
                     final_c.append(state[1])
-            layer_input = outputs[0] if len(outputs) == 1 else cat(outputs, -1)
+            steps = (per_direction[0] if len(per_direction) == 1
+                     else [cat(pair, -1) for pair in zip(*per_direction)])
             if self.dropout and self.training and layer < self.num_layers - 1:
-                layer_input = F.dropout(layer_input, self.dropout, True)
-        output = layer_input.transpose(0, 1) if self.batch_first else layer_input
-        h_n = stack(final_h, 0)                                 # (layers * D, N, H_out)
-        if not batched:
-            output = output.squeeze(0 if self.batch_first else 1)
-            h_n = h_n.squeeze(1)
+                steps = [F.dropout(step, self.dropout, True) for step in steps]
+        h_n = stack(final_h, 0)                                    # (layers * D, N, H_out)
+        c_n = stack(final_c, 0) if self.mode == "LSTM" else None
+        if packed:
+            output = PackedSequence(cat(steps, 0), input.batch_sizes, input.sorted_indices,
+                                    input.unsorted_indices)
+            if input.unsorted_indices is not None:  # the states back in the caller's order
+                unsort = input.unsorted_indices.numpy()
+                h_n = h_n[:, unsort]
+                c_n = None if c_n is None else c_n[:, unsort]
+        else:
+            output = stack(steps, 0)                               # (L, N, D * H_out)
+            output = output.transpose(0, 1) if self.batch_first else output
+            if not batched:
+                output = output.squeeze(0 if self.batch_first else 1)
+                h_n = h_n.squeeze(1)
+                c_n = None if c_n is None else c_n.squeeze(1)
         if self.mode == "LSTM":
-            c_n = stack(final_c, 0)
-            return output, (h_n, c_n if batched else c_n.squeeze(1))
+            return output, (h_n, c_n)
         return output, h_n
 
     def extra_repr(self) -> str:

@@ -12,6 +12,7 @@ tensor(5.)
 tensor([0.6, 0.8])
 """
 
+from glassbox.nn.utils import rnn
 from glassbox.nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_
 from glassbox.nn.utils.convert_parameters import parameters_to_vector, vector_to_parameters
 from glassbox.nn.utils.spectral_norm import remove_spectral_norm, spectral_norm
@@ -19,4 +20,4 @@ from glassbox.nn.utils.weight_norm import remove_weight_norm, weight_norm
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_", "parameters_to_vector",
            "vector_to_parameters", "spectral_norm", "remove_spectral_norm", "weight_norm",
-           "remove_weight_norm"]
+           "remove_weight_norm", "rnn"]
