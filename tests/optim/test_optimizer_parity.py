@@ -13,7 +13,7 @@ import torch
 import glassbox as gb
 import glassbox.optim as gb_optim
 
-SHAPES = [(3, 4), (5,)]
+SHAPES = [(3, 4), (5,), ()]  # () : a 0-d parameter (a learned scalar, e.g. a temperature)
 STEPS = 20
 
 
@@ -162,8 +162,8 @@ def test_state_dict_round_trip_continues_identically(name, kwargs):
     # second half's gradients are the full run's (same seed, noise from step 10 on).
     first, _, optimizer = run_glassbox(name, kwargs, steps=STEPS // 2)
     state = optimizer.state_dict()
-    assert sorted(state["state"]) == [0, 1]
-    assert state["param_groups"][0]["params"] == [0, 1]
+    assert sorted(state["state"]) == list(range(len(SHAPES)))
+    assert state["param_groups"][0]["params"] == list(range(len(SHAPES)))
     resumed = _continue_from(name, kwargs, first, state)
     for got, expected in zip(resumed, full):
         np.testing.assert_array_equal(got, expected)

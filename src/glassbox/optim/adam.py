@@ -25,7 +25,7 @@ def _adam_update_in_place(theta, grad, m, v, state, amsgrad, beta1, beta2, eps, 
     (and, on a large parameter, pieces of it updated on glassbox's threads at once)."""
 
     def update(theta, grad, m, v, *v_max):
-        scratch = np.subtract(grad, m)                     # g - m
+        scratch = np.subtract(grad, m, out=np.empty_like(m))  # g - m (an array, 0-d too)
         scratch *= 1 - beta1
         m += scratch                                       # m <- m + (1 - beta1)(g - m)
         v *= beta2

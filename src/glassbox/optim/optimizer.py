@@ -42,18 +42,18 @@ def _is_tensor(value: Any) -> bool:
     return isinstance(value, Tensor)
 
 
-def _as_array(value: Any) -> Any:
+def _as_array(value: Any, number: bool = False) -> Any:
     """A copy of a state value as a NumPy array (from a glassbox or torch tensor, or array).
 
-    Numbers (``step``) are returned as Python floats, everything else unchanged.
+    A count (``number``: the ``step``) and plain numbers are returned as Python floats,
+    everything else unchanged; a 0-d parameter's moments stay 0-d arrays, updated in place.
     """
     if _is_tensor(value):
-        return np.array(value._data, copy=True)
-    if hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch.Tensor
-        array = value.detach().cpu().numpy()
-        return float(array) if array.ndim == 0 else np.array(array, copy=True)
+        value = value._data
+    elif hasattr(value, "detach") and hasattr(value, "numpy"):  # a torch.Tensor
+        value = value.detach().cpu().numpy()
     if isinstance(value, np.ndarray):
-        return float(value) if value.ndim == 0 else value.copy()
+        return float(value) if number and value.ndim == 0 else np.array(value, copy=True)
     if isinstance(value, (np.generic, int, float)) and not isinstance(value, bool):
         return float(value)
     return copy.deepcopy(value)
@@ -303,7 +303,7 @@ class Optimizer:
             param = param_of_index.get(int(index))
             if param is None:
                 continue
-            self.state[param] = {key: self._cast_state(param, value)
+            self.state[param] = {key: self._cast_state(param, key, value)
                                  for key, value in values.items()}
         for group, saved in zip(self.param_groups, saved_groups):
             saved["params"] = group["params"]
@@ -312,9 +312,9 @@ class Optimizer:
         self.param_groups = saved_groups
 
     @staticmethod
-    def _cast_state(param: Any, value: Any) -> Any:
+    def _cast_state(param: Any, key: str, value: Any) -> Any:
         """A state value as this engine stores it: arrays in the parameter's dtype."""
-        value = _as_array(value)
+        value = _as_array(value, number=key == "step")
         if isinstance(value, np.ndarray) and value.dtype.kind == "f":
             value = value.astype(param._data.dtype, copy=False)
         return value

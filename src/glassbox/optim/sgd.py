@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 from glassbox.optim.optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -102,7 +104,7 @@ class SGD(Optimizer):
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
                     if buf is None:
-                        buf = grad.copy()  # b_1 = g_1
+                        buf = np.array(grad, copy=True)  # b_1 = g_1 (an array, 0-d too)
                         state["momentum_buffer"] = buf
                     else:
                         buf *= momentum  # b_t = mu * b_{t-1} + (1 - tau) * g_t
