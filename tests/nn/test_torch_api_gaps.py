@@ -1678,3 +1678,114 @@ def test_recurrent_layers_on_packed_sequences_match_torch(index):
                         + [p.grad for _, p in module.named_parameters()])
     for index_, (a, b) in enumerate(zip(results[gb], results[torch], strict=True)):
         assert_close(a, b, 1e-7, 1e-9, f"packed result {index_}")
+
+
+# ---------------------------------------------------------------------------- last additions
+@pytest.mark.parametrize("p, margin, weighted", [(1, 1.0, False), (2, 0.5, True)])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_multi_margin_loss_matches_torch(p, margin, weighted, reduction):
+    rng = np.random.default_rng(39)
+    x, y = rng.normal(size=(5, 4)), rng.integers(0, 4, 5)
+    weight = rng.uniform(0.5, 2, 4) if weighted else None
+    helper_test_op(None, lambda a, t: TF.multi_margin_loss(
+                       a, t, p, margin,
+                       None if weight is None else torch.tensor(weight).to(a.dtype),
+                       reduction=reduction),
+                   lambda a, t: F.multi_margin_loss(
+                       a, t, p, margin, None if weight is None else gb.tensor(weight).to(a.dtype),
+                       reduction=reduction), values=[x, y])
+    helper_test_op(None, TF.multi_margin_loss, F.multi_margin_loss,
+                   values=[x[0], np.array(2)])                  # one sample
+    mine = nn.MultiMarginLoss(p, margin, None if weight is None else gb.tensor(weight))
+    theirs = torch.nn.MultiMarginLoss(p, margin,
+                                      None if weight is None else torch.tensor(weight))
+    assert_same_module(mine, theirs)
+    for lib in (gb, torch):
+        with pytest.raises(ValueError, match="only p == 1 and p == 2 supported"):
+            lib.nn.functional.multi_margin_loss(lib.ones(2, 3), lib.tensor([0, 1]), p=3)
+
+
+def test_triplet_margin_with_distance_loss_matches_torch():
+    rng = np.random.default_rng(40)
+    arrays = [rng.normal(size=(5, 3)) for _ in range(3)]
+    def cosine_distance(functional):
+        return lambda x, y: 1 - functional.cosine_similarity(x, y)
+
+    for swap in (False, True):
+        helper_test_op(None, lambda a, p, n, s=swap: TF.triplet_margin_with_distance_loss(
+                           a, p, n, swap=s, margin=0.7),
+                       lambda a, p, n, s=swap: F.triplet_margin_with_distance_loss(
+                           a, p, n, swap=s, margin=0.7), values=arrays)
+        helper_test_op(None, lambda a, p, n, s=swap: TF.triplet_margin_with_distance_loss(
+                           a, p, n, distance_function=cosine_distance(TF), swap=s),
+                       lambda a, p, n, s=swap: F.triplet_margin_with_distance_loss(
+                           a, p, n, distance_function=cosine_distance(F), swap=s),
+                       values=arrays)
+    mine, theirs = nn.TripletMarginWithDistanceLoss(), torch.nn.TripletMarginWithDistanceLoss()
+    assert_same_module(mine, theirs)
+    helper_test_module(mine, theirs, [(4, 3)] * 3, loss=lambda out: out)
+
+
+def test_rrelu_lp_pool_and_alpha_dropout():
+    rng = np.random.default_rng(41)
+    # RReLU: evaluation is deterministic (the mean slope), as torch
+    for build in (lambda m: m.RReLU(), lambda m: m.RReLU(0.1, 0.3)):
+        mine, theirs = build(nn), build(torch.nn)
+        assert_same_module(mine, theirs)
+        helper_test_module(mine, theirs, [(3, 4)], train=False)
+    gb.manual_seed(0)
+    x = gb.tensor(rng.uniform(-2, -1, size=(200, 50)))
+    slopes = (F.rrelu(x, 0.1, 0.3, training=True) / x).numpy()
+    assert slopes.min() >= 0.1 and slopes.max() <= 0.3 and abs(slopes.mean() - 0.2) < 0.005
+    # LPPool: values and gradients of positive inputs
+    for build, shape in ((lambda m: m.LPPool2d(2, 2), (2, 3, 4, 6)),
+                         (lambda m: m.LPPool2d(3, (2, 3), stride=1), (1, 2, 5, 5)),
+                         (lambda m: m.LPPool1d(1.5, 3, 2, True), (2, 3, 8))):
+        mine, theirs = build(nn), build(torch.nn)
+        assert_same_module(mine, theirs)
+        helper_test_module(mine, theirs, [shape], low=0.5, high=2.0)
+    # AlphaDropout: eval identity; training keeps mean 0 and variance 1 of standard inputs
+    for build in (lambda m: m.AlphaDropout(0.2), lambda m: m.FeatureAlphaDropout(0.3)):
+        assert_same_module(build(nn), build(torch.nn))
+    standard = gb.tensor(rng.normal(size=(400, 500)))
+    gb.manual_seed(1)
+    dropped = F.alpha_dropout(standard, 0.2, training=True).numpy()
+    assert abs(dropped.mean()) < 0.01 and abs(dropped.std() - 1) < 0.01
+    def affine(p):  # torch's a and b, and the value a dropped element takes
+        alpha = 1.7580993408473766
+        a = 1 / np.sqrt((alpha ** 2 * p + 1) * (1 - p))
+        return a, alpha * a * p, -alpha * a + alpha * a * p
+
+    a, b, dropped_value = affine(0.2)
+    kept = ~np.isclose(dropped, dropped_value, rtol=0, atol=1e-12)
+    assert abs(kept.mean() - 0.8) < 0.005
+    assert_close(dropped[kept], standard.numpy()[kept] * a + b, 1e-12, 1e-12, "kept: a x + b")
+    maps = F.feature_alpha_dropout(gb.tensor(rng.normal(size=(20, 30, 4))), 0.5, True).numpy()
+    constant = np.isclose(maps, affine(0.5)[2], rtol=0, atol=1e-12)
+    assert constant.any() and np.all(constant.all(-1) | ~constant.any(-1))  # whole channels
+
+
+def test_gumbel_softmax():
+    logits = gb.tensor(np.log(np.array([[0.1, 0.2, 0.7]] * 4000)), requires_grad=True)
+    gb.manual_seed(2)
+    soft = F.gumbel_softmax(logits, tau=0.5)
+    assert np.allclose(soft.numpy().sum(-1), 1)
+    hard = F.gumbel_softmax(logits, tau=0.5, hard=True)
+    assert set(np.unique(hard.numpy())) == {0.0, 1.0} and np.all(hard.numpy().sum(-1) == 1)
+    # the argmax of logits + Gumbel noise samples the categorical distribution
+    frequencies = hard.numpy().mean(0)
+    assert np.allclose(frequencies, [0.1, 0.2, 0.7], atol=0.03)
+    # straight-through: the hard sample carries the soft sample's gradient (same noise)
+    weights = gb.tensor(np.random.default_rng(42).normal(size=(4000, 3)))
+    gradients, samples = [], []
+    for hard_flag in (True, False):
+        logits.grad = None
+        gb.manual_seed(3)
+        sample = F.gumbel_softmax(logits, tau=0.5, hard=hard_flag)
+        (sample * weights).sum().backward()
+        gradients.append(logits.grad.numpy().copy())
+        samples.append(sample.detach().numpy())
+    assert np.any(gradients[0] != 0)
+    assert_close(gradients[0], gradients[1], 1e-12, 1e-12, "straight-through gradient")
+    winners = np.eye(3)[samples[1].argmax(-1)]                 # hard = one-hot argmax of soft
+    assert np.array_equal(samples[0], winners)

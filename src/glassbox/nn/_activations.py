@@ -30,7 +30,7 @@ from glassbox.nn._conv import _ArgumentError
 
 __all__ = ["softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish", "elu",
            "celu", "selu", "prelu", "logsigmoid", "softsign", "softmin", "tanhshrink",
-           "threshold", "hardshrink", "softshrink", "glu"]
+           "threshold", "hardshrink", "softshrink", "glu", "rrelu"]
 
 
 class _Softplus(Function):
@@ -529,3 +529,28 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:  # noqa: A002
     data = input._data
     shrunk = (input - lambd).where(Tensor(data > lambd), input + lambd)
     return shrunk.where(Tensor(np.abs(data) > lambd), input.new_zeros(()))
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa: A002
+          training: bool = False, inplace: bool = False) -> Tensor:
+    """Randomised leaky ReLU: x for x >= 0, a x otherwise, with a ~ U(lower, upper) drawn
+    per element in training and a = (lower + upper) / 2 in evaluation.
+
+    See Also
+    --------
+    torch.nn.functional.rrelu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> rrelu(gb.tensor([-1.0, 2.0]), 0.1, 0.3)
+    tensor([-0.2,  2. ])
+    """
+    from glassbox import _random
+
+    if training:
+        slopes = _random.default_generator().uniform(lower, upper, size=input.shape)
+    else:
+        slopes = np.full(input.shape, (lower + upper) / 2)
+    slopes = np.where(input._data >= 0, 1.0, slopes).astype(input.dtype)
+    return input * Tensor(slopes)

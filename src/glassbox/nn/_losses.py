@@ -20,7 +20,8 @@ from glassbox.nn._distance import pairwise_distance
 
 __all__ = ["margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
            "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
-           "gaussian_nll_loss", "poisson_nll_loss"]
+           "gaussian_nll_loss", "poisson_nll_loss", "multi_margin_loss",
+           "triplet_margin_with_distance_loss"]
 
 
 def _reduction(size_average, reduce, reduction: str) -> str:
@@ -250,3 +251,79 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True,  # n
         stirling = safe * safe.log() - safe + 0.5 * (2 * math.pi * safe).log()
         loss = loss + stirling.where(above_one, 0.0)
     return _reduce(loss, _reduction(size_average, reduce, reduction))
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1,  # noqa: A002
+                      margin: float = 1.0, weight: Tensor | None = None, size_average=None,
+                      reduce=None, reduction: str = "mean") -> Tensor:
+    """Multi-class hinge loss: every wrong class should score ``margin`` below the right one.
+
+    .. math:: \\ell_n = \\frac{1}{C} \\sum_{i \\ne y_n} w_{y_n}
+              \\max(0, \\text{margin} - x_{n, y_n} + x_{n, i})^p
+
+    Parameters
+    ----------
+    input : Tensor of shape (N, C) or (C,)
+    target : int64 Tensor of shape (N,) or ()
+    p : {1, 2}, default=1
+    margin : float, default=1.0
+    weight : Tensor of shape (C,), optional
+
+    See Also
+    --------
+    torch.nn.functional.multi_margin_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> multi_margin_loss(gb.tensor([[0.1, 0.2, 0.4, 0.8]]), gb.tensor([3]))
+    tensor(0.325)
+    """
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if input.ndim not in (1, 2) or input.numel() == 0:
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch "
+                           f"size, but got: {list(input.shape)}")
+    x = input if input.ndim == 2 else input.unsqueeze(0)         # (N, C)
+    labels = target.numpy().reshape(-1).astype(np.int64)
+    N, C = x.shape
+    right = x[np.arange(N), labels].unsqueeze(1)                  # x[n, y_n], (N, 1)
+    hinge = (margin - right + x).clamp(min=0.0)
+    if p == 2:
+        hinge = hinge * hinge
+    if weight is not None:
+        hinge = hinge * weight[labels].unsqueeze(1)
+    others = np.ones((N, C), dtype=x.dtype)
+    others[np.arange(N), labels] = 0                              # the right class counts not
+    loss = (hinge * Tensor(others)).sum(1) / C
+    if input.ndim == 1:
+        loss = loss.squeeze(0)
+    return _reduce(loss, _reduction(size_average, reduce, reduction))
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function=None, margin: float = 1.0,
+                                      swap: bool = False, reduction: str = "mean") -> Tensor:
+    """:func:`triplet_margin_loss` with any distance: max(0, margin + d(a, p) - d(a, n)).
+
+    ``distance_function`` defaults to :func:`pairwise_distance`.
+
+    See Also
+    --------
+    torch.nn.functional.triplet_margin_with_distance_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> a, p_, n = gb.tensor([[0.0]]), gb.tensor([[1.0]]), gb.tensor([[1.5]])
+    >>> manhattan = lambda x, y: (x - y).abs().sum(-1)
+    >>> triplet_margin_with_distance_loss(a, p_, n, distance_function=manhattan)
+    tensor(0.5)
+    """
+    distance = pairwise_distance if distance_function is None else distance_function
+    distance_positive = distance(anchor, positive)
+    distance_negative = distance(anchor, negative)
+    if swap:
+        distance_negative = distance_negative.minimum(distance(positive, negative))
+    loss = (margin + distance_positive - distance_negative).clamp(min=0.0)
+    return _reduce(loss, reduction)

@@ -57,6 +57,7 @@ from glassbox.nn._activations import (  # the activations beyond ReLU, sigmoid a
     mish,
     prelu,
     relu6,
+    rrelu,
     selu,
     silu,
     softmin,
@@ -90,11 +91,14 @@ from glassbox.nn._losses import (
     gaussian_nll_loss,
     hinge_embedding_loss,
     margin_ranking_loss,
+    multi_margin_loss,
     multilabel_soft_margin_loss,
     poisson_nll_loss,
     soft_margin_loss,
     triplet_margin_loss,
+    triplet_margin_with_distance_loss,
 )
+from glassbox.nn._lp_pool import lp_pool1d, lp_pool2d
 from glassbox.nn._max_unpool import max_unpool1d, max_unpool2d
 from glassbox.nn._normalization import (
     group_norm,
@@ -133,7 +137,9 @@ __all__ = [
     "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
     "gaussian_nll_loss", "poisson_nll_loss", "rms_norm", "local_response_norm",
     "channel_shuffle", "bilinear", "scaled_dot_product_attention", "max_unpool1d",
-    "max_unpool2d",
+    "max_unpool2d", "alpha_dropout", "feature_alpha_dropout", "gumbel_softmax",
+    "multi_margin_loss", "triplet_margin_with_distance_loss", "rrelu", "lp_pool1d",
+    "lp_pool2d",
 ]
 
 
@@ -531,6 +537,98 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A00
     if input.ndim == 4:  # unbatched (C, D, H, W), as torch reads it
         return _feature_dropout(input.unsqueeze(0), p, training).squeeze(0)
     return _feature_dropout(input, p, training)
+
+
+def _alpha_dropout(input: Tensor, p: float, training: bool, feature: bool) -> Tensor:  # noqa: A002
+    """torch's alpha dropout: dropped values set to SELU's negative saturation -alpha', then
+    an affine map a x + b keeps the mean 0 and the variance 1 of SELU activations."""
+    _check_probability(p)
+    if not training or p == 0.0 or input.numel() == 0:
+        return input
+    if p == 1.0:
+        return input * 0.0
+    alpha = 1.7580993408473766                       # SELU's scale * alpha
+    a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
+    shape = input.shape[:2] + (1,) * (input.ndim - 2) if feature else input.shape
+    keep = (_random.default_generator().random(shape, dtype=np.float32) >= p).astype(
+        input.dtype)
+    # y = a (x m + (-alpha')(1 - m)) + b with b = alpha' a p
+    return input * Tensor(keep * a) + Tensor((keep - 1) * alpha * a + alpha * a * p)
+
+
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
+                  inplace: bool = False) -> Tensor:
+    """Dropout for self-normalising (SELU) networks: keeps mean 0 and variance 1.
+
+    Dropped values become SELU's saturation value -alpha' = -1.7581 instead of 0, and the
+    result is rescaled by a and shifted by b (both fixed by p) so that standardised inputs
+    stay standardised.
+
+    See Also
+    --------
+    torch.nn.functional.alpha_dropout
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> alpha_dropout(gb.ones(3), 0.5, training=False)
+    tensor([1., 1., 1.])
+    """
+    return _alpha_dropout(input, p, training, feature=False)
+
+
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
+                          inplace: bool = False) -> Tensor:
+    """Alpha dropout of whole channels (one draw per (sample, channel)).
+
+    See Also
+    --------
+    torch.nn.functional.feature_alpha_dropout
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> feature_alpha_dropout(gb.ones(1, 2, 2), 0.5, training=False).shape
+    glassbox.Size([1, 2, 2])
+    """
+    return _alpha_dropout(input, p, training, feature=True)
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1.0, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """A differentiable sample of a categorical distribution (the Gumbel-softmax trick).
+
+    .. math:: y = \\text{softmax}\\left(\\frac{\\text{logits} + g}{\\tau}\\right), \\quad
+              g = -\\log(E),\\ E \\sim \\text{Exponential}(1)
+
+    As tau -> 0 the sample tends to a one-hot vector. With ``hard``, the one-hot argmax is
+    returned, with the soft sample's gradient (straight-through: y_hard - y.detach() + y).
+    The noise comes from glassbox's generator.
+
+    See Also
+    --------
+    torch.nn.functional.gumbel_softmax
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> sample = gumbel_softmax(gb.zeros(2, 5), tau=0.5, hard=True)
+    >>> sample.sum(-1)
+    tensor([1., 1.])
+    """
+    noise = _random.default_generator().exponential(size=logits.shape).astype(logits.dtype)
+    y_soft = softmax((logits + Tensor(-np.log(noise))) / tau, dim)
+    if not hard:
+        return y_soft
+    y_hard = _one_hot_along(y_soft._data.argmax(axis=dim), logits.shape, dim, logits.dtype)
+    return Tensor(y_hard) - y_soft.detach() + y_soft  # the one-hot value, the soft gradient
+
+
+def _one_hot_along(index: np.ndarray, shape, dim: int, dtype) -> np.ndarray:
+    """Zeros of ``shape`` with a 1 at ``index`` along ``dim``."""
+    out = np.zeros(shape, dtype=dtype)
+    np.put_along_axis(out, np.expand_dims(index, dim), 1, axis=dim)
+    return out
 
 
 # ---------------------------------------------------------------------------- losses

@@ -17,6 +17,7 @@ from glassbox.nn.modules.activation import (
     PReLU,
     ReLU,
     ReLU6,
+    RReLU,
     Sigmoid,
     SiLU,
     Softmax,
@@ -40,7 +41,14 @@ from glassbox.nn.modules.container import (
 )
 from glassbox.nn.modules.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from glassbox.nn.modules.distance import CosineSimilarity, PairwiseDistance
-from glassbox.nn.modules.dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
+from glassbox.nn.modules.dropout import (
+    AlphaDropout,
+    Dropout,
+    Dropout1d,
+    Dropout2d,
+    Dropout3d,
+    FeatureAlphaDropout,
+)
 from glassbox.nn.modules.flatten import Flatten, Unflatten
 from glassbox.nn.modules.fold import Fold, Unfold
 from glassbox.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
@@ -58,11 +66,13 @@ from glassbox.nn.modules.loss import (
     MarginRankingLoss,
     MSELoss,
     MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
     NLLLoss,
     PoissonNLLLoss,
     SmoothL1Loss,
     SoftMarginLoss,
     TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
 )
 from glassbox.nn.modules.module import Module
 from glassbox.nn.modules.normalization import GroupNorm, LayerNorm, LocalResponseNorm, RMSNorm
@@ -91,6 +101,8 @@ from glassbox.nn.modules.pooling import (
     AdaptiveMaxPool2d,
     AvgPool1d,
     AvgPool2d,
+    LPPool1d,
+    LPPool2d,
     MaxPool1d,
     MaxPool2d,
     MaxUnpool1d,
@@ -129,7 +141,9 @@ __all__ += [  # more activations
     "InstanceNorm3d", "Bilinear", "LocalResponseNorm", "RMSNorm", "ChannelShuffle",
     "RNN", "LSTM", "GRU", "RNNCell", "LSTMCell", "GRUCell", "MultiheadAttention",
     "TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder",
-    "TransformerDecoder", "Transformer", "MaxUnpool1d", "MaxUnpool2d",
+    "TransformerDecoder", "Transformer", "MaxUnpool1d", "MaxUnpool2d", "MultiMarginLoss",
+    "TripletMarginWithDistanceLoss", "AlphaDropout", "FeatureAlphaDropout", "RReLU",
+    "LPPool1d", "LPPool2d",
 ]
 __all__ += [  # the padding layers
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",

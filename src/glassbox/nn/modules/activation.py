@@ -13,7 +13,7 @@ from glassbox.nn.parameter import Parameter
 __all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "GELU", "Softplus",
            "SiLU", "Mish", "Hardtanh", "ReLU6", "Hardsigmoid", "Hardswish", "ELU", "CELU",
            "SELU", "PReLU", "LogSigmoid", "Softsign", "Softmin", "Tanhshrink", "Threshold",
-           "Hardshrink", "Softshrink", "GLU", "Softmax2d"]
+           "Hardshrink", "Softshrink", "GLU", "Softmax2d", "RReLU"]
 
 
 class ReLU(Module):
@@ -688,3 +688,32 @@ class GLU(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+
+class RReLU(Module):
+    """Randomised leaky ReLU: slope a ~ U(lower, upper) per element in training,
+    (lower + upper) / 2 in evaluation.
+
+    See Also
+    --------
+    torch.nn.RReLU, glassbox.nn.functional.rrelu
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> RReLU(0.1, 0.3).eval()(gb.tensor([-1.0, 1.0]))
+    tensor([-0.2,  1. ])
+    """
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+                 inplace: bool = False) -> None:
+        super().__init__()
+        self.lower = lower
+        self.upper = upper
+        self.inplace = inplace
+
+    def forward(self, input):  # noqa: A002
+        return F.rrelu(input, self.lower, self.upper, self.training)
+
+    def extra_repr(self) -> str:
+        return f"lower={self.lower}, upper={self.upper}" + _inplace_suffix(self.inplace)

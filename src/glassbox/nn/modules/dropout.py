@@ -6,7 +6,7 @@ from __future__ import annotations
 from glassbox.nn import functional as F
 from glassbox.nn.modules.module import Module
 
-__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d"]
+__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
 
 
 class Dropout(Module):
@@ -105,3 +105,40 @@ class Dropout3d(Dropout):
 
     def forward(self, input):  # noqa: A002
         return F.dropout3d(input, self.p, self.training)
+
+
+class AlphaDropout(Dropout):
+    """Dropout for SELU networks: dropped values set to SELU's saturation, then an affine
+    map that keeps zero mean and unit variance; the identity in evaluation.
+
+    See Also
+    --------
+    torch.nn.AlphaDropout, glassbox.nn.functional.alpha_dropout
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> AlphaDropout(0.2).eval()(gb.ones(2))
+    tensor([1., 1.])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.alpha_dropout(input, self.p, self.training)
+
+
+class FeatureAlphaDropout(Dropout):
+    """Alpha dropout of whole channels.
+
+    See Also
+    --------
+    torch.nn.FeatureAlphaDropout, glassbox.nn.functional.feature_alpha_dropout
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> FeatureAlphaDropout(0.2).eval()(gb.ones(1, 2, 2)).shape
+    glassbox.Size([1, 2, 2])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.feature_alpha_dropout(input, self.p, self.training)

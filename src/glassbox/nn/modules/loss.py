@@ -10,7 +10,8 @@ from glassbox.nn.modules.module import Module
 __all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
            "SmoothL1Loss", "HuberLoss", "KLDivLoss", "MarginRankingLoss", "HingeEmbeddingLoss",
            "SoftMarginLoss", "MultiLabelSoftMarginLoss", "CosineEmbeddingLoss",
-           "TripletMarginLoss", "GaussianNLLLoss", "PoissonNLLLoss"]
+           "TripletMarginLoss", "GaussianNLLLoss", "PoissonNLLLoss", "MultiMarginLoss",
+           "TripletMarginWithDistanceLoss"]
 
 
 class _Loss(Module):
@@ -481,3 +482,81 @@ class PoissonNLLLoss(_Loss):
     def forward(self, log_input, target):
         return F.poisson_nll_loss(log_input, target, log_input=self.log_input, full=self.full,
                                   eps=self.eps, reduction=self.reduction)
+
+
+class MultiMarginLoss(_WeightedLoss):
+    """Multi-class hinge loss: sum over wrong classes i of max(0, margin - x[y] + x[i])^p,
+    divided by the number of classes.
+
+    Parameters
+    ----------
+    p : {1, 2}, default=1
+    margin : float, default=1.0
+    weight : Tensor of shape (C,), optional (a buffer)
+
+    See Also
+    --------
+    torch.nn.MultiMarginLoss, glassbox.nn.functional.multi_margin_loss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> MultiMarginLoss()(gb.tensor([[0.1, 0.2, 0.4, 0.8]]), gb.tensor([3]))
+    tensor(0.325)
+    """
+
+    def __init__(self, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
+                 size_average=None, reduce=None, reduction: str = "mean") -> None:
+        super().__init__(weight, size_average, reduce, reduction)
+        if p not in (1, 2):
+            raise ValueError("only p == 1 and p == 2 supported")
+        if weight is not None and weight.ndim != 1:
+            raise ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got "
+                             f"{weight.ndim}D instead")
+        self.p = p
+        self.margin = margin
+
+    def forward(self, input, target):  # noqa: A002
+        return F.multi_margin_loss(input, target, p=self.p, margin=self.margin,
+                                   weight=self.weight, reduction=self.reduction)
+
+
+class TripletMarginWithDistanceLoss(_Loss):
+    """max(0, margin + d(anchor, positive) - d(anchor, negative)) with any distance d.
+
+    Parameters
+    ----------
+    distance_function : callable, optional (keyword only)
+        Defaults to :class:`PairwiseDistance` (kept as a child module, as in torch).
+    margin : float, default=1.0
+    swap : bool, default=False
+
+    See Also
+    --------
+    torch.nn.TripletMarginWithDistanceLoss
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> loss = TripletMarginWithDistanceLoss()
+    >>> loss(gb.tensor([[0.0]]), gb.tensor([[1.0]]), gb.tensor([[3.0]]))
+    tensor(0.)
+    """
+
+    def __init__(self, *, distance_function=None, margin: float = 1.0, swap: bool = False,
+                 reduction: str = "mean") -> None:
+        from glassbox.nn.modules.distance import PairwiseDistance
+
+        super().__init__(None, None, reduction)
+        if margin <= 0:
+            raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater "
+                             f"than 0, got {margin} instead")
+        self.distance_function = (distance_function if distance_function is not None
+                                  else PairwiseDistance())
+        self.margin = margin
+        self.swap = swap
+
+    def forward(self, anchor, positive, negative):
+        return F.triplet_margin_with_distance_loss(
+            anchor, positive, negative, distance_function=self.distance_function,
+            margin=self.margin, swap=self.swap, reduction=self.reduction)

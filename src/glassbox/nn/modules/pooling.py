@@ -7,7 +7,8 @@ from glassbox.nn import functional as F
 from glassbox.nn.modules.module import Module
 
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "AdaptiveMaxPool2d", "MaxPool1d",
-           "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "MaxUnpool1d", "MaxUnpool2d"]
+           "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "MaxUnpool1d", "MaxUnpool2d",
+           "LPPool1d", "LPPool2d"]
 
 
 class MaxPool2d(Module):
@@ -330,3 +331,61 @@ class MaxUnpool1d(Module):
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class LPPool2d(Module):
+    """The p-norm of every ``kernel_size`` window: (sum x^p)^(1/p).
+
+    Parameters
+    ----------
+    norm_type : float
+    kernel_size : int or (int, int)
+    stride : int or (int, int), optional
+    ceil_mode : bool, default=False
+
+    See Also
+    --------
+    torch.nn.LPPool2d, glassbox.nn.functional.lp_pool2d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> LPPool2d(2, 2)(gb.ones(1, 1, 4, 4))
+    tensor([[[[2., 2.],
+              [2., 2.]]]])
+    """
+
+    def __init__(self, norm_type: float, kernel_size, stride=None,
+                 ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.norm_type = norm_type
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input):  # noqa: A002
+        return F.lp_pool2d(input, float(self.norm_type), self.kernel_size, self.stride,
+                           self.ceil_mode)
+
+    def extra_repr(self) -> str:
+        return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, ceil_mode={self.ceil_mode}")
+
+
+class LPPool1d(LPPool2d):
+    """The p-norm of every window of length ``kernel_size`` of an (N, C, L) input.
+
+    See Also
+    --------
+    torch.nn.LPPool1d, glassbox.nn.functional.lp_pool1d
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> LPPool1d(1, 2)(gb.ones(1, 1, 4))
+    tensor([[[2., 2.]]])
+    """
+
+    def forward(self, input):  # noqa: A002
+        return F.lp_pool1d(input, float(self.norm_type), self.kernel_size, self.stride,
+                           self.ceil_mode)
