@@ -1789,3 +1789,39 @@ def test_gumbel_softmax():
     assert_close(gradients[0], gradients[1], 1e-12, 1e-12, "straight-through gradient")
     winners = np.eye(3)[samples[1].argmax(-1)]                 # hard = one-hot argmax of soft
     assert np.array_equal(samples[0], winners)
+
+
+# ---------------------------------------------------------------------------- spatial transformer
+@pytest.mark.parametrize("align_corners", [False, True])
+def test_affine_grid_and_grid_sample_match_torch(align_corners):
+    rng = np.random.default_rng(43)
+    theta = np.array([[[0.9, -0.2, 0.1], [0.3, 1.1, -0.2]], [[1.2, 0.4, 0.3], [-0.5, 0.7, 0.6]]])
+    helper_test_op(None, lambda t: TF.affine_grid(t, [2, 3, 4, 5], align_corners),
+                   lambda t: F.affine_grid(t, [2, 3, 4, 5], align_corners), values=[theta])
+    image = rng.normal(size=(2, 3, 6, 7))
+    grid = rng.uniform(-1.3, 1.3, size=(2, 4, 5, 2))           # some positions outside
+    for padding_mode in ("zeros", "border"):
+        helper_test_op(None, lambda x, g, m=padding_mode: TF.grid_sample(
+                           x, g, "bilinear", m, align_corners),
+                       lambda x, g, m=padding_mode: F.grid_sample(
+                           x, g, "bilinear", m, align_corners), values=[image, grid])
+        helper_test_op(None, lambda x, g, m=padding_mode: TF.grid_sample(
+                           x, g, "nearest", m, align_corners),
+                       lambda x, g, m=padding_mode: F.grid_sample(
+                           x, g, "nearest", m, align_corners), values=[image, grid],
+                       requires_grad=[True, False])
+    # the spatial transformer: the sampled image's gradient reaches theta
+    def transformer(functional):
+        return lambda x, t: functional.grid_sample(
+            x, functional.affine_grid(t, [2, 3, 5, 5], align_corners),
+            align_corners=align_corners)
+
+    helper_test_op(None, transformer(TF), transformer(F), values=[image, theta])
+
+
+def test_grid_sample_warnings_and_errors_follow_torch():
+    for lib, functional in ((gb, F), (torch, TF)):
+        with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+            functional.grid_sample(lib.ones(1, 1, 2, 2), lib.zeros(1, 1, 1, 2))
+        with pytest.raises(ValueError, match="Expected a batch of 2D affine matrices"):
+            functional.affine_grid(lib.ones(1, 3, 3), [1, 1, 2, 2], align_corners=False)

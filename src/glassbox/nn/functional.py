@@ -86,6 +86,7 @@ from glassbox.nn._conv import (  # the spatial operations, written in their own 
 )
 from glassbox.nn._distance import cosine_similarity, normalize, pairwise_distance
 from glassbox.nn._fold import fold, unfold
+from glassbox.nn._grid_sample import affine_grid, grid_sample
 from glassbox.nn._losses import (
     cosine_embedding_loss,
     gaussian_nll_loss,
@@ -139,7 +140,7 @@ __all__ = [
     "channel_shuffle", "bilinear", "scaled_dot_product_attention", "max_unpool1d",
     "max_unpool2d", "alpha_dropout", "feature_alpha_dropout", "gumbel_softmax",
     "multi_margin_loss", "triplet_margin_with_distance_loss", "rrelu", "lp_pool1d",
-    "lp_pool2d",
+    "lp_pool2d", "affine_grid", "grid_sample",
 ]
 
 
