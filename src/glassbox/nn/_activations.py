@@ -30,7 +30,7 @@ from glassbox.nn._conv import _ArgumentError
 
 __all__ = ["softplus", "silu", "mish", "hardtanh", "relu6", "hardsigmoid", "hardswish", "elu",
            "celu", "selu", "prelu", "logsigmoid", "softsign", "softmin", "tanhshrink",
-           "threshold", "hardshrink", "softshrink", "glu", "rrelu"]
+           "threshold", "hardshrink", "softshrink", "glu", "rrelu", "gumbel_softmax"]
 
 
 class _Softplus(Function):
@@ -554,3 +554,42 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,  # noqa
         slopes = np.full(input.shape, (lower + upper) / 2)
     slopes = np.where(input._data >= 0, 1.0, slopes).astype(input.dtype)
     return input * Tensor(slopes)
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1.0, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """A differentiable sample of a categorical distribution (the Gumbel-softmax trick).
+
+    .. math:: y = \\text{softmax}\\left(\\frac{\\text{logits} + g}{\\tau}\\right), \\quad
+              g = -\\log(E),\\ E \\sim \\text{Exponential}(1)
+
+    As tau -> 0 the sample tends to a one-hot vector. With ``hard``, the one-hot argmax is
+    returned, with the soft sample's gradient (straight-through: y_hard - y.detach() + y).
+    The noise comes from glassbox's generator.
+
+    See Also
+    --------
+    torch.nn.functional.gumbel_softmax
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> sample = gumbel_softmax(gb.zeros(2, 5), tau=0.5, hard=True)
+    >>> sample.sum(-1)
+    tensor([1., 1.])
+    """
+    from glassbox import _random
+
+    noise = _random.default_generator().exponential(size=logits.shape).astype(logits.dtype)
+    y_soft = Softmax.apply((logits + Tensor(-np.log(noise))) / tau, dim % logits.ndim)
+    if not hard:
+        return y_soft
+    y_hard = _one_hot_along(y_soft._data.argmax(axis=dim), logits.shape, dim, logits.dtype)
+    return Tensor(y_hard) - y_soft.detach() + y_soft  # the one-hot value, the soft gradient
+
+
+def _one_hot_along(index: np.ndarray, shape, dim: int, dtype) -> np.ndarray:
+    """Zeros of ``shape`` with a 1 at ``index`` along ``dim``."""
+    out = np.zeros(shape, dtype=dtype)
+    np.put_along_axis(out, np.expand_dims(index, dim), 1, axis=dim)
+    return out

@@ -11,7 +11,8 @@ Softplus, SiLU, Mish, the exponential units (ELU, CELU, SELU), PReLU, GLU, the s
 and the hard (piecewise-linear) activations are written in
 :mod:`glassbox.nn._activations` and re-exported here; ``normalize``,
 ``cosine_similarity`` and ``pairwise_distance`` in :mod:`glassbox.nn._distance`;
-``unfold`` / ``fold`` (im2col / col2im) in :mod:`glassbox.nn._fold`; ``pixel_shuffle`` /
+``unfold`` / ``fold`` (im2col / col2im) in :mod:`glassbox.nn._fold`; the dropouts in
+:mod:`glassbox.nn._dropout`; ``pixel_shuffle`` /
 ``pixel_unshuffle`` in :mod:`glassbox.nn._pixel_shuffle`; ``group_norm`` and
 ``instance_norm`` in :mod:`glassbox.nn._normalization`; ``adaptive_max_pool2d`` in
 :mod:`glassbox.nn._adaptive_max_pool`; the 1-D convolutions and poolings in
@@ -30,7 +31,7 @@ import warnings
 
 import numpy as np
 
-from glassbox import _gemm, _random, _threads
+from glassbox import _gemm, _threads
 from glassbox.autograd import grad_mode
 from glassbox.autograd.function import Function
 from glassbox.autograd.functions import einsum
@@ -49,6 +50,7 @@ from glassbox.nn._activations import (  # the activations beyond ReLU, sigmoid a
     celu,
     elu,
     glu,
+    gumbel_softmax,
     hardshrink,
     hardsigmoid,
     hardswish,
@@ -85,6 +87,14 @@ from glassbox.nn._conv import (  # the spatial operations, written in their own 
     upsample_nearest,
 )
 from glassbox.nn._distance import cosine_similarity, normalize, pairwise_distance
+from glassbox.nn._dropout import (
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+)
 from glassbox.nn._fold import fold, unfold
 from glassbox.nn._grid_sample import affine_grid, grid_sample
 from glassbox.nn._losses import (
@@ -384,252 +394,6 @@ def log_softmax(input: Tensor, dim: int | None = None, dtype=None) -> Tensor:  #
     if dtype is not None:
         input = input.to(dtype)
     return LogSoftmax.apply(input, _softmax_dim(input.ndim, dim))
-
-
-def dropout(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
-            inplace: bool = False) -> Tensor:
-    """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (training).
-
-    The mask comes from glassbox's global generator (:func:`glassbox.manual_seed`).
-
-    See Also
-    --------
-    torch.nn.functional.dropout
-
-    Examples
-    --------
-    >>> import glassbox as gb
-    >>> dropout(gb.ones(3), p=0.5, training=False)
-    tensor([1., 1., 1.])
-    """
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0.0:
-        return input
-    if p == 1.0:
-        return input * 0.0
-    dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
-    keep = _random.default_generator().random(input.shape, dtype=np.float32) >= p
-    # inverted dropout: E[output] = input, so evaluation needs no rescaling
-    mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
-    return input * Tensor(mask)
-
-
-def _feature_dropout(input: Tensor, p: float, training: bool) -> Tensor:  # noqa: A002
-    """Zero whole feature maps: one Bernoulli draw per (sample, channel), scaled 1/(1-p)."""
-    if not training or p == 0.0:
-        return input
-    if p == 1.0:
-        return input * 0.0
-    dtype = input.dtype if input.dtype.kind == "f" else np.dtype(np.float32)
-    mask_shape = input.shape[:2] + (1,) * (input.ndim - 2)   # (N, C, 1, ...): one per map
-    keep = _random.default_generator().random(mask_shape, dtype=np.float32) >= p
-    mask = keep.astype(dtype) * dtype.type(1.0 / (1.0 - p))
-    return input * Tensor(mask)
-
-
-def _check_probability(p: float) -> None:
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-
-
-def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
-              inplace: bool = False) -> Tensor:
-    """Zero whole channels with probability ``p`` and scale the rest by 1/(1-p) (training).
-
-    .. math:: y_{n,c} = \\frac{m_{n,c}}{1 - p}\\, x_{n,c}, \\quad
-              m_{n,c} \\sim \\text{Bernoulli}(1 - p)
-
-    One draw per (sample, channel) map: neighbouring pixels of a feature map are strongly
-    correlated, so dropping single pixels would hardly regularise a convolution; dropping
-    the whole map does. The mask comes from glassbox's global generator.
-
-    Parameters
-    ----------
-    input : Tensor of shape (N, C, H, W)
-        A 3-D input is read as (N, C, L), with torch's warning (torch does the same).
-    p : float, default=0.5
-    training : bool, default=True
-        False: the identity.
-
-    See Also
-    --------
-    torch.nn.functional.dropout2d, dropout
-
-    Examples
-    --------
-    >>> import glassbox as gb
-    >>> _ = gb.manual_seed(0)
-    >>> y = dropout2d(gb.ones(1, 6, 2, 2), p=0.5)
-    >>> sorted(set(y.numpy().ravel().tolist()))  # whole maps zeroed, the others doubled
-    [0.0, 2.0]
-    """
-    _check_probability(p)
-    if input.ndim not in (3, 4):
-        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is "
-                      f"deprecated and will result in an error in a future release. To "
-                      f"retain the behavior and silence this warning, please use dropout "
-                      f"instead. Note that dropout2d exists to provide channel-wise dropout "
-                      f"on inputs with 2 spatial dimensions, a channel dimension, and an "
-                      f"optional batch dimension (i.e. 3D or 4D inputs).", stacklevel=2)
-    if input.ndim == 3:
-        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that "
-                      "channel-wise 1D dropout behavior is desired - input is interpreted as "
-                      "shape (N, C, L), where C is the channel dim. This behavior will change "
-                      "in a future release to interpret the input as one without a batch "
-                      "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise "
-                      "dropout behavior, please switch to using dropout1d instead.",
-                      stacklevel=2)
-    if input.ndim < 2:
-        raise RuntimeError(f"Feature dropout requires at least 2 dimensions in the input, "
-                           f"received shape {list(input.shape)}")
-    return _feature_dropout(input, p, training)
-
-
-def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
-              inplace: bool = False) -> Tensor:
-    """Zero whole channels of a sequence, (N, C, L) or (C, L), with probability ``p``;
-    scale the rest by 1/(1-p) (training).
-
-    See Also
-    --------
-    torch.nn.functional.dropout1d, dropout2d
-
-    Examples
-    --------
-    >>> import glassbox as gb
-    >>> dropout1d(gb.ones(2, 3, 4), training=False).shape
-    glassbox.Size([2, 3, 4])
-    """
-    _check_probability(p)
-    if input.ndim not in (2, 3):
-        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D "
-                           f"input. Note that dropout1d exists to provide channel-wise dropout "
-                           f"on inputs with 1 spatial dimension, a channel dimension, and an "
-                           f"optional batch dimension (i.e. 2D or 3D inputs).")
-    if input.ndim == 2:  # unbatched (C, L)
-        return _feature_dropout(input.unsqueeze(0), p, training).squeeze(0)
-    return _feature_dropout(input, p, training)
-
-
-def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,  # noqa: A002
-              inplace: bool = False) -> Tensor:
-    """Zero whole channels of a volume, (N, C, D, H, W) or (C, D, H, W), with probability
-    ``p``; scale the rest by 1/(1-p) (training).
-
-    See Also
-    --------
-    torch.nn.functional.dropout3d, dropout2d
-
-    Examples
-    --------
-    >>> import glassbox as gb
-    >>> dropout3d(gb.ones(1, 2, 2, 2, 2), training=False).shape
-    glassbox.Size([1, 2, 2, 2, 2])
-    """
-    _check_probability(p)
-    if input.ndim not in (4, 5):
-        warnings.warn(f"dropout3d: Received a {input.ndim}-D input to dropout3d, which is "
-                      f"deprecated and will result in an error in a future release. To "
-                      f"retain the behavior and silence this warning, please use dropout "
-                      f"instead. Note that dropout3d exists to provide channel-wise dropout "
-                      f"on inputs with 3 spatial dimensions, a channel dimension, and an "
-                      f"optional batch dimension (i.e. 4D or 5D inputs).", stacklevel=2)
-    if input.ndim == 4:  # unbatched (C, D, H, W), as torch reads it
-        return _feature_dropout(input.unsqueeze(0), p, training).squeeze(0)
-    return _feature_dropout(input, p, training)
-
-
-def _alpha_dropout(input: Tensor, p: float, training: bool, feature: bool) -> Tensor:  # noqa: A002
-    """torch's alpha dropout: dropped values set to SELU's negative saturation -alpha', then
-    an affine map a x + b keeps the mean 0 and the variance 1 of SELU activations."""
-    _check_probability(p)
-    if not training or p == 0.0 or input.numel() == 0:
-        return input
-    if p == 1.0:
-        return input * 0.0
-    alpha = 1.7580993408473766                       # SELU's scale * alpha
-    a = 1.0 / math.sqrt((alpha * alpha * p + 1) * (1 - p))
-    shape = input.shape[:2] + (1,) * (input.ndim - 2) if feature else input.shape
-    keep = (_random.default_generator().random(shape, dtype=np.float32) >= p).astype(
-        input.dtype)
-    # y = a (x m + (-alpha')(1 - m)) + b with b = alpha' a p
-    return input * Tensor(keep * a) + Tensor((keep - 1) * alpha * a + alpha * a * p)
-
-
-def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
-                  inplace: bool = False) -> Tensor:
-    """Dropout for self-normalising (SELU) networks: keeps mean 0 and variance 1.
-
-    Dropped values become SELU's saturation value -alpha' = -1.7581 instead of 0, and the
-    result is rescaled by a and shifted by b (both fixed by p) so that standardised inputs
-    stay standardised.
-
-    See Also
-    --------
-    torch.nn.functional.alpha_dropout
-
-    Examples
-    --------
-    >>> import glassbox as gb
-    >>> alpha_dropout(gb.ones(3), 0.5, training=False)
-    tensor([1., 1., 1.])
-    """
-    return _alpha_dropout(input, p, training, feature=False)
-
-
-def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,  # noqa: A002
-                          inplace: bool = False) -> Tensor:
-    """Alpha dropout of whole channels (one draw per (sample, channel)).
-
-    See Also
-    --------
-    torch.nn.functional.feature_alpha_dropout
-
-    Examples
-    --------
-    >>> import glassbox as gb
-    >>> feature_alpha_dropout(gb.ones(1, 2, 2), 0.5, training=False).shape
-    glassbox.Size([1, 2, 2])
-    """
-    return _alpha_dropout(input, p, training, feature=True)
-
-
-def gumbel_softmax(logits: Tensor, tau: float = 1.0, hard: bool = False, eps: float = 1e-10,
-                   dim: int = -1) -> Tensor:
-    """A differentiable sample of a categorical distribution (the Gumbel-softmax trick).
-
-    .. math:: y = \\text{softmax}\\left(\\frac{\\text{logits} + g}{\\tau}\\right), \\quad
-              g = -\\log(E),\\ E \\sim \\text{Exponential}(1)
-
-    As tau -> 0 the sample tends to a one-hot vector. With ``hard``, the one-hot argmax is
-    returned, with the soft sample's gradient (straight-through: y_hard - y.detach() + y).
-    The noise comes from glassbox's generator.
-
-    See Also
-    --------
-    torch.nn.functional.gumbel_softmax
-
-    Examples
-    --------
-    >>> import glassbox as gb
-    >>> sample = gumbel_softmax(gb.zeros(2, 5), tau=0.5, hard=True)
-    >>> sample.sum(-1)
-    tensor([1., 1.])
-    """
-    noise = _random.default_generator().exponential(size=logits.shape).astype(logits.dtype)
-    y_soft = softmax((logits + Tensor(-np.log(noise))) / tau, dim)
-    if not hard:
-        return y_soft
-    y_hard = _one_hot_along(y_soft._data.argmax(axis=dim), logits.shape, dim, logits.dtype)
-    return Tensor(y_hard) - y_soft.detach() + y_soft  # the one-hot value, the soft gradient
-
-
-def _one_hot_along(index: np.ndarray, shape, dim: int, dtype) -> np.ndarray:
-    """Zeros of ``shape`` with a 1 at ``index`` along ``dim``."""
-    out = np.zeros(shape, dtype=dtype)
-    np.put_along_axis(out, np.expand_dims(index, dim), 1, axis=dim)
-    return out
 
 
 # ---------------------------------------------------------------------------- losses
