@@ -1825,3 +1825,48 @@ def test_grid_sample_warnings_and_errors_follow_torch():
             functional.grid_sample(lib.ones(1, 1, 2, 2), lib.zeros(1, 1, 1, 2))
         with pytest.raises(ValueError, match="Expected a batch of 2D affine matrices"):
             functional.affine_grid(lib.ones(1, 3, 3), [1, 1, 2, 2], align_corners=False)
+
+
+# ---------------------------------------------------------------------------- embedding bags
+@pytest.mark.parametrize("mode", ["sum", "mean", "max"])
+@pytest.mark.parametrize("padding_idx", [None, 4])
+def test_embedding_bag_matches_torch(mode, padding_idx):
+    rng = np.random.default_rng(44)
+    flat = np.array([1, 2, 4, 5, 4, 3, 2, 9, 4, 0])
+    offsets = np.array([0, 4, 4, 7])                          # the second bag is empty
+    build = (lambda m: m.EmbeddingBag(10, 3, mode=mode, padding_idx=padding_idx))
+    mine, theirs = build(nn), build(torch.nn)
+    assert_same_module(mine, theirs)
+    helper_test_module(mine, theirs, None, values=[flat, offsets])
+    helper_test_module(mine, theirs, None, values=[flat.reshape(2, 5)])      # 2-D bags
+    last = np.append(offsets, flat.size)
+    for module in (mine, theirs):
+        module.include_last_offset = True
+    helper_test_module(mine, theirs, None, values=[flat, last])
+    table = rng.normal(size=(10, 3))
+    if mode == "sum":
+        weights = rng.uniform(0.5, 2, flat.size)
+        helper_test_op(None, lambda w, i, o, s: TF.embedding_bag(
+                           i, w, o, mode="sum", per_sample_weights=s, padding_idx=padding_idx),
+                       lambda w, i, o, s: F.embedding_bag(
+                           i, w, o, mode="sum", per_sample_weights=s, padding_idx=padding_idx),
+                       values=[table, flat, offsets, weights])
+
+
+def test_embedding_bag_errors_match_torch():
+    cases = [
+        (lambda lib: lib.nn.EmbeddingBag(10, 3)(lib.tensor([1, 2, 3])), ValueError,
+         "offsets has to be a 1D Tensor but got None"),
+        (lambda lib: lib.nn.EmbeddingBag(10, 3)(lib.tensor([[1, 2], [3, 4]]),
+                                                lib.tensor([0, 1])), ValueError,
+         "if input is 2D, then offsets has to be None"),
+        (lambda lib: lib.nn.EmbeddingBag(10, 3)(lib.tensor([1, 2, 3]), lib.tensor([1, 2])),
+         RuntimeError, "offsets.0. has to be 0"),
+        (lambda lib: lib.nn.EmbeddingBag(10, 3)(lib.tensor([1, 2]), lib.tensor([0]),
+                                                per_sample_weights=lib.ones(2)),
+         NotImplementedError, "per_sample_weights is only supported for mode='sum'"),
+    ]
+    for build, error, message in cases:
+        for lib in (gb, torch):
+            with pytest.raises(error, match=message):
+                build(lib)

@@ -57,6 +57,7 @@ from glassbox.nn.modules import (
     Dropout2d,
     Dropout3d,
     Embedding,
+    EmbeddingBag,
     FeatureAlphaDropout,
     Flatten,
     Fold,
@@ -173,5 +174,5 @@ __all__ = [
     "TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder",
     "TransformerDecoder", "Transformer", "MaxUnpool1d", "MaxUnpool2d", "MultiMarginLoss",
     "TripletMarginWithDistanceLoss", "AlphaDropout", "FeatureAlphaDropout", "RReLU",
-    "LPPool1d", "LPPool2d",
+    "LPPool1d", "LPPool2d", "EmbeddingBag",
 ]

@@ -95,6 +95,7 @@ from glassbox.nn._dropout import (
     dropout3d,
     feature_alpha_dropout,
 )
+from glassbox.nn._embedding_bag import embedding_bag
 from glassbox.nn._fold import fold, unfold
 from glassbox.nn._grid_sample import affine_grid, grid_sample
 from glassbox.nn._losses import (
@@ -150,7 +151,7 @@ __all__ = [
     "channel_shuffle", "bilinear", "scaled_dot_product_attention", "max_unpool1d",
     "max_unpool2d", "alpha_dropout", "feature_alpha_dropout", "gumbel_softmax",
     "multi_margin_loss", "triplet_margin_with_distance_loss", "rrelu", "lp_pool1d",
-    "lp_pool2d", "affine_grid", "grid_sample",
+    "lp_pool2d", "affine_grid", "grid_sample", "embedding_bag",
 ]
 
 

@@ -109,7 +109,7 @@ from glassbox.nn.modules.pooling import (
     MaxUnpool2d,
 )
 from glassbox.nn.modules.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
-from glassbox.nn.modules.sparse import Embedding
+from glassbox.nn.modules.sparse import Embedding, EmbeddingBag
 from glassbox.nn.modules.transformer import (
     Transformer,
     TransformerDecoder,
@@ -143,7 +143,7 @@ __all__ += [  # more activations
     "TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder",
     "TransformerDecoder", "Transformer", "MaxUnpool1d", "MaxUnpool2d", "MultiMarginLoss",
     "TripletMarginWithDistanceLoss", "AlphaDropout", "FeatureAlphaDropout", "RReLU",
-    "LPPool1d", "LPPool2d",
+    "LPPool1d", "LPPool2d", "EmbeddingBag",
 ]
 __all__ += [  # the padding layers
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",

@@ -1,4 +1,5 @@
-"""Embedding: a lookup table of learned vectors, one row per token (``torch.nn.Embedding``)."""
+"""Embedding: a lookup table of learned vectors, one row per token (``torch.nn.Embedding``),
+and ``EmbeddingBag``: the sum, mean or max of the rows of each bag of tokens."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from glassbox.nn import init
 from glassbox.nn.modules.module import Module
 from glassbox.nn.parameter import Parameter
 
-__all__ = ["Embedding"]
+__all__ = ["Embedding", "EmbeddingBag"]
 
 
 class Embedding(Module):
@@ -82,6 +83,62 @@ class Embedding(Module):
 
     def extra_repr(self) -> str:
         text = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            text += f", padding_idx={self.padding_idx}"
+        return text
+
+
+class EmbeddingBag(Embedding):
+    """The sum, mean or max of the embedding rows of each bag of indices (a sentence as a
+    bag of words), without building the (bags, length, D) Tensor of every row.
+
+    Parameters
+    ----------
+    num_embeddings, embedding_dim : int
+    mode : {'sum', 'mean', 'max'}, default='mean'
+    include_last_offset : bool, default=False
+    padding_idx : int, optional
+        Left out of every bag (and not counted by the mean).
+
+    Attributes
+    ----------
+    weight : Parameter of shape (num_embeddings, embedding_dim), N(0, 1) initially
+
+    See Also
+    --------
+    torch.nn.EmbeddingBag, glassbox.nn.functional.embedding_bag
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> bag = EmbeddingBag(10, 3, mode="sum")
+    >>> bag(gb.tensor([1, 2, 4, 5, 4]), gb.tensor([0, 2])).shape
+    glassbox.Size([2, 3])
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, max_norm=None,
+                 norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
+                 sparse: bool = False, _weight=None, include_last_offset: bool = False,
+                 padding_idx: int | None = None, device=None, dtype=None) -> None:
+        super().__init__(num_embeddings, embedding_dim, padding_idx, max_norm, norm_type,
+                         scale_grad_by_freq, sparse, dtype=dtype)
+        self.mode = mode
+        self.include_last_offset = include_last_offset
+
+    def forward(self, input, offsets=None, per_sample_weights=None):  # noqa: A002
+        return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type,
+                               self.scale_grad_by_freq, self.mode, self.sparse,
+                               per_sample_weights, self.include_last_offset, self.padding_idx)
+
+    def extra_repr(self) -> str:
+        text = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.max_norm is not None:
+            text += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq is not False:
+            text += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        text += f", mode={self.mode!r}"
         if self.padding_idx is not None:
             text += f", padding_idx={self.padding_idx}"
         return text
