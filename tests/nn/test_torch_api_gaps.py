@@ -1641,6 +1641,8 @@ def test_padding_and_packing_match_torch():
             utils.pack_padded_sequence(lib.tensor(padded), lengths)
         with pytest.raises(RuntimeError, match="Length of all samples has to be greater than 0"):
             utils.pack_padded_sequence(lib.tensor(padded), [3, 0, 1, 1], enforce_sorted=False)
+        with pytest.raises(RuntimeError, match="input.size.-1. must be equal to input_size"):
+            lib.nn.GRU(3, 4)(utils.pack_sequence([lib.ones(2, 2)]))
 
 
 @pytest.mark.filterwarnings("ignore:LSTM with projections is not supported with oneDNN")

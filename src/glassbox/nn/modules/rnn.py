@@ -206,6 +206,9 @@ class _RNNBase(Module):
 
         packed = isinstance(input, PackedSequence)
         if packed:  # the steps of a packed batch: b_t rows each
+            if input.data.shape[-1] != self.input_size:
+                raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
+                                   f"{self.input_size}, got {input.data.shape[-1]}")
             sizes = input.batch_sizes.numpy().tolist()
             offsets = np.concatenate([[0], np.cumsum(sizes)])
             steps = [input.data[offsets[t]:offsets[t + 1]] for t in range(len(sizes))]
