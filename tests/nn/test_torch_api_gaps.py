@@ -1872,3 +1872,34 @@ def test_embedding_bag_errors_match_torch():
         for lib in (gb, torch):
             with pytest.raises(error, match=message):
                 build(lib)
+
+
+# ---------------------------------------------------------------------------- lazy layers
+@pytest.mark.filterwarnings("ignore:Lazy modules are a new feature")
+@pytest.mark.parametrize("build, shape", [
+    (lambda m: m.LazyLinear(3), (2, 5)), (lambda m: m.LazyLinear(4, bias=False), (3, 2, 6)),
+    (lambda m: m.LazyConv2d(4, 3, padding=1), (2, 3, 5, 5)),
+    (lambda m: m.LazyConv2d(4, 3, groups=2, bias=False), (2, 6, 5, 5)),
+    (lambda m: m.LazyConv1d(4, 3, stride=2), (2, 3, 9)),
+    (lambda m: m.LazyBatchNorm1d(), (5, 3)), (lambda m: m.LazyBatchNorm2d(momentum=0.3),
+                                              (2, 3, 4, 4)),
+])
+def test_lazy_layers_match_torch(build, shape):
+    mine, theirs = build(nn), build(torch.nn)
+    assert repr(mine) == repr(theirs)                           # before: sizes 0
+    parameters = list(mine.parameters())
+    # an optimiser built before the first call keeps the same (materialised) parameters
+    optimizer = gb.optim.SGD(mine.parameters(), lr=0.1)
+    x = np.random.default_rng(45).normal(size=shape).astype(np.float32)
+    mine(gb.tensor(x))
+    theirs(torch.tensor(x))
+    assert_same_module(mine, theirs)                            # after: the ordinary layer
+    assert type(mine).__name__ == type(theirs).__name__
+    assert all(a is b for a, b in zip(parameters, mine.parameters(), strict=True))
+    for name in ("in_features", "in_channels", "num_features"):
+        assert getattr(mine, name, None) == getattr(theirs, name, None)
+    (mine(gb.tensor(x)) ** 2).sum().backward()
+    before = [p.numpy().copy() for p in mine.parameters()]
+    optimizer.step()
+    assert all(not np.array_equal(a, p.numpy()) for a, p in zip(before, mine.parameters()))
+    helper_test_module(mine, theirs, [shape])

@@ -52,6 +52,13 @@ from glassbox.nn.modules.dropout import (
 from glassbox.nn.modules.flatten import Flatten, Unflatten
 from glassbox.nn.modules.fold import Fold, Unfold
 from glassbox.nn.modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from glassbox.nn.modules.lazy import (
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+    LazyConv1d,
+    LazyConv2d,
+    LazyLinear,
+)
 from glassbox.nn.modules.linear import Bilinear, Identity, Linear
 from glassbox.nn.modules.loss import (
     BCELoss,
@@ -143,7 +150,8 @@ __all__ += [  # more activations
     "TransformerEncoderLayer", "TransformerDecoderLayer", "TransformerEncoder",
     "TransformerDecoder", "Transformer", "MaxUnpool1d", "MaxUnpool2d", "MultiMarginLoss",
     "TripletMarginWithDistanceLoss", "AlphaDropout", "FeatureAlphaDropout", "RReLU",
-    "LPPool1d", "LPPool2d", "EmbeddingBag",
+    "LPPool1d", "LPPool2d", "EmbeddingBag", "LazyLinear", "LazyConv1d", "LazyConv2d",
+    "LazyBatchNorm1d", "LazyBatchNorm2d",
 ]
 __all__ += [  # the padding layers
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
