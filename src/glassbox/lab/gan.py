@@ -35,13 +35,14 @@ samples from its last weights: with 5 critic steps per generator step, 1,000 of 
 generator steps are 5 epochs, and an average over them lagged behind its last weights in
 both full runs measured (seed 0: FID 2.74 vs 2.35, confidence 0.852 vs 0.864; with the
 shallower critic 3.69 vs 3.32 and 0.844 vs 0.847). The FID over training uses 2,000
-samples; the final FID and class histograms, 10,000. DCGAN's generator draws 16 noise
-dimensions, not the DCGAN paper's 100 (see ``LATENT``): with 100 the same run reached FID
-1.50 and confidence 0.891. The full run at seed 0 (24.5 minutes on a 2-core machine that
-also ran other work; workers 1,140 and 1,362 CPU-seconds): DCGAN FID 0.82, confidence
-0.911 (last weights 0.908), every digit 8.1-12.3 %; WGAN-GP FID 2.37, confidence 0.859,
-every digit 6.9-14.4 %. WGAN-GP's confidence target (0.9) is not met: trained on from the
-lab's final checkpoint, it reached 0.876 at epoch 43, beyond this budget.
+samples; the final FID and class histograms, 10,000. The convolutional generators draw
+16 noise dimensions, not the DCGAN paper's 100 (see ``LATENT``): with 100 the same runs
+reached FID 1.50 / 2.37 and confidence 0.891 / 0.859 (DCGAN / WGAN-GP). The full run at
+seed 0 (19.2 minutes on a quiet 2-core machine; workers 983 and 1,116 CPU-seconds): DCGAN
+FID 0.82, confidence 0.911 (last weights 0.908), every digit 8.1-12.3 %; WGAN-GP FID 1.68,
+confidence 0.883, every digit 8.1-15.9 %. WGAN-GP's confidence target (0.9) is not met:
+with 100 noise dimensions, trained on from the lab's final checkpoint, it gained ~0.001
+per epoch (0.876 at epoch 43), beyond this budget.
 
 The workers are started with ``spawn``, which imports the calling script again: a script
 that runs this lab in full mode through :func:`glassbox.lab.run_lab` must keep its top
@@ -126,14 +127,13 @@ QUICK = Setup(n_train=2000, batch_size=50, mlp_hidden=64, n_fid=200, n_fid_durin
               base={"dcgan": 4, "wgan_clip": 4, "wgan_gp": 4},
               epochs={"minimax": 2, "non_saturating": 2, "labels": 1, "dcgan": 1,
                       "wgan_clip": 1, "wgan_gp": 1})
-# noise sizes per architecture: the MLP's 64; DCGAN's 16 rather than the DCGAN paper's 100
-# (MNIST's digits vary along few directions, their intrinsic dimension is estimated at
-# ~10-15): measured at seed 0 (DCGAN, last weights, 10,000 samples) latent 100 / 32 / 16
-# gave confidence 0.851 / 0.861 / 0.870 and FID 3.50 / 3.39 / 2.65 after 2 epochs, and
-# after the lab's 10: 100 -> 0.891 (FID 1.50), 32 -> 0.899 (1.06), 16 -> 0.911 (0.82).
-# The WGANs keep 100: WGAN-GP's first 4 epochs measured the same with 32 or 16
-# (confidence within 0.015, as noisy as they are at that stage)
-LATENT = {"mlp": 64, "dcgan": 16, "wgan": 100}
+# noise sizes per architecture: the MLP's 64; the convolutional GANs' 16 rather than the
+# DCGAN paper's 100 (MNIST's digits vary along few directions, their intrinsic dimension
+# is estimated at ~10-15). Measured at seed 0 (10,000 samples, the lab's LeNet): DCGAN
+# with latent 100 / 32 / 16 reached confidence 0.851 / 0.861 / 0.870 and FID 3.50 / 3.39 /
+# 2.65 after 2 epochs, 0.891 (FID 1.50) / 0.899 (1.06) / 0.911 (0.82) after the lab's 10;
+# WGAN-GP after its 30 epochs (last weights): 100 -> 0.859 (FID 2.37), 16 -> 0.883 (1.68)
+LATENT = {"mlp": 64, "dcgan": 16, "wgan": 16}
 
 # run name -> (label, architecture, loss, n_critic, optimizer, its options, fit_gan extras)
 RUNS = {
