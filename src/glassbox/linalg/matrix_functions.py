@@ -69,6 +69,13 @@ def matrix_exp(A: Tensor) -> Tensor:
     See Also
     --------
     torch.linalg.matrix_exp
+
+    Examples
+    --------
+    >>> import glassbox as gb
+    >>> gb.linalg.matrix_exp(gb.tensor([[0., 1.], [0., 0.]]))  # nilpotent: I + A
+    tensor([[1., 1.],
+            [0., 1.]])
     """
     check_square(A, "matrix_exp")
     return MatrixExp.apply(A)
